@@ -1,0 +1,157 @@
+# The report pipeline: data -> train (vae, gan, ddpm) -> notebooks (figures) -> report.
+#   snakemake --cores 4 report                       # default preset (gpu with CUDA, else cpu)
+#   snakemake --cores 4 report --config preset=smoke # any preset in config/presets/
+from pathlib import Path
+
+from snakemake.utils import validate
+
+from genreport.config import load_preset, resolve_preset_name
+
+configfile: workflow.source_path("config/config.yaml")
+validate(config, workflow.source_path("config/schema.yaml"))
+
+ROOT = Path(workflow.basedir)
+PRESET = resolve_preset_name(config["preset"])
+SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
+THREADS = SETTINGS["threads"]
+DATA = config["data_dir"]
+RUN = f"{config['results_dir']}/{PRESET}"
+MODELS = ["vae", "gan", "ddpm"]
+NOTEBOOK_FIGURES = {
+    "vae": ["fig1_vae_reconstructions", "fig2_vae_samples", "fig3_vae_interpolation", "evolution_vae"],
+    "gan": ["fig4_gan_samples", "fig5_gan_interpolation", "evolution_gan"],
+    "ddpm": ["fig6_ddpm_samples", "evolution_ddpm"],
+}
+SOURCE = config.get("mnist_source")
+
+
+def absolute(path):
+    return str(Path(path).resolve())
+
+
+rule report:
+    input:
+        f"{RUN}/report/report.html",
+        f"{RUN}/report/report.md",
+
+
+rule data:
+    output:
+        f"{DATA}/mnist.verified.json",
+    log:
+        f"{DATA}/logs/data.log",
+    params:
+        source=f"--source {SOURCE}" if SOURCE else "",
+    shell:
+        "genreport-data --data-dir {DATA} {params.source} --stamp {output} 2> {log}"
+
+
+for model in MODELS:
+
+    rule:
+        name:
+            f"train_{model}"
+        input:
+            f"{DATA}/mnist.verified.json",
+        output:
+            checkpoint=f"{RUN}/train/{model}/checkpoint.pt",
+            metrics=f"{RUN}/train/{model}/metrics.json",
+        log:
+            f"{RUN}/logs/train_{model}.log",
+        benchmark:
+            f"{RUN}/benchmarks/train_{model}.tsv"
+        threads: THREADS
+        params:
+            model=model,
+            out=f"{RUN}/train/{model}",
+        shell:
+            "genreport-train {params.model} --preset {PRESET} --out {params.out}"
+            " --data-dir {DATA} --threads {threads} 2> {log}"
+
+    rule:
+        name:
+            f"notebook_{model}"
+        input:
+            notebook=ROOT / "notebooks" / f"{model}.ipynb",
+            checkpoint=f"{RUN}/train/{model}/checkpoint.pt",
+        output:
+            notebook=f"{RUN}/notebooks/{model}.ipynb",
+            measurements=f"{RUN}/measurements/{model}.json",
+            figures=expand(f"{RUN}/figures/{{name}}.png", name=NOTEBOOK_FIGURES[model]),
+        log:
+            f"{RUN}/logs/notebook_{model}.log",
+        benchmark:
+            f"{RUN}/benchmarks/notebook_{model}.tsv"
+        threads: THREADS
+        params:
+            checkpoint=absolute(f"{RUN}/train/{model}/checkpoint.pt"),
+            measurements=absolute(f"{RUN}/measurements/{model}.json"),
+            figures=absolute(f"{RUN}/figures"),
+            data=absolute(DATA),
+            images=SETTINGS["notebook_images"],
+            seed=SETTINGS["seed"],
+            device=SETTINGS["device"],
+        shell:
+            "OMP_NUM_THREADS={threads} genreport-notebook {input.notebook} {output.notebook}"
+            " -p checkpoint {params.checkpoint} -p output_dir {params.figures}"
+            " -p measurements_path {params.measurements} -p data_dir {params.data}"
+            " -p seed {params.seed} -p n_images {params.images} -p device {params.device} 2> {log}"
+
+
+rule report_notebook:
+    input:
+        ROOT / "notebooks" / "report.ipynb",
+        expand(f"{RUN}/measurements/{{model}}.json", model=MODELS),
+        expand(f"{RUN}/figures/{{name}}.png", name=sum(NOTEBOOK_FIGURES.values(), [])),
+    output:
+        f"{RUN}/report/report.ipynb",
+    log:
+        f"{RUN}/logs/report_notebook.log",
+    params:
+        results=absolute(RUN),
+    shell:
+        "genreport-notebook {input[0]} {output} -p results_dir {params.results} 2> {log}"
+
+
+rule report_html:
+    input:
+        f"{RUN}/report/report.ipynb",
+    output:
+        f"{RUN}/report/report.html",
+    log:
+        f"{RUN}/logs/report_html.log",
+    shell:
+        "jupyter nbconvert --to html --no-input --output report.html {input} 2> {log}"
+
+
+rule report_markdown:
+    input:
+        rules.report_notebook.input[1:],
+    output:
+        f"{RUN}/report/report.md",
+    log:
+        f"{RUN}/logs/report_markdown.log",
+    shell:
+        "genreport-report-md --results-dir {RUN} --out {output} 2> {log}"
+
+
+rule report_pdf:
+    input:
+        f"{RUN}/report/report.html",
+    output:
+        f"{RUN}/report/report.pdf",
+    log:
+        f"{RUN}/logs/report_pdf.log",
+    shell:
+        "genreport-pdf {input} {output} 2> {log}"
+
+
+rule publish:
+    """Copy this preset's figures and report into figures/ and report/, with a manifest."""
+    input:
+        rules.report.input,
+        rules.report_notebook.input[1:],
+    output:
+        manifest="report/manifest.json",
+    shell:
+        "genreport-publish --run {RUN} --preset {PRESET} --figures figures --report report --manifest {output.manifest}"

@@ -1,0 +1,1 @@
+"""Command-line entry points called by the Snakefile's rules."""

@@ -1,0 +1,41 @@
+"""Run a notebook with papermill: `genreport-notebook IN OUT -p name value ...`.
+
+On failure it prints one line naming the failing cell and the error, and removes the
+partly executed copy so nothing incomplete looks finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("input", type=Path)
+    parser.add_argument("output", type=Path)
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    args = parser.parse_args(argv)
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    parameters = {name: yaml.safe_load(value) for name, value in args.parameter}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(args.input), str(args.output), parameters=parameters,
+            cwd=str(args.input.parent), progress_bar=False, kernel_name="python3",
+        )
+    except PapermillExecutionError as error:
+        args.output.unlink(missing_ok=True)
+        message = str(error.evalue).strip().splitlines()[0] if str(error.evalue).strip() else ""
+        print(f"error: {args.input.name} failed in cell {error.exec_count} ({error.ename}: {message})",
+              file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Train one model of a preset: `genreport-train vae --preset cpu --out results/cpu/train/vae`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+from ..config import MODEL_NAMES, load_preset
+from ..data import load_split, to_unit_float
+from ..runtime import configure_threads, describe_device, seed_everything, select_device
+from ..tasks import build_task
+from ..training import train
+from .common import run_reporting_errors
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("model", choices=MODEL_NAMES)
+    parser.add_argument("--preset", required=True, help="name of a file in config/presets")
+    parser.add_argument("--out", required=True, type=Path, help="output directory")
+    parser.add_argument("--data-dir", default=Path("data"), type=Path)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (Snakemake's {threads})")
+    parser.add_argument("--device", default=None, help="override the preset's device (cpu, cuda, auto)")
+    parser.add_argument("--no-progress", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+
+    def run() -> None:
+        preset = load_preset(args.preset)
+        configure_threads(args.threads)
+        device = select_device(args.device or preset["device"])
+        if device.type == "cuda":
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
+            torch.backends.cudnn.benchmark = True
+        seed = preset["seed"]
+        seed_everything(seed)
+        images, _ = load_split(args.data_dir, train=True)
+        if preset.get("train_subset"):
+            images = images[: preset["train_subset"]]
+        config = preset[args.model]
+        task = build_task(args.model, config, device)
+        train(
+            task,
+            to_unit_float(images),
+            args.out,
+            epochs=config["epochs"],
+            batch_size=config["batch_size"],
+            seed=seed,
+            sample_epochs=config["sample_epochs"],
+            sample_count=config.get("sample_images", 64),
+            run_info={"preset": args.preset, "device": describe_device(device), "seed": seed,
+                      "torch": torch.__version__},
+            progress=not args.no_progress,
+        )
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Presets: plain YAML files in config/presets, one per target machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+MODEL_NAMES = ("vae", "gan", "ddpm")
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The directory holding the Snakefile, searched upwards from `start` (default: cwd)."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "Snakefile").is_file() and (candidate / "config").is_dir():
+            return candidate
+    # Fall back to the source checkout this package was imported from.
+    return Path(__file__).resolve().parents[2]
+
+
+def presets_dir() -> Path:
+    return project_root() / "config" / "presets"
+
+
+def available_presets(directory: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (directory or presets_dir()).glob("*.yaml"))
+
+
+def load_preset(name: str, directory: Path | None = None) -> dict[str, Any]:
+    directory = directory or presets_dir()
+    path = directory / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(available_presets(directory)) or "none"
+        raise ConfigError(f"unknown preset '{name}': choose one of {known} (files in {directory})")
+    with path.open() as handle:
+        preset = yaml.safe_load(handle)
+    for model in MODEL_NAMES:
+        if model not in preset:
+            raise ConfigError(f"preset file {path} has no '{model}' section: add one")
+    return preset
+
+
+def default_preset_name() -> str:
+    """`gpu` where CUDA is present, `cpu` otherwise."""
+    import torch
+
+    return "gpu" if torch.cuda.is_available() else "cpu"
+
+
+def resolve_preset_name(name: str | None) -> str:
+    return default_preset_name() if name in (None, "", "auto") else name

@@ -1,0 +1,21 @@
+"""Errors the pipeline reports to the user as one line, without a traceback."""
+
+
+class PipelineError(Exception):
+    """A problem the user can fix; its message says what was wrong and what to do."""
+
+
+class DataError(PipelineError):
+    """An MNIST file is missing, truncated, corrupt or has the wrong checksum."""
+
+
+class ConfigError(PipelineError):
+    """A preset or setting is unknown or has the wrong value."""
+
+
+class CheckpointError(PipelineError):
+    """A checkpoint is missing, unsafe or does not match the model asked for."""
+
+
+class TrainingError(PipelineError):
+    """Training diverged (a loss became NaN or infinite)."""

@@ -1,0 +1,1 @@
+"""The three networks; each module holds one model and nothing about training."""

@@ -1,0 +1,153 @@
+"""The written report: figures, tables and answers assembled from one run's results.
+
+`build_report` returns a list of blocks; the report notebook shows them (and nbconvert turns
+that into self-contained HTML), and `write_markdown` writes the same blocks as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answers import ANSWERS, LABELS, fmt_count, fmt_losses, fmt_seconds
+from .config import project_root, resolve_preset_name
+from .results import load_results
+
+QUESTIONS = {
+    "1.3 a": "Show reconstructions of test images and samples of the VAE at the end of training.",
+    "1.3 b": "How do the VAE's samples change as training goes on, and how do they compare with the GAN's?",
+    "1.3 c": "Is the transition smooth when decoding along the line from z₁ to z₂?",
+    "2.2 a": "Show samples of the GAN at the end of training.",
+    "2.2 b": "How good are the GAN's samples, compared with the VAE's?",
+    "2.2 c": "Is the GAN's interpolation between two noise points smooth?",
+    "2.3": "Is `detach()` on the fakes in the discriminator step essential, and why?",
+    "2.4 a": "Can the GAN reconstruct input images?",
+    "2.4 b": "Can the GAN compute a log-likelihood?",
+    "2.4 c": "Does the GAN learn good representations?",
+    "3 a": "Show samples of the DDPM at the end of training.",
+    "3 b": "How good are the DDPM's samples, compared with the VAE's and the GAN's?",
+    "4": "Strengths and weaknesses of each model, and their computational load.",
+}
+
+CAPTIONS = {
+    "fig1": "Figure 1 – VAE: test-set images (rows 1 and 3) and their reconstructions (rows 2 and 4).",
+    "fig2": "Figure 2 – VAE: samples at the end of training.",
+    "fig3": "Figure 3 – VAE: decoding along the straight line from z₁ (left) to z₂ (right), six pairs.",
+    "fig4": "Figure 4 – GAN: samples at the end of training.",
+    "fig5": "Figure 5 – GAN: generator outputs between two points of the noise distribution, six pairs.",
+    "fig6": "Figure 6 – DDPM: samples at the end of training.",
+    "evolution_vae": "Supplementary – VAE: samples from one fixed noise batch at several epochs.",
+    "evolution_gan": "Supplementary – GAN: samples from one fixed noise batch at several epochs.",
+    "evolution_ddpm": "Supplementary – DDPM: samples from one fixed noise batch at several epochs.",
+}
+
+SECTIONS = [
+    ("1. Variational autoencoder", [("1.3 a", ["fig1", "fig2"]), ("1.3 b", ["evolution_vae"]), ("1.3 c", ["fig3"])]),
+    ("2. Generative adversarial network", [("2.2 a", ["fig4"]), ("2.2 b", ["evolution_gan"]), ("2.2 c", ["fig5"]),
+                                          ("2.3", []), ("2.4 a", []), ("2.4 b", []), ("2.4 c", [])]),
+    ("3. Denoising diffusion probabilistic model", [("3 a", ["fig6"]), ("3 b", ["evolution_ddpm"])]),
+    ("4. Comparison", [("4", [])]),
+]
+
+
+@dataclass
+class Block:
+    markdown: str | None = None
+    figure: Path | None = None
+
+
+def default_results_dir() -> Path:
+    from .notebook_support import pipeline_settings
+
+    settings = pipeline_settings()
+    return project_root() / settings["results_dir"] / resolve_preset_name(settings["preset"])
+
+
+def summary_table(results) -> str:
+    rows = [
+        "| model | parameters | epochs (steps) | training time | training images/s | final training losses | sampling time per image |",
+        "|---|---:|---:|---:|---:|---|---:|",
+    ]
+    for name, m in results["models"].items():
+        parts = " + ".join(f"{fmt_count(v)} ({k})" for k, v in m["parameters"].items()) if len(m["parameters"]) > 1 else fmt_count(m["parameters_total"])
+        rows.append(
+            f"| {LABELS[name]} | {parts} | {m['epochs']} ({fmt_count(m['steps'])}) | {fmt_seconds(m['train_time_s'])} | "
+            f"{fmt_count(m['images_per_s'])} | {fmt_losses(m['final_losses'])} | {fmt_seconds(m['measurements']['seconds_per_sample'])} |"
+        )
+    return "\n".join(rows)
+
+
+def run_details(results) -> str:
+    models = results["models"]
+    any_model = next(iter(models.values()))
+    rows = ["| step | wall time | peak memory |", "|---|---:|---:|"]
+    for name, m in models.items():
+        for kind in ("train", "notebook"):
+            bench = m[f"{kind}_benchmark"]
+            if bench:
+                memory = f"{bench['max_rss_mb']:.0f} MB" if bench["max_rss_mb"] is not None else "–"
+                rows.append(f"| {kind} {LABELS[name]} | {fmt_seconds(bench['s'])} | {memory} |")
+    return (
+        f"Preset `{results['preset']}`, seed {any_model['seed']}, training device {any_model['device']}, "
+        f"PyTorch {any_model['torch']}; {fmt_count(any_model['train_images'])} training images. Wall time and "
+        "peak resident memory of each step, from Snakemake's benchmark files:\n\n" + "\n".join(rows)
+    )
+
+
+def build_report(results_dir: Path) -> list[Block]:
+    results = load_results(Path(results_dir))
+    blocks = [Block(
+        "# VAE, GAN and DDPM on MNIST: a measured comparison\n\n"
+        f"Every number below was measured by the pipeline run that produced this report (preset "
+        f"`{results['preset']}`). The answers are written from those numbers: where a measurement disagrees "
+        "with a common claim about these models, the text says so, and where this run measured nothing, "
+        "the answer says that too.\n\n" + summary_table(results)
+        + "\n\n*Sharpness* below is the mean Sobel gradient magnitude of the samples divided by that of real "
+        "test images (1.00 = as crisp as real digits; lower = blurrier)."
+    )]
+    for title, questions in SECTIONS:
+        blocks.append(Block(f"## {title}"))
+        for key, figures in questions:
+            for figure in figures:
+                blocks.append(Block(figure=results["figures"][figure]))
+                blocks.append(Block(f"*{CAPTIONS[figure]}*"))
+            blocks.append(Block(f"### {key}. {QUESTIONS[key]}\n\n{ANSWERS[key](results)}"))
+    blocks.append(Block("## About this run\n\n" + run_details(results)))
+    return blocks
+
+
+def show_in_notebook(blocks: list[Block]) -> None:
+    from IPython.display import Image, Markdown, display
+
+    for block in blocks:
+        if block.figure is not None:
+            display(Image(filename=str(block.figure)))
+        else:
+            display(Markdown(block.markdown))
+
+
+def to_markdown(blocks: list[Block], relative_to: Path) -> str:
+    parts = []
+    for block in blocks:
+        if block.figure is not None:
+            link = os.path.relpath(block.figure, relative_to)
+            parts.append(f"![{block.figure.stem}]({link})")
+        else:
+            parts.append(block.markdown)
+    return "\n\n".join(parts) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Write the report as Markdown with figure links.")
+    parser.add_argument("--results-dir", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    blocks = build_report(args.results_dir)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(to_markdown(blocks, args.out.parent.resolve()))
+
+
+if __name__ == "__main__":
+    main()

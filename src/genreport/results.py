@@ -1,0 +1,87 @@
+"""Reads what one pipeline run measured into plain numbers for the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .analysis import edge_sharpness
+from .config import MODEL_NAMES
+
+FIGURES = {
+    "fig1": "fig1_vae_reconstructions.png",
+    "fig2": "fig2_vae_samples.png",
+    "fig3": "fig3_vae_interpolation.png",
+    "fig4": "fig4_gan_samples.png",
+    "fig5": "fig5_gan_interpolation.png",
+    "fig6": "fig6_ddpm_samples.png",
+}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text())
+
+
+def read_benchmark(path: Path) -> dict[str, float] | None:
+    """Snakemake's benchmark file: wall seconds (s) and peak resident memory (max_rss, MB)."""
+    if not Path(path).is_file():
+        return None
+    with Path(path).open() as handle:
+        row = next(csv.DictReader(handle, delimiter="\t"))
+    return {"s": float(row["s"]), "max_rss_mb": float(row["max_rss"]) if row.get("max_rss") not in (None, "-", "NA") else None}
+
+
+def sharpness_by_epoch(train_dir: Path) -> list[tuple[int, float]]:
+    """Edge sharpness of the fixed-noise samples saved at each sampled epoch."""
+    points = []
+    for path in sorted((Path(train_dir) / "samples").glob("epoch_*.npz")):
+        with np.load(path) as archive:
+            images = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
+            points.append((int(archive["epoch"]), edge_sharpness(images)))
+    return points
+
+
+def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
+    training = _read_json(results_dir / "train" / model / "metrics.json")
+    measurements = _read_json(results_dir / "measurements" / f"{model}.json")
+    epochs = training["epochs"]
+    loss_names = [k for k in epochs[-1] if k not in ("epoch", "step", "wall_time_s", "images_per_s", "sample_time_s")]
+    parameters = training["parameters"]
+    return {
+        "name": model,
+        "device": training["device"],
+        "torch": training.get("torch"),
+        "seed": training["seed"],
+        "config": training["config"],
+        "epochs": len(epochs),
+        "steps": epochs[-1]["step"],
+        "train_images": training["train_images"],
+        "parameters": parameters,
+        "parameters_total": sum(parameters.values()),
+        "train_time_s": training["total_train_time_s"],
+        "images_per_s": float(np.median([e["images_per_s"] for e in epochs])),
+        "first_losses": {k: epochs[0][k] for k in loss_names},
+        "final_losses": {k: epochs[-1][k] for k in loss_names},
+        "loss_history": [{k: e[k] for k in ("epoch", *loss_names)} for e in epochs],
+        "measurements": measurements,
+        "sharpness_ratio": measurements["sharpness_samples"] / measurements["sharpness_test_images"],
+        "sharpness_by_epoch": sharpness_by_epoch(results_dir / "train" / model),
+        "train_benchmark": read_benchmark(results_dir / "benchmarks" / f"train_{model}.tsv"),
+        "notebook_benchmark": read_benchmark(results_dir / "benchmarks" / f"notebook_{model}.tsv"),
+    }
+
+
+def load_results(results_dir: Path) -> dict[str, Any]:
+    results_dir = Path(results_dir)
+    models = {model: summarize_model(results_dir, model) for model in MODEL_NAMES}
+    figures = {key: results_dir / "figures" / name for key, name in FIGURES.items()}
+    figures.update({f"evolution_{m}": results_dir / "figures" / f"evolution_{m}.png" for m in MODEL_NAMES})
+    missing = [str(path) for path in figures.values() if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(f"figures missing: {', '.join(missing)}; run the notebook rules first")
+    return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures}

@@ -1,0 +1,45 @@
+"""The one place that chooses the device, the thread count and the seeds."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+from .errors import ConfigError
+
+
+def configure_threads(threads: int) -> None:
+    """Make torch use exactly the cores Snakemake gave the job."""
+    torch.set_num_threads(max(1, int(threads)))
+
+
+def select_device(requested: str) -> torch.device:
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(
+            f"device '{requested}' asked for but CUDA is not available: use --config preset=cpu"
+        )
+    if requested not in ("cpu",) and not requested.startswith("cuda"):
+        raise ConfigError(f"unknown device '{requested}': use cpu, cuda or auto")
+    return torch.device(requested)
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch; return a CPU generator for data order and noise."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    return generator
+
+
+def describe_device(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    import platform
+
+    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"

@@ -1,0 +1,194 @@
+"""What each model does in one training step and how it draws samples.
+
+The shared loop in `training.py` calls `training_step` on batches of images in [0, 1];
+each task owns its networks and optimizers and returns its loss terms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+from .diffusion import GaussianDiffusion
+from .models.gan import Discriminator, Generator, init_dcgan_weights
+from .models.unet import UNet
+from .models.vae import ConvVAE, negative_elbo
+
+
+def count_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+class Task:
+    name: str
+    modules: dict[str, nn.Module]
+    optimizers: dict[str, torch.optim.Optimizer]
+
+    def __init__(self, config: dict[str, Any], device: torch.device):
+        self.config = config
+        self.device = device
+
+    def training_step(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        raise NotImplementedError
+
+    def noise(self, count: int, generator: torch.Generator) -> torch.Tensor:
+        """Starting noise for `count` samples, drawn on the CPU so seeds agree across devices."""
+        raise NotImplementedError
+
+    def generate(self, noise: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Images in [0, 1] on the CPU, shape [N, 1, 28, 28]."""
+        raise NotImplementedError
+
+    def parameter_counts(self) -> dict[str, int]:
+        return {name: count_parameters(module) for name, module in self.modules.items() if name != "ema"}
+
+    def train_mode(self, training: bool) -> None:
+        for module in self.modules.values():
+            module.train(training)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "modules": {name: m.state_dict() for name, m in self.modules.items()},
+            "optimizers": {name: o.state_dict() for name, o in self.optimizers.items()},
+        }
+
+    def load_state(self, state: dict[str, Any], with_optimizers: bool = True) -> None:
+        for name, module in self.modules.items():
+            module.load_state_dict(state["modules"][name])
+        if with_optimizers:
+            for name, optimizer in self.optimizers.items():
+                optimizer.load_state_dict(state["optimizers"][name])
+
+
+class VAETask(Task):
+    name = "vae"
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.model = ConvVAE(config["latent_dim"], config["channels"]).to(device)
+        self.modules = {"model": self.model}
+        self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
+
+    def training_step(self, images):
+        logits, mean, logvar = self.model(images)
+        terms = negative_elbo(logits, images, mean, logvar)
+        optimizer = self.optimizers["model"]
+        optimizer.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        optimizer.step()
+        return {k: v.detach() for k, v in terms.items()}
+
+    def noise(self, count, generator):
+        return torch.randn(count, self.config["latent_dim"], generator=generator)
+
+    @torch.no_grad()
+    def generate(self, noise, generator=None):
+        self.model.eval()
+        return self.model.decode(noise.to(self.device)).cpu()
+
+    @torch.no_grad()
+    def reconstruct(self, images: torch.Tensor) -> torch.Tensor:
+        """Decode the posterior mean of each image: the VAE's reconstruction."""
+        self.model.eval()
+        mean, _ = self.model.encode(images.to(self.device))
+        return self.model.decode(mean).cpu()
+
+    @torch.no_grad()
+    def encode_mean(self, images: torch.Tensor) -> torch.Tensor:
+        self.model.eval()
+        return self.model.encode(images.to(self.device))[0].cpu()
+
+
+class GANTask(Task):
+    name = "gan"
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
+        self.discriminator = Discriminator(config["channels"]).to(device)
+        self.generator.apply(init_dcgan_weights)
+        self.discriminator.apply(init_dcgan_weights)
+        self.modules = {"generator": self.generator, "discriminator": self.discriminator}
+        betas = (0.5, 0.999)
+        self.optimizers = {
+            "generator": torch.optim.Adam(self.generator.parameters(), lr=config["lr"], betas=betas),
+            "discriminator": torch.optim.Adam(self.discriminator.parameters(), lr=config["lr"], betas=betas),
+        }
+
+    def training_step(self, images):
+        real = images * 2 - 1
+        z = torch.randn(real.shape[0], self.config["latent_dim"], device=self.device)
+        fake = self.generator(z)
+        ones = torch.ones(real.shape[0], device=self.device)
+        zeros = torch.zeros_like(ones)
+
+        # Discriminator step. The fakes are detached: this step must not build or
+        # traverse the generator's graph.
+        d_real = self.discriminator(real)
+        d_fake = self.discriminator(fake.detach())
+        loss_d = F.binary_cross_entropy_with_logits(d_real, ones) + F.binary_cross_entropy_with_logits(d_fake, zeros)
+        self.optimizers["discriminator"].zero_grad(set_to_none=True)
+        loss_d.backward()
+        self.optimizers["discriminator"].step()
+
+        # Generator step with the non-saturating loss: maximize log D(G(z)).
+        loss_g = F.binary_cross_entropy_with_logits(self.discriminator(fake), ones)
+        self.optimizers["generator"].zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.optimizers["generator"].step()
+        return {
+            "loss_d": loss_d.detach(),
+            "loss_g": loss_g.detach(),
+            "d_real": torch.sigmoid(d_real).mean().detach(),
+            "d_fake": torch.sigmoid(d_fake).mean().detach(),
+        }
+
+    def noise(self, count, generator):
+        return torch.randn(count, self.config["latent_dim"], generator=generator)
+
+    @torch.no_grad()
+    def generate(self, noise, generator=None):
+        self.generator.eval()
+        return ((self.generator(noise.to(self.device)) + 1) / 2).clamp(0, 1).cpu()
+
+
+class DDPMTask(Task):
+    name = "ddpm"
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.diffusion = GaussianDiffusion(config["timesteps"], config["beta_start"], config["beta_end"])
+        self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
+        # Samples come from an exponential moving average of the weights.
+        self.ema = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(config["ema_decay"]))
+        self.modules = {"model": self.model, "ema": self.ema}
+        self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
+
+    def training_step(self, images):
+        loss = self.diffusion.training_loss(self.model, images * 2 - 1)
+        optimizer = self.optimizers["model"]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        self.ema.update_parameters(self.model)
+        return {"loss": loss.detach()}
+
+    def noise(self, count, generator):
+        return torch.randn(count, 1, 28, 28, generator=generator)
+
+    @torch.no_grad()
+    def generate(self, noise, generator=None, progress=False):
+        self.ema.eval()
+        x0 = self.diffusion.p_sample_loop(self.ema.module, noise.to(self.device), generator, progress)
+        return ((x0 + 1) / 2).clamp(0, 1).cpu()
+
+
+TASKS = {task.name: task for task in (VAETask, GANTask, DDPMTask)}
+
+
+def build_task(name: str, config: dict[str, Any], device: torch.device) -> Task:
+    return TASKS[name](config, device)
