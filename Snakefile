@@ -1,6 +1,7 @@
 # The report pipeline: data -> train (vae, gan, ddpm) -> notebooks (figures) -> report.
 #   snakemake --cores 4 report                       # default preset (gpu with CUDA, else cpu)
 #   snakemake --cores 4 report --config preset=smoke # any preset in config/presets/
+import sys
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -23,6 +24,7 @@ NOTEBOOK_FIGURES = {
     "ddpm": ["fig6_ddpm_samples", "evolution_ddpm"],
 }
 SOURCE = config.get("mnist_source")
+PY = sys.executable  # jobs run with the interpreter that runs Snakemake
 
 
 def absolute(path):
@@ -43,7 +45,7 @@ rule data:
     params:
         source=f"--source {SOURCE}" if SOURCE else "",
     shell:
-        "genreport-data --data-dir {DATA} {params.source} --stamp {output} 2> {log}"
+        "{PY} -m genreport.cli.data --data-dir {DATA} {params.source} --stamp {output} 2> {log}"
 
 
 for model in MODELS:
@@ -65,7 +67,7 @@ for model in MODELS:
             model=model,
             out=f"{RUN}/train/{model}",
         shell:
-            "genreport-train {params.model} --preset {PRESET} --out {params.out}"
+            "{PY} -m genreport.cli.train {params.model} --preset {PRESET} --out {params.out}"
             " --data-dir {DATA} --threads {threads} 2> {log}"
 
     rule:
@@ -92,7 +94,7 @@ for model in MODELS:
             seed=SETTINGS["seed"],
             device=SETTINGS["device"],
         shell:
-            "OMP_NUM_THREADS={threads} genreport-notebook {input.notebook} {output.notebook}"
+            "OMP_NUM_THREADS={threads} {PY} -m genreport.cli.notebook {input.notebook} {output.notebook}"
             " -p checkpoint {params.checkpoint} -p output_dir {params.figures}"
             " -p measurements_path {params.measurements} -p data_dir {params.data}"
             " -p seed {params.seed} -p n_images {params.images} -p device {params.device} 2> {log}"
@@ -110,7 +112,7 @@ rule report_notebook:
     params:
         results=absolute(RUN),
     shell:
-        "genreport-notebook {input[0]} {output} -p results_dir {params.results} 2> {log}"
+        "{PY} -m genreport.cli.notebook {input[0]} {output} -p results_dir {params.results} 2> {log}"
 
 
 rule report_html:
@@ -121,7 +123,7 @@ rule report_html:
     log:
         f"{RUN}/logs/report_html.log",
     shell:
-        "jupyter nbconvert --to html --no-input --output report.html {input} 2> {log}"
+        "{PY} -m nbconvert --to html --no-input --output report.html {input} 2> {log}"
 
 
 rule report_markdown:
@@ -132,7 +134,7 @@ rule report_markdown:
     log:
         f"{RUN}/logs/report_markdown.log",
     shell:
-        "genreport-report-md --results-dir {RUN} --out {output} 2> {log}"
+        "{PY} -m genreport.report --results-dir {RUN} --out {output} 2> {log}"
 
 
 rule report_pdf:
@@ -143,7 +145,7 @@ rule report_pdf:
     log:
         f"{RUN}/logs/report_pdf.log",
     shell:
-        "genreport-pdf {input} {output} 2> {log}"
+        "{PY} -m genreport.cli.pdf {input} {output} 2> {log}"
 
 
 rule publish:
@@ -154,4 +156,4 @@ rule publish:
     output:
         manifest="report/manifest.json",
     shell:
-        "genreport-publish --run {RUN} --preset {PRESET} --figures figures --report report --manifest {output.manifest}"
+        "{PY} -m genreport.cli.publish --run {RUN} --preset {PRESET} --figures figures --report report --manifest {output.manifest}"
