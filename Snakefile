@@ -68,7 +68,7 @@ for model in MODELS:
             out=f"{RUN}/train/{model}",
         shell:
             "{PY} -m genreport.cli.train {params.model} --preset {PRESET} --out {params.out}"
-            " --data-dir {DATA} --threads {threads} 2> {log}"
+            " --data-dir {DATA} --threads {threads} > {log} 2>&1"
 
     rule:
         name:
