@@ -74,9 +74,18 @@ def summary_table(results) -> str:
         parts = " + ".join(f"{fmt_count(v)} ({k})" for k, v in m["parameters"].items()) if len(m["parameters"]) > 1 else fmt_count(m["parameters_total"])
         rows.append(
             f"| {LABELS[name]} | {parts} | {m['epochs']} ({fmt_count(m['steps'])}) | {fmt_seconds(m['train_time_s'])} | "
-            f"{fmt_count(m['images_per_s'])} | {fmt_losses(m['final_losses'])} | {fmt_seconds(m['measurements']['seconds_per_sample'])} |"
+            f"{fmt_count(m['images_per_s'])} | {fmt_losses(m['final_losses'])} | {sampling_time(m['measurements'])} |"
         )
-    return "\n".join(rows)
+    note = ""
+    if any(not m["measurements"].get("sampling_excludes_startup") for m in results["models"].values()):
+        note = ("\n\n\\* Timed on the first call, so start-up costs (CUDA context, first allocations) are "
+                "included; later calls are faster.")
+    return "\n".join(rows) + note
+
+
+def sampling_time(measurements) -> str:
+    marker = "" if measurements.get("sampling_excludes_startup") else " \\*"
+    return fmt_seconds(measurements["seconds_per_sample"]) + marker
 
 
 def run_details(results) -> str:
@@ -105,7 +114,8 @@ def build_report(results_dir: Path) -> list[Block]:
         "with a common claim about these models, the text says so, and where this run measured nothing, "
         "the answer says that too.\n\n" + summary_table(results)
         + "\n\n*Sharpness* below is the mean Sobel gradient magnitude of the samples divided by that of real "
-        "test images (1.00 = as crisp as real digits; lower = blurrier)."
+        "test images: 1.00 = the edge strength of real digits, below 1 = softer edges (blur), above 1 = more edge "
+        "energy than real digits (speckle or noise, not extra quality)."
     )]
     for title, questions in SECTIONS:
         blocks.append(Block(f"## {title}"))

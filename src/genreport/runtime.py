@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import numpy as np
@@ -10,9 +11,18 @@ import torch
 from .errors import ConfigError
 
 
-def configure_threads(threads: int) -> None:
-    """Make torch use exactly the cores Snakemake gave the job."""
-    torch.set_num_threads(max(1, int(threads)))
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def configure_threads(threads: int) -> int:
+    """Use the cores Snakemake gave the job, but never more threads than the machine has cores."""
+    count = max(1, min(int(threads), available_cores()))
+    torch.set_num_threads(count)
+    return count
 
 
 def select_device(requested: str) -> torch.device:

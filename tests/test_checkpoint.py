@@ -1,0 +1,49 @@
+"""Checkpoints load as weights only; anything else is refused."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import torch
+
+from genreport.checkpoint import load_checkpoint, save_checkpoint
+from genreport.errors import CheckpointError
+
+
+class Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_round_trip(tmp_path):
+    path = tmp_path / "ok.pt"
+    save_checkpoint(path, {"model": "vae", "step": 3, "weights": {"w": torch.ones(2)}})
+    loaded = load_checkpoint(path, expected_model="vae")
+    assert loaded["step"] == 3 and torch.equal(loaded["weights"]["w"], torch.ones(2))
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_pickled_payload_is_refused_and_not_run(tmp_path):
+    marker = tmp_path / "payload-ran"
+    path = tmp_path / "evil.pt"
+    with path.open("wb") as handle:
+        torch.save({"model": "vae", "extra": Payload(marker)}, handle, pickle_module=pickle)
+    with pytest.raises(CheckpointError, match="refused"):
+        load_checkpoint(path)
+    assert not marker.exists()
+
+
+def test_wrong_model_is_refused(tmp_path):
+    path = tmp_path / "gan.pt"
+    save_checkpoint(path, {"model": "gan"})
+    with pytest.raises(CheckpointError, match="holds a 'gan' model, expected 'vae'"):
+        load_checkpoint(path, expected_model="vae")
+
+
+def test_missing_checkpoint_names_the_snakemake_target(tmp_path):
+    with pytest.raises(CheckpointError, match="snakemake --cores 4"):
+        load_checkpoint(tmp_path / "results" / "cpu" / "train" / "vae" / "checkpoint.pt")

@@ -1,0 +1,104 @@
+"""Data checks on tiny IDX files written by the tests themselves."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+import pytest
+
+from genreport.data import prepare_mnist, raw_dir
+from genreport.errors import DataError
+
+NAMES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+
+def tiny_idx(name: str) -> bytes:
+    """A valid IDX header with a few bytes of payload (2 images of 2x2, or 2 labels)."""
+    if "images" in name:
+        return bytes([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2]) + bytes(range(8))
+    return bytes([0, 0, 8, 1, 0, 0, 0, 2]) + bytes([3, 7])
+
+
+@pytest.fixture
+def source(tmp_path):
+    directory = tmp_path / "source"
+    directory.mkdir()
+    expected = {}
+    for name in NAMES:
+        content = tiny_idx(name)
+        (directory / f"{name}.gz").write_bytes(gzip.compress(content))
+        expected[name] = (len(content), hashlib.sha256(content).hexdigest())
+    return directory, expected
+
+
+def test_good_files_pass(tmp_path, source):
+    directory, expected = source
+    out = prepare_mnist(tmp_path / "data", directory, expected)
+    assert out == raw_dir(tmp_path / "data")
+    for name in NAMES:
+        assert (out / name).read_bytes() == tiny_idx(name)
+    assert not list(out.glob("*.partial"))
+
+
+def _expect_error(tmp_path, directory, expected, *fragments):
+    with pytest.raises(DataError) as caught:
+        prepare_mnist(tmp_path / "data", directory, expected)
+    message = str(caught.value)
+    assert "\n" not in message
+    for fragment in fragments:
+        assert fragment in message
+    assert not list(raw_dir(tmp_path / "data").glob("*.partial")), "a half-written file was left behind"
+    return message
+
+
+def test_missing_file_names_the_file(tmp_path, source):
+    directory, expected = source
+    (directory / "t10k-labels-idx1-ubyte.gz").unlink()
+    _expect_error(tmp_path, directory, expected, "t10k-labels-idx1-ubyte.gz", "not found")
+
+
+def test_truncated_archive_is_refused(tmp_path, source):
+    directory, expected = source
+    path = directory / "train-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:-10])
+    _expect_error(tmp_path, directory, expected, "train-images-idx3-ubyte.gz", "truncated or corrupt")
+    assert not (raw_dir(tmp_path / "data") / "train-images-idx3-ubyte").exists()
+
+
+def test_corrupt_archive_is_refused(tmp_path, source):
+    directory, expected = source
+    (directory / "train-labels-idx1-ubyte.gz").write_bytes(b"this is not gzip data at all")
+    _expect_error(tmp_path, directory, expected, "train-labels-idx1-ubyte.gz", "fresh copy")
+
+
+def test_wrong_checksum_is_refused(tmp_path, source):
+    directory, expected = source
+    content = bytearray(tiny_idx("t10k-images-idx3-ubyte"))
+    content[-1] ^= 0xFF  # same size, different bytes
+    (directory / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(bytes(content)))
+    message = _expect_error(tmp_path, directory, expected, "t10k-images-idx3-ubyte", "SHA-256", "expected")
+    assert expected["t10k-images-idx3-ubyte"][1] in message
+
+
+def test_wrong_size_is_refused(tmp_path, source):
+    directory, expected = source
+    (directory / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(tiny_idx("t10k-images-idx3-ubyte")[:-3]))
+    _expect_error(tmp_path, directory, expected, "t10k-images-idx3-ubyte", "bytes, expected")
+
+
+def test_wrong_offline_path_is_refused(tmp_path, source):
+    _, expected = source
+    _expect_error(tmp_path, tmp_path / "no-such-dir", expected, "no-such-dir", "does not exist")
+
+
+def test_data_command_exits_with_one_line(tmp_path, source, capsys):
+    from genreport.cli.data import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--data-dir", str(tmp_path / "data"), "--source", str(tmp_path / "missing"),
+              "--stamp", str(tmp_path / "stamp.json")])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err
+    assert not (tmp_path / "stamp.json").exists()

@@ -1,0 +1,143 @@
+"""Each model: output shapes, finite losses, and one optimization step that lowers the loss."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+
+from genreport.config import load_preset
+from genreport.models.unet import UNet
+from genreport.models.vae import negative_elbo
+from genreport.tasks import build_task
+
+CPU = torch.device("cpu")
+
+
+@pytest.fixture
+def smoke():
+    return load_preset("smoke")
+
+
+@pytest.fixture
+def batch():
+    torch.manual_seed(0)
+    return torch.rand(16, 1, 28, 28)
+
+
+@pytest.mark.parametrize("model", ["vae", "gan", "ddpm"])
+def test_training_step_returns_finite_losses(model, smoke, batch):
+    task = build_task(model, smoke[model], CPU)
+    terms = task.training_step(batch)
+    assert terms and all(torch.isfinite(v) for v in terms.values())
+
+
+@pytest.mark.parametrize("model", ["vae", "gan", "ddpm"])
+def test_samples_are_images_in_unit_range(model, smoke):
+    task = build_task(model, {**smoke[model], "timesteps": 20}, CPU)
+    samples = task.generate(task.noise(3, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1))
+    assert samples.shape == (3, 1, 28, 28)
+    assert samples.min() >= 0 and samples.max() <= 1
+
+
+def test_vae_shapes_and_step_lowers_elbo(smoke, batch):
+    task = build_task("vae", smoke["vae"], CPU)
+    model = task.model
+    mean, logvar = model.encode(batch)
+    assert mean.shape == logvar.shape == (16, smoke["vae"]["latent_dim"])
+    assert model.decode(mean).shape == batch.shape
+    noise = torch.randn(mean.shape, generator=torch.Generator().manual_seed(0))
+
+    def loss():
+        m, lv = model.encode(batch)
+        return negative_elbo(model.decode_logits(model.reparameterize(m, lv, noise)), batch, m, lv)["loss"]
+
+    before = loss().item()
+    task.optimizers["model"].zero_grad()
+    loss().backward()
+    task.optimizers["model"].step()
+    assert loss().item() < before
+
+
+def test_kl_term_is_zero_for_the_prior():
+    x = torch.full((2, 1, 28, 28), 0.5)
+    terms = negative_elbo(torch.zeros_like(x), x, torch.zeros(2, 4), torch.zeros(2, 4))
+    assert terms["kl"].item() == pytest.approx(0.0)
+
+
+def test_gan_steps_lower_each_players_loss(smoke, batch):
+    task = build_task("gan", smoke["gan"], CPU)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    z = torch.randn(16, smoke["gan"]["latent_dim"], generator=torch.Generator().manual_seed(0))
+    real = batch * 2 - 1
+    task.train_mode(False)  # batch-norm statistics fixed so the two evaluations compare
+    fake = task.generator(z).detach()
+    ones, zeros = torch.ones(16), torch.zeros(16)
+
+    def d_loss():
+        return bce(task.discriminator(real), ones) + bce(task.discriminator(fake), zeros)
+
+    before = d_loss().item()
+    task.optimizers["discriminator"].zero_grad()
+    d_loss().backward()
+    task.optimizers["discriminator"].step()
+    assert d_loss().item() < before
+
+    def g_loss():
+        return bce(task.discriminator(task.generator(z)), ones)
+
+    before = g_loss().item()
+    task.optimizers["generator"].zero_grad()
+    g_loss().backward()
+    task.optimizers["generator"].step()
+    assert g_loss().item() < before
+
+
+def test_gan_discriminator_step_leaves_generator_gradients_untouched(smoke, batch):
+    task = build_task("gan", smoke["gan"], CPU)
+    seen = []
+    original = task.optimizers["generator"].zero_grad
+
+    def spy(*args, **kwargs):
+        seen.append([p.grad is None for p in task.generator.parameters()])
+        return original(*args, **kwargs)
+
+    task.optimizers["generator"].zero_grad = spy
+    task.training_step(batch)
+    assert seen and all(seen[0]), "the discriminator step must not write gradients into the generator"
+
+
+def test_unet_keeps_image_shape():
+    net = UNet(channels=16, channel_mults=(1, 2, 2), attention=True)
+    x = torch.randn(4, 1, 28, 28)
+    assert net(x, torch.tensor([0, 10, 500, 999])).shape == x.shape
+
+
+def test_ddpm_step_lowers_loss_on_fixed_noise(smoke, batch):
+    task = build_task("ddpm", smoke["ddpm"], CPU)
+    x0 = batch * 2 - 1
+    generator = torch.Generator().manual_seed(0)
+    t = torch.randint(0, 1000, (16,), generator=generator)
+    noise = torch.randn(x0.shape, generator=generator)
+
+    def loss():
+        return torch.nn.functional.mse_loss(task.model(task.diffusion.q_sample(x0, t, noise), t), noise)
+
+    before = loss().item()
+    task.optimizers["model"].zero_grad()
+    loss().backward()
+    task.optimizers["model"].step()
+    assert loss().item() < before
+
+
+def test_ema_weights_trail_the_trained_weights(smoke, batch):
+    task = build_task("ddpm", smoke["ddpm"], CPU)
+    initial = copy.deepcopy(task.model.state_dict())
+    for _ in range(3):
+        task.training_step(batch)
+    name = next(n for n, p in task.model.named_parameters() if p.dim() > 1)
+    trained = dict(task.model.named_parameters())[name]
+    averaged = dict(task.ema.module.named_parameters())[name]
+    assert not torch.equal(trained, initial[name])
+    assert (averaged - initial[name]).norm() < (trained - initial[name]).norm()

@@ -1,0 +1,50 @@
+"""The whole smoke DAG from the offline MNIST copy, in a scratch directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import mnist_source
+from genreport.report import QUESTIONS
+from genreport.results import FIGURES
+
+SOURCE = mnist_source()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")
+def test_smoke_pipeline_builds_figures_and_report(project_root, tmp_path):
+    command = [
+        sys.executable, "-m", "snakemake", "--cores", "2", "--snakefile", str(project_root / "Snakefile"),
+        "--directory", str(tmp_path), "report",
+        "--config", "preset=smoke", f"mnist_source={SOURCE}",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-4000:]
+
+    run = tmp_path / "results" / "smoke"
+    for name in FIGURES.values():
+        assert (run / "figures" / name).stat().st_size > 5000, name
+    html = (run / "report" / "report.html").read_text()
+    markdown = (run / "report" / "report.md").read_text()
+    for key in QUESTIONS:
+        assert f"### {key}." in markdown
+        assert f"{key}. {QUESTIONS[key][:20]}" in html.replace("&#x27;", "'").replace("&#39;", "'")
+    for number in range(1, 7):
+        assert f"Figure {number} –" in markdown and f"Figure {number} –" in html
+    assert "data:image/png;base64" in html, "the HTML report must embed its figures"
+    assert "import " not in html.split("<body")[1], "code cells must be hidden"
+    for model in ("vae", "gan", "ddpm"):
+        assert (run / "notebooks" / f"{model}.ipynb").is_file()
+
+
+def test_bad_preset_stops_before_any_job(project_root, tmp_path):
+    command = [sys.executable, "-m", "snakemake", "--cores", "1", "--snakefile", str(project_root / "Snakefile"),
+               "--directory", str(tmp_path), "-n", "report", "--config", "preset=laptop"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "preset" in (result.stdout + result.stderr)
+    assert not (tmp_path / "results").exists()

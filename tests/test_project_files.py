@@ -1,0 +1,72 @@
+"""Committed notebooks, environment.yml and pyproject.toml stay as the pipeline expects."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+import yaml
+
+NOTEBOOKS = ["vae", "gan", "ddpm", "report"]
+MODEL_PARAMETERS = {"checkpoint", "output_dir", "seed", "n_images", "device"}
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_notebooks_carry_no_outputs(project_root, name):
+    notebook = json.loads((project_root / "notebooks" / f"{name}.ipynb").read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_have_a_parameters_cell(project_root, name):
+    notebook = json.loads((project_root / "notebooks" / f"{name}.ipynb").read_text())
+    tagged = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    if name != "report":
+        source = "".join(tagged[0]["source"])
+        defined = {line.split("=")[0].strip() for line in source.splitlines() if "=" in line}
+        assert MODEL_PARAMETERS <= defined
+
+
+def test_environment_installs_the_project_with_pyproject_dependencies(project_root):
+    environment = yaml.safe_load((project_root / "environment.yml").read_text())
+    project = tomllib.loads((project_root / "pyproject.toml").read_text())["project"]
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    # The project itself is installed through pip, so pyproject.toml is the one list of packages.
+    assert any(entry.startswith("-e .") or entry.startswith(".") for entry in pip)
+    assert all(entry.startswith(("-e .", ".")) for entry in pip), "list packages in pyproject.toml, not here"
+    # conda provides only the interpreter and pip, at a version pyproject accepts.
+    names = {entry.split("=")[0].split(">")[0].strip() for entry in conda}
+    assert names == {"python", "pip"}
+    python = next(entry for entry in conda if entry.startswith("python"))
+    minimum = project["requires-python"].removeprefix(">=")
+    version = tuple(int(x) for x in python.split("=")[1].split("."))
+    assert version >= tuple(int(x) for x in minimum.split("."))
+
+
+def test_pyproject_names_the_design_card_packages(project_root):
+    project = tomllib.loads((project_root / "pyproject.toml").read_text())["project"]
+    names = {dep.split(">")[0].split("<")[0].split("=")[0].strip() for dep in project["dependencies"]}
+    assert {"torch", "torchvision", "matplotlib", "jupyter", "nbconvert", "papermill", "snakemake"} <= names
+
+
+@pytest.mark.parametrize("preset", ["smoke", "cpu", "gpu"])
+def test_presets_load(preset):
+    from genreport.config import load_preset
+
+    config = load_preset(preset)
+    assert config["name"] == preset
+    assert config["ddpm"]["timesteps"] == 1000
+    assert config["ddpm"]["beta_start"] == 1e-4 and config["ddpm"]["beta_end"] == 0.02
+
+
+def test_unknown_preset_is_refused():
+    from genreport.config import load_preset
+    from genreport.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown preset 'laptop'"):
+        load_preset("laptop")
