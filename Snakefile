@@ -42,6 +42,8 @@ rule data:
         f"{DATA}/mnist.verified.json",
     log:
         f"{DATA}/logs/data.log",
+    benchmark:
+        f"{RUN}/benchmarks/data.tsv"
     params:
         source=f"--source {SOURCE}" if SOURCE else "",
     shell:
@@ -109,6 +111,8 @@ rule report_notebook:
         f"{RUN}/report/report.ipynb",
     log:
         f"{RUN}/logs/report_notebook.log",
+    benchmark:
+        f"{RUN}/benchmarks/report_notebook.tsv"
     params:
         results=absolute(RUN),
     shell:
@@ -122,6 +126,8 @@ rule report_html:
         f"{RUN}/report/report.html",
     log:
         f"{RUN}/logs/report_html.log",
+    benchmark:
+        f"{RUN}/benchmarks/report_html.tsv"
     shell:
         "{PY} -m nbconvert --to html --no-input --output report.html {input} 2> {log}"
 
@@ -133,6 +139,8 @@ rule report_markdown:
         f"{RUN}/report/report.md",
     log:
         f"{RUN}/logs/report_markdown.log",
+    benchmark:
+        f"{RUN}/benchmarks/report_markdown.tsv"
     shell:
         "{PY} -m genreport.report --results-dir {RUN} --out {output} 2> {log}"
 
@@ -156,4 +164,5 @@ rule publish:
     output:
         manifest="report/manifest.json",
     shell:
-        "{PY} -m genreport.cli.publish --run {RUN} --preset {PRESET} --figures figures --report report --manifest {output.manifest}"
+        "{PY} -m genreport.cli.publish --run {RUN} --preset {PRESET} --figures figures --report report"
+        " --manifest {output.manifest}"

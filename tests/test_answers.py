@@ -61,6 +61,9 @@ def test_speckle_is_not_called_sharper():
 
 def test_smoothness_verdict_follows_the_numbers():
     assert answer_1_3_c(results(ratio=1.3)).count("Yes, the transition is smooth") == 1
+    one_jump = results(ratio=1.5)
+    one_jump["models"]["vae"]["measurements"]["interpolation"]["worst_max_over_mean_step"] = 3.0
+    assert "Mostly" in answer_1_3_c(one_jump)
     assert "Not entirely" in answer_1_3_c(results(ratio=4.0))
 
 

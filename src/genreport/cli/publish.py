@@ -18,6 +18,7 @@ def main(argv=None) -> None:
     parser.add_argument("--figures", type=Path, default=Path("figures"))
     parser.add_argument("--report", type=Path, default=Path("report"))
     parser.add_argument("--manifest", type=Path, required=True)
+    parser.add_argument("--note", default=None, help="anything a reader of the manifest must know about the run")
     args = parser.parse_args(argv)
 
     root = project_root()
@@ -33,6 +34,8 @@ def main(argv=None) -> None:
             shutil.copy2(source, target_dir / source.name)
             published.append((target_dir / source.name).resolve())
     manifest = build_manifest(args.run, args.preset, published, root)
+    if args.note:
+        manifest["note"] = args.note
     args.manifest.write_text(json.dumps(manifest, indent=2) + "\n")
     print(f"published {len(published)} files from {args.run}; manifest in {args.manifest}")
 
