@@ -47,3 +47,12 @@ def test_wrong_model_is_refused(tmp_path):
 def test_missing_checkpoint_names_the_snakemake_target(tmp_path):
     with pytest.raises(CheckpointError, match="snakemake --cores 4"):
         load_checkpoint(tmp_path / "results" / "cpu" / "train" / "vae" / "checkpoint.pt")
+
+
+def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root):
+    from genreport.notebook_support import require_checkpoint
+
+    missing = project_root / "results" / "nosuchpreset" / "train" / "gan" / "checkpoint.pt"
+    with pytest.raises(CheckpointError) as caught:
+        require_checkpoint(missing)
+    assert "snakemake --cores 4 results/nosuchpreset/train/gan/checkpoint.pt" in str(caught.value)

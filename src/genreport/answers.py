@@ -107,8 +107,8 @@ def answer_1_3_a(r: dict[str, Any]) -> str:
     return (f"Figure 1 shows test images with their reconstructions and Figure 2 samples drawn from the prior "
             f"after {vae['epochs']} epochs. On the 10,000 test images the mean squared reconstruction error is "
             f"{m['reconstruction_mse']:.4f} per pixel, and the negative ELBO is {elbo['loss']:.1f} nats per image "
-            f"(reconstruction {elbo['reconstruction']:.1f} + KL {elbo['kl']:.1f}). The decoder is a Bernoulli "
-            f"likelihood applied to grayscale intensities, so this number is a training objective, not a "
+            f"(reconstruction {elbo['reconstruction']:.1f} + KL {elbo['kl']:.1f}). The decoder likelihood (config "
+            f"`vae.likelihood`) is {vae['config']['likelihood']}, applied to grayscale intensities, so this number is a training objective, not a "
             f"normalized log-likelihood of binarized digits, and it is not comparable with published "
             f"binarized-MNIST results.")
 

@@ -120,10 +120,11 @@ def build_report(results_dir: Path) -> list[Block]:
     for title, questions in SECTIONS:
         blocks.append(Block(f"## {title}"))
         for key, figures in questions:
+            blocks.append(Block(f"### {key}. {QUESTIONS[key]}"))
             for figure in figures:
                 blocks.append(Block(figure=results["figures"][figure]))
                 blocks.append(Block(f"*{CAPTIONS[figure]}*"))
-            blocks.append(Block(f"### {key}. {QUESTIONS[key]}\n\n{ANSWERS[key](results)}"))
+            blocks.append(Block(ANSWERS[key](results)))
     blocks.append(Block("## About this run\n\n" + run_details(results)))
     return blocks
 

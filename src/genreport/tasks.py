@@ -14,6 +14,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from .diffusion import GaussianDiffusion
+from .errors import ConfigError
 from .models.gan import Discriminator, Generator, init_dcgan_weights
 from .models.unet import UNet
 from .models.vae import ConvVAE, negative_elbo
@@ -66,9 +67,14 @@ class Task:
 
 class VAETask(Task):
     name = "vae"
+    LIKELIHOODS = ("bernoulli",)
 
     def __init__(self, config, device):
         super().__init__(config, device)
+        if config.get("likelihood") not in self.LIKELIHOODS:
+            raise ConfigError(
+                f"vae.likelihood is {config.get('likelihood')!r}: the decoder supports {', '.join(self.LIKELIHOODS)}"
+            )
         self.model = ConvVAE(config["latent_dim"], config["channels"]).to(device)
         self.modules = {"model": self.model}
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
