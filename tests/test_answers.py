@@ -11,7 +11,7 @@ def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
         losses = {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0}
     return {
         "name": name, "device": "cpu (test)", "torch": "x", "seed": 0, "epochs": 3, "steps": 300,
-        "train_images": 1000, "config": {"latent_dim": 8}, "parameters": {"model": 10},
+        "train_images": 1000, "config": {"latent_dim": 8, "likelihood": "bernoulli"}, "parameters": {"model": 10},
         "parameters_total": 10, "train_time_s": train_time, "images_per_s": 100.0,
         "first_losses": {k: v * 2 for k, v in losses.items()}, "final_losses": losses,
         "sharpness_ratio": sharpness,
