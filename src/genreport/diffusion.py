@@ -89,3 +89,88 @@ class GaussianDiffusion:
             noise = torch.randn(x.shape, generator=generator).to(x.device)
             x = self.p_sample(model, x, t, noise)
         return x
+
+    @torch.no_grad()
+    def ddim_sample_loop(
+        self,
+        model: NoisePredictor,
+        x_T: torch.Tensor,
+        steps: int,
+        progress: bool = False,
+    ) -> torch.Tensor:
+        """Deterministic DDIM sampling (Song et al. 2021, eta = 0) on `steps` evenly spaced timesteps."""
+        timesteps = torch.linspace(self.timesteps - 1, 0, steps).round().long().tolist()
+        alphas_cumprod = self.sqrt_alphas_cumprod.pow(2)
+        x = x_T
+        for index, t in enumerate(tqdm(timesteps, disable=not progress, desc="ddim", leave=False)):
+            t_batch = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
+            eps = model(x, t_batch)
+            x0 = self.predict_x0(x, t_batch, eps).clamp(-1.0, 1.0)
+            if index == len(timesteps) - 1:
+                return x0
+            a_prev = alphas_cumprod[timesteps[index + 1]].float().item()
+            # Re-derive eps from the clipped x0 so the step stays consistent with it.
+            eps = (x - self._at(self.sqrt_alphas_cumprod, t_batch, x) * x0) / self._at(
+                self.sqrt_one_minus_alphas_cumprod, t_batch, x)
+            x = a_prev**0.5 * x0 + (1.0 - a_prev) ** 0.5 * eps
+        return x
+
+    # --- The variational bound (Ho et al. 2020, eq. 5) in nats per image. ---
+
+    def prior_term(self, x0: torch.Tensor) -> torch.Tensor:
+        """KL(q(x_T | x_0) || N(0, I)) per image."""
+        t = torch.full((x0.shape[0],), self.timesteps - 1, device=x0.device, dtype=torch.long)
+        mean = self._at(self.sqrt_alphas_cumprod, t, x0) * x0
+        log_var = torch.log(self._at(self.sqrt_one_minus_alphas_cumprod, t, x0) ** 2)
+        return normal_kl(mean, log_var, torch.zeros_like(mean), torch.zeros_like(mean)).flatten(1).sum(1)
+
+    def timestep_term(self, model: NoisePredictor, x0: torch.Tensor, t: torch.Tensor,
+                      noise: torch.Tensor) -> torch.Tensor:
+        """Per image: the decoder's -log p(x_0 | x_1) where t == 0, else KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t))."""
+        x_t = self.q_sample(x0, t, noise)
+        x0_hat = self.predict_x0(x_t, t, model(x_t, t))
+        coef_x0 = self._at(self.posterior_mean_coef_x0, t, x0)
+        coef_xt = self._at(self.posterior_mean_coef_xt, t, x0)
+        log_var = self._at(self.posterior_log_variance, t, x0)
+        model_mean = coef_x0 * x0_hat + coef_xt * x_t
+        true_mean = coef_x0 * x0 + coef_xt * x_t
+        kl = normal_kl(true_mean, log_var, model_mean, log_var).flatten(1).sum(1)
+        decoder = -discretized_gaussian_log_likelihood(x0, model_mean, 0.5 * log_var).flatten(1).sum(1)
+        return torch.where(t == 0, decoder, kl)
+
+    @torch.no_grad()
+    def bound_estimate(self, model: NoisePredictor, x0: torch.Tensor, draws: int,
+                       generator: torch.Generator) -> torch.Tensor:
+        """Unbiased estimate of the negative bound (nats) per image from `draws` uniform timesteps.
+
+        The sum over T terms is T times their mean, so T * (term at a uniform t) is unbiased.
+        """
+        total = self.prior_term(x0)
+        estimate = torch.zeros_like(total)
+        for _ in range(draws):
+            t = torch.randint(0, self.timesteps, (x0.shape[0],), generator=generator).to(x0.device)
+            noise = torch.randn(x0.shape, generator=generator).to(x0.device)
+            estimate += self.timestep_term(model, x0, t, noise)
+        return total + self.timesteps * estimate / draws
+
+
+def normal_kl(mean1, log_var1, mean2, log_var2):
+    """KL divergence between two diagonal Gaussians, elementwise, in nats."""
+    return 0.5 * (-1.0 + log_var2 - log_var1 + torch.exp(log_var1 - log_var2)
+                  + (mean1 - mean2) ** 2 * torch.exp(-log_var2))
+
+
+def _standard_normal_cdf(x):
+    return 0.5 * (1.0 + torch.erf(x / 2**0.5))
+
+
+def discretized_gaussian_log_likelihood(x, mean, log_scale):
+    """log P(x) for x on the 256 levels of [-1, 1], under a Gaussian integrated over each level's bin."""
+    centered = x - mean
+    inv_scale = torch.exp(-log_scale)
+    cdf_plus = _standard_normal_cdf(inv_scale * (centered + 1.0 / 255.0))
+    cdf_minus = _standard_normal_cdf(inv_scale * (centered - 1.0 / 255.0))
+    log_cdf_plus = torch.log(cdf_plus.clamp(min=1e-12))
+    log_one_minus_cdf_minus = torch.log((1.0 - cdf_minus).clamp(min=1e-12))
+    log_bin = torch.log((cdf_plus - cdf_minus).clamp(min=1e-12))
+    return torch.where(x < -0.999, log_cdf_plus, torch.where(x > 0.999, log_one_minus_cdf_minus, log_bin))

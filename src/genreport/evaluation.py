@@ -1,0 +1,118 @@
+"""Sample-quality metrics in the feature space of the MNIST evaluator classifier.
+
+FID and KID come from torchmetrics with the evaluator as a custom feature extractor;
+precision and recall follow Kynkäänniemi et al. (2019) with k nearest neighbours.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import nn
+from torchmetrics.image.fid import FrechetInceptionDistance
+from torchmetrics.image.kid import KernelInceptionDistance
+
+from .models.classifier import DigitClassifier
+
+
+class EvaluatorFeatures(nn.Module):
+    """Adapter so torchmetrics can call the classifier: images in [0, 1] -> penultimate features."""
+
+    def __init__(self, classifier: DigitClassifier):
+        super().__init__()
+        self.classifier = classifier.eval()
+        self.num_features = classifier.feature_dim
+
+    @torch.no_grad()
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        if images.dim() == 3:
+            images = images.unsqueeze(1)
+        return self.classifier.features(images.float())
+
+
+def batched(fn, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    return torch.cat([fn(batch) for batch in images.split(batch_size)])
+
+
+class PrecomputedFeatures(nn.Module):
+    """Lets torchmetrics take feature vectors directly, so each image set is embedded once."""
+
+    def __init__(self, num_features: int):
+        super().__init__()
+        self.num_features = num_features
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return features
+
+
+def fid_and_kid(real_features: torch.Tensor, fake_features: torch.Tensor,
+                kid_subset_size: int = 1000, seed: int = 0) -> dict[str, float]:
+    """FID and KID (mean and std over 50 subsets) between two sets of evaluator features."""
+    identity = PrecomputedFeatures(real_features.shape[1])
+    fid = FrechetInceptionDistance(feature=identity)
+    subset = min(kid_subset_size, len(real_features), len(fake_features))
+    kid = KernelInceptionDistance(feature=identity, subset_size=subset, subsets=50)
+    for metric in (fid, kid):
+        metric.update(real_features, real=True)
+        metric.update(fake_features, real=False)
+    torch.manual_seed(seed)  # KID draws its subsets from the global generator
+    kid_mean, kid_std = kid.compute()
+    return {"fid": float(fid.compute()), "kid": float(kid_mean), "kid_std": float(kid_std)}
+
+
+def _kth_neighbour_radius(points: torch.Tensor, k: int) -> torch.Tensor:
+    distances = torch.cdist(points, points)
+    # k + 1: each point is its own nearest neighbour at distance 0.
+    return distances.kthvalue(k + 1, dim=1).values
+
+
+def _inside_manifold(queries: torch.Tensor, support: torch.Tensor, radii: torch.Tensor) -> torch.Tensor:
+    inside = torch.zeros(len(queries), dtype=torch.bool)
+    for start in range(0, len(queries), 1000):
+        block = torch.cdist(queries[start:start + 1000], support)
+        inside[start:start + 1000] = (block <= radii[None, :]).any(dim=1)
+    return inside
+
+
+def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = 3) -> dict[str, float]:
+    """Improved precision (fakes inside the real manifold) and recall (reals inside the fake one)."""
+    real_radii = _kth_neighbour_radius(real_features, k)
+    fake_radii = _kth_neighbour_radius(fake_features, k)
+    precision = _inside_manifold(fake_features, real_features, real_radii).float().mean()
+    recall = _inside_manifold(real_features, fake_features, fake_radii).float().mean()
+    return {"precision": float(precision), "recall": float(recall)}
+
+
+@torch.no_grad()
+def class_statistics(classifier: DigitClassifier, images: torch.Tensor) -> dict[str, Any]:
+    """The evaluator's view of a set of images: each digit's share, KL from uniform, confidence."""
+    probabilities = batched(lambda b: classifier.eval()(b).softmax(dim=1), images)
+    predicted = probabilities.argmax(dim=1)
+    shares = torch.bincount(predicted, minlength=10).float() / len(images)
+    nonzero = shares[shares > 0]
+    kl = float((nonzero * (nonzero * 10).log()).sum())
+    return {
+        "class_shares": [float(s) for s in shares],
+        "kl_from_uniform": kl,
+        "mean_top_probability": float(probabilities.max(dim=1).values.mean()),
+    }
+
+
+def score_image_set(classifier: DigitClassifier, reference: torch.Tensor, images: torch.Tensor,
+                    k: int = 3, seed: int = 0) -> dict[str, Any]:
+    """Every sample metric of `images` against `reference` (the test set), images in [0, 1]."""
+    features = EvaluatorFeatures(classifier)
+    real_features = batched(features, reference)
+    fake_features = batched(features, images)
+    return {
+        "count": len(images),
+        **fid_and_kid(real_features, fake_features, seed=seed),
+        **precision_recall(real_features, fake_features, k=k),
+        **class_statistics(classifier, images),
+    }
+
+
+def bits_per_dim(nats_per_image: float, dims: int = 784) -> float:
+    return nats_per_image / (dims * math.log(2))

@@ -1,0 +1,35 @@
+"""A small MNIST classifier used only to evaluate generated images."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class DigitClassifier(nn.Module):
+    """Two conv blocks and a 128-unit penultimate layer, the feature space of the sample metrics."""
+
+    feature_dim = 128
+
+    def __init__(self, channels: int = 32):
+        super().__init__()
+        c = channels
+        self.body = nn.Sequential(
+            nn.Conv2d(1, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
+            nn.Conv2d(c, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
+            nn.MaxPool2d(2),  # 14x14
+            nn.Conv2d(c, 2 * c, 3, padding=1), nn.BatchNorm2d(2 * c), nn.ReLU(),
+            nn.Conv2d(2 * c, 2 * c, 3, padding=1), nn.BatchNorm2d(2 * c), nn.ReLU(),
+            nn.MaxPool2d(2),  # 7x7
+            nn.Flatten(),
+            nn.Dropout(0.3),
+            nn.Linear(2 * c * 7 * 7, self.feature_dim), nn.ReLU(),
+        )
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(self.feature_dim, 10))
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Penultimate activations for images in [0, 1], shape [N, 128]."""
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))

@@ -1,0 +1,74 @@
+"""The sample metrics and likelihood bounds behave as their definitions say."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from genreport.diffusion import GaussianDiffusion
+from genreport.evaluation import class_statistics, fid_and_kid, precision_recall
+from genreport.likelihood import binarize, vae_bounds
+from genreport.models.vae import ConvVAE
+
+
+def features(count=600, dim=16, shift=0.0, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(count, dim, generator=generator) + shift
+
+
+def test_fid_of_a_set_against_itself_is_about_zero():
+    real = features()
+    scores = fid_and_kid(real, real.clone(), kid_subset_size=200)
+    assert abs(scores["fid"]) < 1e-6
+    # KID compares random subsets drawn separately from each side, so it is zero only within its spread.
+    assert abs(scores["kid"]) < 3 * scores["kid_std"] + 1e-3
+
+
+def test_noisier_set_scores_worse():
+    real, clean = features(seed=0), features(seed=1)
+    noisy = clean + 0.7 * features(seed=2)
+    assert fid_and_kid(real, noisy, 200)["fid"] > fid_and_kid(real, clean, 200)["fid"]
+
+
+def test_precision_and_recall_separate_quality_from_coverage():
+    real = features(seed=0)
+    same = precision_recall(real, features(seed=1))
+    assert same["precision"] > 0.6 and same["recall"] > 0.6
+    collapsed = features(seed=1)[:, :] * 0.1  # all fakes near the centre: precise, no coverage
+    scores = precision_recall(real, collapsed)
+    assert scores["precision"] > 0.9 and scores["recall"] < 0.3
+
+
+def test_class_histogram_of_balanced_predictions_is_uniform():
+    class Fixed(torch.nn.Module):
+        def forward(self, x):
+            labels = torch.arange(len(x)) % 10
+            return torch.nn.functional.one_hot(labels, 10).float() * 20
+
+    stats = class_statistics(Fixed(), torch.zeros(1000, 1, 28, 28))
+    assert all(abs(share - 0.1) < 1e-6 for share in stats["class_shares"])
+    assert stats["kl_from_uniform"] < 1e-6 and stats["mean_top_probability"] > 0.99
+
+
+def test_importance_weighted_bound_is_at_least_the_elbo():
+    torch.manual_seed(0)
+    model = ConvVAE(latent_dim=4, channels=8)
+    images = binarize(torch.rand(6, 1, 28, 28), torch.Generator().manual_seed(0))
+    elbo, iwae = vae_bounds(model, images, samples=64, generator=torch.Generator().manual_seed(1))
+    assert torch.all(iwae >= elbo - 1e-4)
+
+
+def test_ddpm_bound_is_near_zero_for_a_perfect_model_and_large_for_a_bad_one():
+    process = GaussianDiffusion(1000)
+    x0 = (torch.randint(0, 256, (4, 1, 28, 28)).float() / 255) * 2 - 1
+
+    def oracle(x_t, t):
+        a = process.sqrt_alphas_cumprod.float()[t].view(-1, 1, 1, 1)
+        s = process.sqrt_one_minus_alphas_cumprod.float()[t].view(-1, 1, 1, 1)
+        return (x_t - a * x0) / s
+
+    bits = 784 * math.log(2)
+    good = process.bound_estimate(oracle, x0, 4, torch.Generator().manual_seed(0)) / bits
+    bad = process.bound_estimate(lambda x, t: torch.zeros_like(x), x0, 4, torch.Generator().manual_seed(0)) / bits
+    assert good.max() < 0.01 and bad.min() > 8
