@@ -15,6 +15,7 @@ ROOT = Path(workflow.basedir)
 PRESET = resolve_preset_name(config["preset"])
 SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
 THREADS = SETTINGS["threads"]
+EVALUATION = SETTINGS["evaluation"]
 DATA = config["data_dir"]
 RUN = f"{config['results_dir']}/{PRESET}"
 MODELS = ["vae", "gan", "ddpm"]
@@ -102,9 +103,71 @@ for model in MODELS:
             " -p seed {params.seed} -p n_images {params.images} -p device {params.device} 2> {log}"
 
 
+rule train_evaluator:
+    """The MNIST classifier whose features the sample metrics use; trained on real images only."""
+    input:
+        f"{DATA}/mnist.verified.json",
+    output:
+        checkpoint=f"{RUN}/evaluator/checkpoint.pt",
+        metrics=f"{RUN}/evaluator/metrics.json",
+    log:
+        f"{RUN}/logs/train_evaluator.log",
+    benchmark:
+        f"{RUN}/benchmarks/train_evaluator.tsv"
+    threads: THREADS
+    shell:
+        "{PY} -m genreport.cli.train evaluator --preset {PRESET} --out {RUN}/evaluator"
+        " --data-dir {DATA} --threads {threads} > {log} 2>&1"
+
+
+for model in MODELS:
+
+    rule:
+        name:
+            f"sample_{model}"
+        input:
+            f"{RUN}/train/{model}/checkpoint.pt",
+        output:
+            f"{RUN}/samples/{model}.npz",
+        log:
+            f"{RUN}/logs/sample_{model}.log",
+        benchmark:
+            f"{RUN}/benchmarks/sample_{model}.tsv"
+        threads: THREADS
+        params:
+            samples=EVALUATION["samples"],
+            seed=SETTINGS["seed"] + 7,
+            ddim=EVALUATION["ddim_steps"] if model == "ddpm" else 0,
+            device=SETTINGS["device"],
+        shell:
+            "{PY} -m genreport.cli.sample --checkpoint {input} --out {output} --count {params.samples}"
+            " --seed {params.seed} --ddim-steps {params.ddim} --device {params.device} --threads {threads} > {log} 2>&1"
+
+
+rule evaluate:
+    """FID, KID, precision/recall and class shares of every model's samples; likelihood bounds."""
+    input:
+        f"{RUN}/evaluator/checkpoint.pt",
+        expand(f"{RUN}/samples/{{model}}.npz", model=MODELS),
+        expand(f"{RUN}/train/{{model}}/checkpoint.pt", model=MODELS),
+    output:
+        f"{RUN}/metrics.json",
+    log:
+        f"{RUN}/logs/evaluate.log",
+    benchmark:
+        f"{RUN}/benchmarks/evaluate.tsv"
+    threads: THREADS
+    params:
+        device=SETTINGS["device"],
+    shell:
+        "{PY} -m genreport.cli.evaluate --preset {PRESET} --run {RUN} --data-dir {DATA} --out {output}"
+        " --device {params.device} --threads {threads} > {log} 2>&1"
+
+
 rule report_notebook:
     input:
         ROOT / "notebooks" / "report.ipynb",
+        f"{RUN}/metrics.json",
         expand(f"{RUN}/measurements/{{model}}.json", model=MODELS),
         expand(f"{RUN}/figures/{{name}}.png", name=sum(NOTEBOOK_FIGURES.values(), [])),
     output:

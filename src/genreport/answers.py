@@ -100,6 +100,31 @@ def smoothness_sentence(model: dict[str, Any]) -> str:
             f"(we call the transition smooth when this ratio is at most {SMOOTH_STEP_RATIO} on every path).")
 
 
+REAL_ROW = "real (training images)"
+
+
+def sample_scores(r: dict[str, Any]) -> dict[str, Any] | None:
+    return r["metrics"]["sample_metrics"] if r.get("metrics") else None
+
+
+def fid_rank(r: dict[str, Any]) -> list[str]:
+    scores = sample_scores(r)
+    return sorted(("vae", "gan", "ddpm"), key=lambda m: scores[m]["fid"])
+
+
+def quality_sentence(r: dict[str, Any], a: str, b: str) -> str:
+    """Compare two models by FID and precision/recall in the evaluator's feature space."""
+    scores = sample_scores(r)
+    sa, sb = scores[a], scores[b]
+    better = a if sa["fid"] < sb["fid"] else b
+    worse = b if better == a else a
+    return (f"In the evaluator's feature space the {LABELS[better]}'s samples are closer to the test set than the "
+            f"{LABELS[worse]}'s: FID {scores[better]['fid']:.2f} against {scores[worse]['fid']:.2f} "
+            f"({scores[better]['fid_over_real']:.1f}× and {scores[worse]['fid_over_real']:.1f}× the real-data floor), "
+            f"precision {sa['precision']:.2f} ({LABELS[a]}) vs {sb['precision']:.2f} ({LABELS[b]}), "
+            f"recall {sa['recall']:.2f} vs {sb['recall']:.2f}")
+
+
 def answer_1_3_a(r: dict[str, Any]) -> str:
     vae = r["models"]["vae"]
     m = vae["measurements"]
@@ -137,11 +162,19 @@ def answer_2_2_a(r: dict[str, Any]) -> str:
 def answer_2_2_b(r: dict[str, Any]) -> str:
     models = r["models"]
     gan = models["gan"]
-    return (f"{capitalized(compare_sharpness(models, 'gan', 'vae'))}. Real test images score 1.00 on this scale, so the "
+    text = (f"{capitalized(compare_sharpness(models, 'gan', 'vae'))}. Real test images score 1.00 on this scale, so the "
             f"GAN's strokes are {'close to' if abs(gan['sharpness_ratio'] - 1) < 0.15 else 'far from'} real "
-            f"stroke contrast. Edge strength measures blur, not whether a digit is well formed: the grids "
-            f"should be read beside it, and some GAN samples are malformed or ambiguous digits even when "
-            f"their strokes are crisp. {evolution_sentence(gan)}")
+            f"stroke contrast. ")
+    if sample_scores(r):
+        scores = sample_scores(r)
+        text += (f"{quality_sentence(r, 'gan', 'vae')}. The evaluator is confident on "
+                 f"{scores['gan']['mean_top_probability']:.2f} of a GAN sample on average "
+                 f"(VAE {scores['vae']['mean_top_probability']:.2f}, real images "
+                 f"{scores[REAL_ROW]['mean_top_probability']:.2f}). ")
+    else:
+        text += ("Edge strength measures blur, not whether a digit is well formed, and this run computed no "
+                 "sample-quality metric, so read the grids beside it. ")
+    return text + evolution_sentence(gan)
 
 
 def answer_2_2_c(r: dict[str, Any]) -> str:
@@ -184,12 +217,31 @@ def answer_2_4_b(r: dict[str, Any]) -> str:
         f"{r['models']['gan']['config']['latent_dim']}-dimensional noise through a network: "
         "its samples lie on a low-dimensional surface in the 784-dimensional pixel space, so the density "
         "is zero almost everywhere and a test image's log-likelihood is undefined (−∞ for almost every "
-        "image). Training compares samples through a discriminator and never evaluates a density. The VAE, "
-        f"by contrast, gives a lower bound on the log-likelihood ({elbo:.1f} nats negative ELBO per test "
-        "image under its grayscale Bernoulli decoder), and the DDPM has a variational bound too. Kernel "
-        "density estimates on GAN samples exist but are known to be unreliable in this dimension, so we "
-        "report no number for the GAN."
+        "image). Training compares samples through a discriminator and never evaluates a density. "
+        + likelihood_sentence(r, elbo)
+        + " Kernel density estimates on GAN samples exist but are known to be unreliable in this dimension "
+        "(Theis et al. 2016), so we report no number for the GAN."
     )
+
+
+def likelihood_sentence(r: dict[str, Any], elbo_grayscale: float) -> str:
+    if not r.get("metrics"):
+        return (f"The VAE, by contrast, gives a lower bound on the log-likelihood ({elbo_grayscale:.1f} nats negative "
+                "ELBO per test image under its grayscale Bernoulli decoder), and the DDPM has a variational bound too.")
+    vae = r["metrics"]["likelihood"]["vae"]
+    ddpm = r["metrics"]["likelihood"]["ddpm"]
+    iwae, elbo = vae["negative_iwae_bound"], vae["negative_elbo"]
+    bound = ddpm["negative_bound"]
+    return (f"The VAE, by contrast, bounds the likelihood of binarized test digits: −log p(x) ≤ {iwae['mean']:.1f} ± "
+            f"{iwae['standard_error']:.1f} nats with the importance-weighted bound (k = {vae['importance_samples']}, "
+            f"{vae['images']} images), {elbo['mean']:.1f} ± {elbo['standard_error']:.1f} with the ELBO "
+            f"({iwae['bits_per_dim']:.3f} and {elbo['bits_per_dim']:.3f} bits/dim); the DDPM's variational bound on the "
+            f"8-bit test images is {bound['bits_per_dim']:.3f} ± {bound['bits_per_dim_standard_error']:.3f} bits/dim "
+            f"({ddpm['images']} images). The two are not comparable with each other: one models binary pixels, the "
+            "other 256 grey levels."
+            + ("" if vae["trained_on_binarized"] else
+               " This VAE was trained on grayscale intensities, not on binarized digits, so its binarized-MNIST "
+               "bound is looser than that of a VAE trained for it (set `vae.binarize: true`)."))
 
 
 def answer_2_4_c(r: dict[str, Any]) -> str:
@@ -220,12 +272,22 @@ def answer_3_b(r: dict[str, Any]) -> str:
                if blurriest == "vae" else
                f"This contradicts the common view that the VAE's samples are the blurriest: here the "
                f"{LABELS[blurriest]}'s are.")
-    return (f"{capitalized(compare_sharpness(models, 'ddpm', 'vae'))}, and "
+    text = (f"{capitalized(compare_sharpness(models, 'ddpm', 'vae'))}, and "
             f"{compare_sharpness(models, 'ddpm', 'gan')}. Ordered from closest to farthest from real digits' edge "
-            f"strength the models are {ranked}. {verdict} Whether the DDPM's samples are *better* than the GAN's, "
-            f"as opposed to less blurry, this run cannot say: edge strength does not check that each sample is a "
-            f"well-formed digit nor that all ten digits appear, and no sample-quality metric is computed here, so "
-            f"compare Figures 4 and 6 by eye. {evolution_sentence(models['ddpm'])}")
+            f"strength the models are {ranked}. {verdict} ")
+    if sample_scores(r):
+        scores = sample_scores(r)
+        best = fid_rank(r)
+        claim = ("The claim that DDPM samples are better than the VAE's but not as good as the GAN's "
+                 + ("holds here." if best == ["gan", "ddpm", "vae"] else
+                    "does not hold here: by FID the order is "
+                    + " < ".join(f"{LABELS[m]} ({scores[m]['fid']:.2f})" for m in best) + "."))
+        text += (f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. {claim} "
+                 f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. ")
+    else:
+        text += ("Whether the DDPM's samples are *better* than the GAN's, as opposed to less blurry, this run cannot "
+                 "say: no sample-quality metric was computed, so compare Figures 4 and 6 by eye. ")
+    return text + evolution_sentence(models["ddpm"])
 
 
 def answer_4(r: dict[str, Any]) -> str:

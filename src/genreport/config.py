@@ -38,9 +38,9 @@ def load_preset(name: str, directory: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"unknown preset '{name}': choose one of {known} (files in {directory})")
     with path.open() as handle:
         preset = yaml.safe_load(handle)
-    for model in MODEL_NAMES:
-        if model not in preset:
-            raise ConfigError(f"preset file {path} has no '{model}' section: add one")
+    for section in (*MODEL_NAMES, "evaluator", "evaluation"):
+        if section not in preset:
+            raise ConfigError(f"preset file {path} has no '{section}' section: add one")
     return preset
 
 

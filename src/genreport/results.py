@@ -84,4 +84,7 @@ def load_results(results_dir: Path) -> dict[str, Any]:
     missing = [str(path) for path in figures.values() if not path.is_file()]
     if missing:
         raise FileNotFoundError(f"figures missing: {', '.join(missing)}; run the notebook rules first")
-    return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures}
+    metrics_path = results_dir / "metrics.json"
+    metrics = _read_json(metrics_path) if metrics_path.is_file() else None
+    return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures,
+            "metrics": metrics}

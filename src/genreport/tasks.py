@@ -15,6 +15,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from .diffusion import GaussianDiffusion
 from .errors import ConfigError
+from .models.classifier import DigitClassifier
 from .models.gan import Discriminator, Generator, init_dcgan_weights
 from .models.unet import UNet
 from .models.vae import ConvVAE, negative_elbo
@@ -26,6 +27,7 @@ def count_parameters(module: nn.Module) -> int:
 
 class Task:
     name: str
+    generates = True  # False for the evaluator, which classifies instead
     modules: dict[str, nn.Module]
     optimizers: dict[str, torch.optim.Optimizer]
 
@@ -80,6 +82,8 @@ class VAETask(Task):
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 
     def training_step(self, images):
+        if self.config.get("binarize"):
+            images = torch.bernoulli(images)  # dynamic binarization: a fresh draw every time
         logits, mean, logvar = self.model(images)
         terms = negative_elbo(logits, images, mean, logvar)
         optimizer = self.optimizers["model"]
@@ -193,7 +197,29 @@ class DDPMTask(Task):
         return ((x0 + 1) / 2).clamp(0, 1).cpu()
 
 
-TASKS = {task.name: task for task in (VAETask, GANTask, DDPMTask)}
+class EvaluatorTask(Task):
+    """The MNIST classifier behind the sample metrics; trained on real images only."""
+
+    name = "evaluator"
+    generates = False
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.model = DigitClassifier(config["channels"]).to(device)
+        self.modules = {"model": self.model}
+        self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
+
+    def training_step(self, images, labels):
+        logits = self.model(images)
+        loss = F.cross_entropy(logits, labels)
+        optimizer = self.optimizers["model"]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return {"loss": loss.detach(), "accuracy": (logits.argmax(1) == labels).float().mean().detach()}
+
+
+TASKS = {task.name: task for task in (VAETask, GANTask, DDPMTask, EvaluatorTask)}
 
 
 def build_task(name: str, config: dict[str, Any], device: torch.device) -> Task:

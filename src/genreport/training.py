@@ -44,9 +44,12 @@ def train(
     sample_epochs: list[int],
     sample_count: int,
     run_info: dict[str, Any],
+    labels: torch.Tensor | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
     """Train `task` on images in [0, 1] ([N, 1, 28, 28]); write checkpoint, metrics and samples.
+
+    With `labels`, each step gets (images, labels): the evaluator classifier trains this way.
 
     Writes, under out_dir: checkpoint.pt (after every epoch), metrics.json (per-epoch loss
     terms and wall time) and samples/epoch_XXX.{png,npz} from one fixed noise batch.
@@ -55,8 +58,10 @@ def train(
     (out_dir / "samples").mkdir(parents=True, exist_ok=True)
     device = task.device
     data = images.to(device)
+    targets = labels.to(device) if labels is not None else None
     order = torch.Generator().manual_seed(seed)
-    fixed_noise = task.noise(sample_count, torch.Generator().manual_seed(seed + FIXED_NOISE_SEED_OFFSET))
+    if task.generates:
+        fixed_noise = task.noise(sample_count, torch.Generator().manual_seed(seed + FIXED_NOISE_SEED_OFFSET))
     steps_per_epoch = len(data) // batch_size
     if steps_per_epoch == 0:
         raise TrainingError(f"batch_size {batch_size} is larger than the {len(data)} training images: lower it")
@@ -82,8 +87,11 @@ def train(
         bar = tqdm(range(steps_per_epoch), desc=f"{task.name} epoch {epoch}/{epochs}",
                    disable=not progress, mininterval=2.0)
         for index in bar:
-            batch = data[permutation[index * batch_size:(index + 1) * batch_size]]
-            terms = task.training_step(batch)
+            chosen = permutation[index * batch_size:(index + 1) * batch_size]
+            if targets is None:
+                terms = task.training_step(data[chosen])
+            else:
+                terms = task.training_step(data[chosen], targets[chosen])
             step += 1
             for name, value in terms.items():
                 totals[name] = totals.get(name, 0.0) + value
@@ -99,7 +107,7 @@ def train(
         entry = {"epoch": epoch, "step": step, **means, "wall_time_s": wall,
                  "images_per_s": steps_per_epoch * batch_size / wall}
 
-        if epoch in sample_epochs or epoch == epochs:
+        if task.generates and (epoch in sample_epochs or epoch == epochs):
             task.train_mode(False)
             started = time.perf_counter()
             samples = task.generate(fixed_noise, torch.Generator().manual_seed(seed))

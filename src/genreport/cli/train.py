@@ -17,7 +17,7 @@ from .common import run_reporting_errors
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("model", choices=MODEL_NAMES)
+    parser.add_argument("model", choices=(*MODEL_NAMES, "evaluator"))
     parser.add_argument("--preset", required=True, help="name of a file in config/presets")
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument("--data-dir", default=Path("data"), type=Path)
@@ -40,9 +40,9 @@ def main(argv=None) -> None:
             torch.backends.cudnn.benchmark = True
         seed = preset["seed"]
         seed_everything(seed)
-        images, _ = load_split(args.data_dir, train=True)
+        images, labels = load_split(args.data_dir, train=True)
         if preset.get("train_subset"):
-            images = images[: preset["train_subset"]]
+            images, labels = images[: preset["train_subset"]], labels[: preset["train_subset"]]
         config = preset[args.model]
         task = build_task(args.model, config, device)
         train(
@@ -52,10 +52,11 @@ def main(argv=None) -> None:
             epochs=config["epochs"],
             batch_size=config["batch_size"],
             seed=seed,
-            sample_epochs=config["sample_epochs"],
+            sample_epochs=config.get("sample_epochs", []),
             sample_count=config.get("sample_images", 64),
             run_info={"preset": args.preset, "device": describe_device(device), "seed": seed,
                       "torch": torch.__version__},
+            labels=labels if args.model == "evaluator" else None,
             progress=not args.no_progress,
         )
 

@@ -1,0 +1,128 @@
+"""Score one preset's run: sample metrics against the test set and likelihood bounds.
+
+    python -m genreport.cli.evaluate --preset cpu --run results/cpu --data-dir data --out results/cpu/metrics.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..checkpoint import atomic_write
+from ..config import MODEL_NAMES, load_preset
+from ..data import load_split, to_unit_float
+from ..evaluation import bits_per_dim, score_image_set
+from ..likelihood import binarize, mean_and_standard_error, vae_bounds
+from ..notebook_support import load_task
+from ..runtime import configure_threads
+from .common import run_reporting_errors
+
+
+def random_subset(count: int, total: int, seed: int) -> torch.Tensor:
+    return torch.randperm(total, generator=torch.Generator().manual_seed(seed))[:count]
+
+
+@torch.no_grad()
+def test_accuracy(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
+    predictions = torch.cat([classifier(batch).argmax(1) for batch in images.split(1000)])
+    return float((predictions == labels).float().mean())
+
+
+def with_bits(nats: dict[str, float]) -> dict[str, float]:
+    """A negative log-likelihood estimate in nats, with the same in bits per dimension."""
+    return {**nats, "bits_per_dim": bits_per_dim(nats["mean"]),
+            "bits_per_dim_standard_error": bits_per_dim(nats["standard_error"])}
+
+
+def vae_likelihood(run: Path, test: torch.Tensor, settings: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
+    task, _ = load_task(run / "train" / "vae" / "checkpoint.pt", device)
+    chosen = random_subset(settings["iwae_images"], len(test), seed)
+    images = binarize(test[chosen], torch.Generator().manual_seed(seed))
+    elbo, iwae = vae_bounds(task.model, images, settings["iwae_samples"], torch.Generator().manual_seed(seed + 1))
+    return {
+        "data": "test images binarized once by Bernoulli draws (seeded)",
+        "images": len(images),
+        "importance_samples": settings["iwae_samples"],
+        "trained_on_binarized": bool(task.config.get("binarize", False)),
+        "negative_elbo": with_bits(mean_and_standard_error(-elbo)),
+        "negative_iwae_bound": with_bits(mean_and_standard_error(-iwae)),
+    }
+
+
+def ddpm_likelihood(run: Path, test_uint8: torch.Tensor, settings: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
+    task, _ = load_task(run / "train" / "ddpm" / "checkpoint.pt", device)
+    chosen = random_subset(settings["ddpm_bound_images"], len(test_uint8), seed)
+    x0 = (test_uint8[chosen].unsqueeze(1).float() / 255.0) * 2 - 1
+    generator = torch.Generator().manual_seed(seed + 2)
+    estimates = torch.cat([
+        task.diffusion.bound_estimate(task.ema.module, batch.to(task.device), settings["ddpm_bound_draws"], generator).cpu()
+        for batch in x0.split(250)
+    ])
+    return {
+        "data": "test images on the 256 levels of [-1, 1], discretized Gaussian decoder at t = 1",
+        "images": len(x0),
+        "timestep_draws_per_image": settings["ddpm_bound_draws"],
+        "negative_bound": with_bits(mean_and_standard_error(estimates)),
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", required=True)
+    parser.add_argument("--run", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
+
+    def run() -> None:
+        configure_threads(args.threads)
+        preset = load_preset(args.preset)
+        settings = preset["evaluation"]
+        seed = preset["seed"]
+        evaluator, _ = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)
+        classifier = evaluator.model.eval().cpu()
+        test_uint8, test_labels = load_split(args.data_dir, train=False)
+        train_uint8, _ = load_split(args.data_dir, train=True)
+        test = to_unit_float(test_uint8)
+
+        real = to_unit_float(train_uint8[random_subset(settings["real_images"], len(train_uint8), seed)])
+        samples = {"real (training images)": real}
+        sampling = {}
+        for model in MODEL_NAMES:
+            with np.load(args.run / "samples" / f"{model}.npz") as archive:
+                samples[model] = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
+                sampling[model] = {"sampler": str(archive["sampler"]), "seconds_per_sample": float(archive["seconds_per_sample"])}
+        scores = {name: score_image_set(classifier, test, images, seed=seed) for name, images in samples.items()}
+        floor = scores["real (training images)"]["fid"]
+        for name in scores:
+            scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
+
+        record = {
+            "preset": args.preset,
+            "evaluator": {"test_accuracy": test_accuracy(classifier, test, test_labels),
+                          "feature_dim": classifier.feature_dim},
+            "reference": "the 10,000 MNIST test images",
+            "sample_metrics": scores,
+            "sampling": sampling,
+            "likelihood": {
+                "vae": vae_likelihood(args.run, test, settings, seed, args.device),
+                "ddpm": ddpm_likelihood(args.run, test_uint8, settings, seed, args.device),
+            },
+        }
+        atomic_write(args.out, lambda handle: handle.write((json.dumps(record, indent=2) + "\n").encode()))
+        print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in scores.items()}))
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()
