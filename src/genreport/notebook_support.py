@@ -13,7 +13,7 @@ from .checkpoint import load_checkpoint
 from .config import project_root, resolve_preset_name
 from .data import load_split, to_unit_float
 from .errors import CheckpointError
-from .runtime import select_device
+from .runtime import configure_threads, select_device
 from .tasks import Task, build_task
 
 
@@ -49,6 +49,8 @@ def require_checkpoint(path: Path) -> Path:
 
 def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, Any]]:
     """Rebuild a trained model from its checkpoint (weights only) on the chosen device."""
+    # OMP_NUM_THREADS comes from the rule's threads; never run more threads than there are cores.
+    configure_threads(torch.get_num_threads())
     payload = load_checkpoint(require_checkpoint(checkpoint))
     task = build_task(payload["model"], payload["config"], select_device(device))
     task.load_state(payload, with_optimizers=False)
