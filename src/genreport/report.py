@@ -92,14 +92,14 @@ def metrics_section(results) -> str:
     metrics = results["metrics"]
     scores = metrics["sample_metrics"]
     rows = [
-        "| images | count | FID | FID ÷ real | KID × 10³ | precision | recall | mean top-class probability | KL from uniform | digit shares, min–max |",
+        "| images | count | FID | FID ÷ real | KID | precision | recall | mean top-class probability | KL from uniform | digit shares, min–max |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, s in scores.items():
         label = LABELS.get(name, name)
         rows.append(
             f"| {label} | {fmt_count(s['count'])} | {s['fid']:.3f} | {s['fid_over_real']:.1f} | "
-            f"{s['kid'] * 1e3:.2f} ± {s['kid_std'] * 1e3:.2f} | {s['precision']:.3f} | {s['recall']:.3f} | "
+            f"{s['kid']:.3g} ± {s['kid_std']:.2g} | {s['precision']:.3f} | {s['recall']:.3f} | "
             f"{s['mean_top_probability']:.3f} | {s['kl_from_uniform']:.4f} | "
             f"{min(s['class_shares']):.1%}–{max(s['class_shares']):.1%} |"
         )
