@@ -290,6 +290,18 @@ def answer_3_b(r: dict[str, Any]) -> str:
     return text + evolution_sentence(models["ddpm"])
 
 
+def cost_for_quality_sentence(r: dict[str, Any]) -> str:
+    """What the cost bought, by FID, when this run measured it."""
+    scores = sample_scores(r)
+    if not scores:
+        return ""
+    best = fid_rank(r)
+    return (" What that cost bought, by FID against the test set: "
+            + ", ".join(f"{LABELS[m]} {scores[m]['fid']:.2f}" for m in best)
+            + f" (real training images: {scores[REAL_ROW]['fid']:.2f}), so the {LABELS[best[0]]} gave the samples "
+              f"closest to real digits here.")
+
+
 def answer_4(r: dict[str, Any]) -> str:
     models = r["models"]
     vae, gan, ddpm = models["vae"], models["gan"], models["ddpm"]
@@ -301,7 +313,8 @@ def answer_4(r: dict[str, Any]) -> str:
         + f"; one sample costs {fmt_seconds(per_sample['vae'])} (VAE), {fmt_seconds(per_sample['gan'])} (GAN) and "
         f"{fmt_seconds(per_sample['ddpm'])} (DDPM, {ddpm['measurements']['sampling_steps']} network evaluations), "
         f"so a DDPM sample costs {per_sample['ddpm'] / per_sample['gan']:.0f}× a GAN sample. "
-        f"The {LABELS[slowest_train]} took longest to train here, under the budgets of this preset.",
+        f"The {LABELS[slowest_train]} took longest to train here, under the budgets of this preset."
+        + cost_for_quality_sentence(r),
         "",
         f"**VAE.** Strengths: it is the cheapest to train ({fmt_seconds(vae['train_time_s'])}) and to sample; "
         "it has an encoder, so every image gets a latent code (reconstruction, interpolation between real "
