@@ -1,4 +1,4 @@
-# The report pipeline: data -> train (vae, gan, ddpm) -> notebooks (figures) -> report.
+# The report pipeline: data -> train (vae, gan, ddpm, evaluator) -> sample -> evaluate -> notebooks -> report.
 #   snakemake --cores 4 report                       # default preset (gpu with CUDA, else cpu)
 #   snakemake --cores 4 report --config preset=smoke # any preset in config/presets/
 import sys
