@@ -70,3 +70,27 @@ def test_unknown_preset_is_refused():
 
     with pytest.raises(ConfigError, match="unknown preset 'laptop'"):
         load_preset("laptop")
+
+
+@pytest.mark.parametrize("change, key", [
+    (lambda p: p["vae"].update(epochs=0), "vae.epochs"),
+    (lambda p: p["ddpm"].update(batch_size=-4), "ddpm.batch_size"),
+    (lambda p: p["gan"].update(lr="fast"), "gan.lr"),
+    (lambda p: p.update(device="tpu"), "device"),
+    (lambda p: p["evaluation"].update(samples=0), "evaluation.samples"),
+    (lambda p: p.update(flow={"epochs": 1}), "(top level)"),
+])
+def test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, change, key):
+    from genreport.config import load_preset
+    from genreport.errors import ConfigError
+
+    presets = tmp_path / "config" / "presets"
+    presets.mkdir(parents=True)
+    (tmp_path / "config" / "preset.schema.yaml").write_text((project_root / "config" / "preset.schema.yaml").read_text())
+    preset = yaml.safe_load((project_root / "config" / "presets" / "smoke.yaml").read_text())
+    change(preset)
+    (presets / "broken.yaml").write_text(yaml.safe_dump(preset))
+    with pytest.raises(ConfigError) as caught:
+        load_preset("broken", presets)
+    message = str(caught.value)
+    assert f": {key}: " in message and "\n" not in message

@@ -38,10 +38,20 @@ def load_preset(name: str, directory: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"unknown preset '{name}': choose one of {known} (files in {directory})")
     with path.open() as handle:
         preset = yaml.safe_load(handle)
-    for section in (*MODEL_NAMES, "evaluator", "evaluation"):
-        if section not in preset:
-            raise ConfigError(f"preset file {path} has no '{section}' section: add one")
+    validate_preset(preset, path)
     return preset
+
+
+def validate_preset(preset: dict[str, Any], path: Path) -> None:
+    """Check a preset against config/preset.schema.yaml; the first problem becomes one line."""
+    import jsonschema
+
+    with (path.parent.parent / "preset.schema.yaml").open() as handle:
+        schema = yaml.safe_load(handle)
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(preset))
+    if error is not None:
+        key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise ConfigError(f"preset file {path}: {key}: {error.message}; fix it in the file")
 
 
 def default_preset_name() -> str:
