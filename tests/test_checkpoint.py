@@ -56,3 +56,38 @@ def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root)
     with pytest.raises(CheckpointError) as caught:
         require_checkpoint(missing)
     assert "snakemake --cores 4 results/nosuchpreset/train/gan/checkpoint.pt" in str(caught.value)
+
+
+def test_checkpoint_whose_weights_do_not_fit_its_config_is_refused(tmp_path):
+    from genreport.config import load_preset
+    from genreport.notebook_support import load_task
+    from genreport.tasks import build_task
+
+    config = load_preset("smoke")["vae"]
+    task = build_task("vae", config, torch.device("cpu"))
+    path = tmp_path / "vae.pt"
+    # Weights of a model twice as wide saved under the narrower config.
+    wider = build_task("vae", {**config, "channels": 2 * config["channels"]}, torch.device("cpu"))
+    save_checkpoint(path, {"model": "vae", "config": task.config, **wider.state()})
+    with pytest.raises(CheckpointError, match="does not match the vae model"):
+        load_task(path, "cpu")
+
+
+def test_failing_notebook_reports_one_line_and_leaves_no_copy(tmp_path, capsys):
+    import nbformat
+
+    from genreport.cli.notebook import main
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('checkpoint is broken')"),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source, executed = tmp_path / "bad.ipynb", tmp_path / "out" / "bad.ipynb"
+    nbformat.write(notebook, source)
+    with pytest.raises(SystemExit) as caught:
+        main([str(source), str(executed)])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("error: bad.ipynb failed in cell") and "ValueError: checkpoint is broken" in err
+    assert not executed.exists()

@@ -53,7 +53,13 @@ def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, A
     configure_threads(torch.get_num_threads())
     payload = load_checkpoint(require_checkpoint(checkpoint))
     task = build_task(payload["model"], payload["config"], select_device(device))
-    task.load_state(payload, with_optimizers=False)
+    try:
+        task.load_state(payload, with_optimizers=False)
+    except (KeyError, RuntimeError) as error:
+        first = str(error).strip().splitlines()[0][:300]
+        raise CheckpointError(
+            f"{checkpoint} does not match the {payload['model']} model its config describes ({first}); retrain it"
+        ) from None
     task.train_mode(False)
     return task, payload
 
