@@ -15,6 +15,15 @@ from genreport.tasks import build_task
 CPU = torch.device("cpu")
 
 
+def assert_one_step_lowers(loss, optimizer):
+    """One optimizer step on a fixed batch must lower `loss()`."""
+    before = loss().item()
+    optimizer.zero_grad()
+    loss().backward()
+    optimizer.step()
+    assert loss().item() < before
+
+
 @pytest.fixture
 def smoke():
     return load_preset("smoke")
@@ -53,11 +62,7 @@ def test_vae_shapes_and_step_lowers_elbo(smoke, batch):
         m, lv = model.encode(batch)
         return negative_elbo(model.decode_logits(model.reparameterize(m, lv, noise)), batch, m, lv)["loss"]
 
-    before = loss().item()
-    task.optimizers["model"].zero_grad()
-    loss().backward()
-    task.optimizers["model"].step()
-    assert loss().item() < before
+    assert_one_step_lowers(loss, task.optimizers["model"])
 
 
 def test_kl_term_is_zero_for_the_prior():
@@ -78,20 +83,12 @@ def test_gan_steps_lower_each_players_loss(smoke, batch):
     def d_loss():
         return bce(task.discriminator(real), ones) + bce(task.discriminator(fake), zeros)
 
-    before = d_loss().item()
-    task.optimizers["discriminator"].zero_grad()
-    d_loss().backward()
-    task.optimizers["discriminator"].step()
-    assert d_loss().item() < before
+    assert_one_step_lowers(d_loss, task.optimizers["discriminator"])
 
     def g_loss():
         return bce(task.discriminator(task.generator(z)), ones)
 
-    before = g_loss().item()
-    task.optimizers["generator"].zero_grad()
-    g_loss().backward()
-    task.optimizers["generator"].step()
-    assert g_loss().item() < before
+    assert_one_step_lowers(g_loss, task.optimizers["generator"])
 
 
 def test_gan_discriminator_step_leaves_generator_gradients_untouched(smoke, batch):
@@ -124,11 +121,7 @@ def test_ddpm_step_lowers_loss_on_fixed_noise(smoke, batch):
     def loss():
         return torch.nn.functional.mse_loss(task.model(task.diffusion.q_sample(x0, t, noise), t), noise)
 
-    before = loss().item()
-    task.optimizers["model"].zero_grad()
-    loss().backward()
-    task.optimizers["model"].step()
-    assert loss().item() < before
+    assert_one_step_lowers(loss, task.optimizers["model"])
 
 
 def test_ema_weights_trail_the_trained_weights(smoke, batch):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import platform
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import sha256_of
+from .results import read_benchmark
 
 LIBRARIES = ("torch", "torchvision", "numpy", "matplotlib", "snakemake", "papermill", "nbconvert")
 
@@ -34,11 +34,7 @@ def library_versions() -> dict[str, str | None]:
 
 
 def rule_wall_times(benchmarks: Path) -> dict[str, float]:
-    times = {}
-    for path in sorted(Path(benchmarks).glob("*.tsv")):
-        with path.open() as handle:
-            times[path.stem] = float(next(csv.DictReader(handle, delimiter="\t"))["s"])
-    return times
+    return {path.stem: read_benchmark(path)["s"] for path in sorted(Path(benchmarks).glob("*.tsv"))}
 
 
 def build_manifest(run_dir: Path, preset: str, published: list[Path], root: Path) -> dict[str, Any]:

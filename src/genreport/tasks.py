@@ -191,9 +191,14 @@ class DDPMTask(Task):
         return torch.randn(count, 1, 28, 28, generator=generator)
 
     @torch.no_grad()
-    def generate(self, noise, generator=None, progress=False):
+    def generate(self, noise, generator=None, progress=False, ddim_steps: int | None = None):
+        """Ancestral sampling through all T steps, or deterministic DDIM on `ddim_steps` steps."""
         self.ema.eval()
-        x0 = self.diffusion.p_sample_loop(self.ema.module, noise.to(self.device), generator, progress)
+        x_T = noise.to(self.device)
+        if ddim_steps:
+            x0 = self.diffusion.ddim_sample_loop(self.ema.module, x_T, ddim_steps, progress)
+        else:
+            x0 = self.diffusion.p_sample_loop(self.ema.module, x_T, generator, progress)
         return ((x0 + 1) / 2).clamp(0, 1).cpu()
 
 

@@ -28,12 +28,8 @@ def draw(task, count: int, seed: int, batch_size: int, ddim_steps: int | None) -
     started = time.perf_counter()
     for start in range(0, count, batch_size):
         noise = task.noise(min(batch_size, count - start), generator)
-        if task.name == "ddpm" and ddim_steps:
-            task.ema.eval()
-            x0 = task.diffusion.ddim_sample_loop(task.ema.module, noise.to(task.device), ddim_steps)
-            batches.append(to_uint8(((x0 + 1) / 2).cpu()))
-        else:
-            batches.append(to_uint8(task.generate(noise, generator)))
+        extra = {"ddim_steps": ddim_steps} if task.name == "ddpm" else {}
+        batches.append(to_uint8(task.generate(noise, generator, **extra)))
     seconds = time.perf_counter() - started
     if task.name == "ddpm":
         sampler = f"DDIM, {ddim_steps} steps" if ddim_steps else f"ancestral, {task.diffusion.timesteps} steps"
