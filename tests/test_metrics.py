@@ -7,7 +7,7 @@ import math
 import torch
 
 from genreport.diffusion import GaussianDiffusion
-from genreport.evaluation import class_statistics, fid_and_kid, precision_recall
+from genreport.evaluation import class_statistics, fid_and_kid, precision_recall, ranking_across_seeds
 from genreport.likelihood import binarize, vae_bounds
 from genreport.models.vae import ConvVAE
 
@@ -72,3 +72,11 @@ def test_ddpm_bound_is_near_zero_for_a_perfect_model_and_large_for_a_bad_one():
     good = process.bound_estimate(oracle, x0, 4, torch.Generator().manual_seed(0)) / bits
     bad = process.bound_estimate(lambda x, t: torch.zeros_like(x), x0, 4, torch.Generator().manual_seed(0)) / bits
     assert good.max() < 0.01 and bad.min() > 8
+
+
+def test_ranking_across_seeds_flags_a_changed_order():
+    agreeing = {"vae": {"0": 30.0, "1": 31.0}, "gan": {"0": 10.0, "1": 12.0}, "ddpm": {"0": 5.0, "1": 6.0}}
+    assert ranking_across_seeds(agreeing) == {
+        "order_by_seed": {"0": ["ddpm", "gan", "vae"], "1": ["ddpm", "gan", "vae"]}, "consistent": True}
+    swapped = {**agreeing, "gan": {"0": 10.0, "1": 5.5}}
+    assert ranking_across_seeds(swapped)["consistent"] is False

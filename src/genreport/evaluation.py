@@ -114,5 +114,21 @@ def score_image_set(classifier: DigitClassifier, reference: torch.Tensor, images
     }
 
 
+def fid_by_seed(classifier: DigitClassifier, reference: torch.Tensor, images: torch.Tensor,
+                seed_of_image: torch.Tensor) -> dict[str, float]:
+    """FID against `reference` of the images drawn from each sampling seed separately."""
+    features = EvaluatorFeatures(classifier)
+    real_features = batched(features, reference)
+    return {str(int(seed)): fid_and_kid(real_features, batched(features, images[seed_of_image == seed]))["fid"]
+            for seed in seed_of_image.unique()}
+
+
+def ranking_across_seeds(fid_by_model: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The models ordered best-first by FID under each seed, and whether every seed agrees."""
+    seeds = sorted(next(iter(fid_by_model.values())))
+    orders = {seed: sorted(fid_by_model, key=lambda model: fid_by_model[model][seed]) for seed in seeds}
+    return {"order_by_seed": orders, "consistent": len({tuple(order) for order in orders.values()}) == 1}
+
+
 def bits_per_dim(nats_per_image: float, dims: int = 784) -> float:
     return nats_per_image / (dims * math.log(2))

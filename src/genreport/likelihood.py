@@ -23,31 +23,30 @@ def _gaussian_log_density(z, mean, logvar):
 
 @torch.no_grad()
 def vae_bounds(model: ConvVAE, images: torch.Tensor, samples: int, generator: torch.Generator,
-               chunk: int = 250) -> tuple[torch.Tensor, torch.Tensor]:
+               decodes_per_pass: int = 20_000) -> tuple[torch.Tensor, torch.Tensor]:
     """Per image, in nats: the ELBO and the importance-weighted bound log (1/k) sum_i w_i (Burda et al. 2016).
 
     Both are lower bounds on log p(x) under the Bernoulli decoder; the second is at least as tight.
+    Images go through in batches so that one decoder pass handles about `decodes_per_pass` latents.
     """
     model.eval()
     device = next(model.parameters()).device
+    images_per_batch = max(1, decodes_per_pass // samples)
     elbos, iwaes = [], []
-    for x in images.split(1):
+    for x in images.split(images_per_batch):
         x = x.to(device)
         mean, logvar = model.encode(x)
-        log_weights = []
-        for start in range(0, samples, chunk):
-            count = min(chunk, samples - start)
-            noise = torch.randn(count, mean.shape[1], generator=generator).to(device)
-            z = mean + torch.exp(0.5 * logvar) * noise
-            logits = model.decode_logits(z)
-            log_px_z = -F.binary_cross_entropy_with_logits(logits, x.expand_as(logits), reduction="none").flatten(1).sum(1)
-            log_pz = _gaussian_log_density(z, torch.zeros_like(z), torch.zeros_like(z))
-            log_qz_x = _gaussian_log_density(z, mean, logvar)
-            log_weights.append(log_px_z + log_pz - log_qz_x)
-        log_w = torch.cat(log_weights)
-        elbos.append(log_w.mean())
+        noise = torch.randn(samples, *mean.shape, generator=generator).to(device)  # [k, B, d]
+        z = mean + torch.exp(0.5 * logvar) * noise
+        logits = model.decode_logits(z.flatten(0, 1)).view(samples, len(x), -1)
+        targets = x.flatten(1).expand(samples, -1, -1)
+        log_px_z = -F.binary_cross_entropy_with_logits(logits, targets, reduction="none").sum(-1)
+        log_pz = _gaussian_log_density(z, torch.zeros_like(z), torch.zeros_like(z))
+        log_qz_x = _gaussian_log_density(z, mean, logvar)
+        log_w = log_px_z + log_pz - log_qz_x  # [k, B]
+        elbos.append(log_w.mean(0))
         iwaes.append(torch.logsumexp(log_w, dim=0) - math.log(samples))
-    return torch.stack(elbos).cpu(), torch.stack(iwaes).cpu()
+    return torch.cat(elbos).cpu(), torch.cat(iwaes).cpu()
 
 
 def mean_and_standard_error(values: torch.Tensor) -> dict[str, float]:

@@ -17,7 +17,7 @@ import torch
 from ..checkpoint import atomic_write
 from ..config import MODEL_NAMES, load_preset
 from ..data import load_split, to_unit_float
-from ..evaluation import bits_per_dim, score_image_set
+from ..evaluation import bits_per_dim, fid_by_seed, ranking_across_seeds, score_image_set
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
 from ..runtime import configure_threads
@@ -96,15 +96,18 @@ def main(argv=None) -> None:
 
         real = to_unit_float(train_uint8[random_subset(settings["real_images"], len(train_uint8), seed)])
         samples = {"real (training images)": real}
-        sampling = {}
+        sampling, seed_of_image = {}, {}
         for model in MODEL_NAMES:
             with np.load(args.run / "samples" / f"{model}.npz") as archive:
                 samples[model] = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
+                seed_of_image[model] = torch.from_numpy(archive["seed_of_image"])
                 sampling[model] = {"sampler": str(archive["sampler"]), "seconds_per_sample": float(archive["seconds_per_sample"])}
         scores = {name: score_image_set(classifier, test, images, seed=seed) for name, images in samples.items()}
         floor = scores["real (training images)"]["fid"]
         for name in scores:
             scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
+        fid_per_seed = {model: fid_by_seed(classifier, test, samples[model], seed_of_image[model])
+                        for model in MODEL_NAMES}
 
         record = {
             "preset": args.preset,
@@ -113,6 +116,7 @@ def main(argv=None) -> None:
             "reference": "the 10,000 MNIST test images",
             "sample_metrics": scores,
             "sampling": sampling,
+            "fid_by_sampling_seed": {"fid": fid_per_seed, **ranking_across_seeds(fid_per_seed)},
             "likelihood": {
                 "vae": vae_likelihood(args.run, test, settings, seed, args.device),
                 "ddpm": ddpm_likelihood(args.run, test_uint8, settings, seed, args.device),

@@ -1,6 +1,8 @@
 """Draw a model's evaluation samples: `python -m genreport.cli.sample --checkpoint C --out samples/vae.npz`.
 
-Writes uint8 images [N, 28, 28] with the seed, the checkpoint and the sampler recorded beside them.
+Writes uint8 images [N, 28, 28] with the seeds, the checkpoint and the sampler recorded beside them.
+The first half of the images comes from `--seed`, the second from `--seed + 1`, so the
+evaluation can check that its ranking of the models holds across two sampling seeds.
 """
 
 from __future__ import annotations
@@ -22,20 +24,35 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     return (images[:, 0].clamp(0, 1) * 255).round().to(torch.uint8).numpy()
 
 
-def draw(task, count: int, seed: int, batch_size: int, ddim_steps: int | None) -> tuple[np.ndarray, float, str]:
+def sampler_name(task, ddim_steps: int | None) -> str:
+    if task.name != "ddpm":
+        return "one network pass"
+    return f"DDIM, {ddim_steps} steps" if ddim_steps else f"ancestral, {task.diffusion.timesteps} steps"
+
+
+def draw_images(task, count: int, seed: int, batch_size: int, ddim_steps: int | None) -> np.ndarray:
     generator = torch.Generator().manual_seed(seed)
     batches = []
-    started = time.perf_counter()
     for start in range(0, count, batch_size):
         noise = task.noise(min(batch_size, count - start), generator)
         extra = {"ddim_steps": ddim_steps} if task.name == "ddpm" else {}
         batches.append(to_uint8(task.generate(noise, generator, **extra)))
+    return np.concatenate(batches)
+
+
+def draw(task, count: int, seeds: list[int], batch_size: int,
+         ddim_steps: int | None) -> tuple[np.ndarray, np.ndarray, float, str]:
+    """`count` images split evenly over `seeds`: images, each one's seed, seconds per image, sampler.
+
+    The time is taken after a warm-up call, so first-call start-up is not counted."""
+    draw_images(task, 2, seeds[0], 2, ddim_steps)
+    started = time.perf_counter()
+    shares = np.array_split(np.arange(count), len(seeds))
+    images = np.concatenate([draw_images(task, len(share), seed, batch_size, ddim_steps)
+                             for share, seed in zip(shares, seeds)])
     seconds = time.perf_counter() - started
-    if task.name == "ddpm":
-        sampler = f"DDIM, {ddim_steps} steps" if ddim_steps else f"ancestral, {task.diffusion.timesteps} steps"
-    else:
-        sampler = "one network pass"
-    return np.concatenate(batches), seconds / count, sampler
+    seed_of_image = np.concatenate([np.full(len(share), seed) for share, seed in zip(shares, seeds)])
+    return images, seed_of_image, seconds / count, sampler_name(task, ddim_steps)
 
 
 def main(argv=None) -> None:
@@ -53,8 +70,10 @@ def main(argv=None) -> None:
     def run() -> None:
         configure_threads(args.threads)
         task, payload = load_task(args.checkpoint, args.device)
-        images, seconds_per_sample, sampler = draw(task, args.count, args.seed, args.batch_size, args.ddim_steps or None)
-        record = dict(images=images, seed=args.seed, checkpoint=str(args.checkpoint), model=payload["model"],
+        seeds = [args.seed, args.seed + 1]
+        images, seed_of_image, seconds_per_sample, sampler = draw(
+            task, args.count, seeds, args.batch_size, args.ddim_steps or None)
+        record = dict(images=images, seed_of_image=seed_of_image, checkpoint=str(args.checkpoint), model=payload["model"],
                       epoch=payload["epoch"], sampler=sampler, seconds_per_sample=seconds_per_sample)
         atomic_write(args.out, lambda handle: np.savez_compressed(handle, **record))
         print(f"{payload['model']}: {args.count} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
