@@ -16,6 +16,7 @@ PRESET = resolve_preset_name(config["preset"])
 SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
 THREADS = SETTINGS["threads"]
 EVALUATION = SETTINGS["evaluation"]
+EXPERIMENTS = SETTINGS["experiments"]
 DATA = config["data_dir"]
 RUN = f"{config['results_dir']}/{PRESET}"
 MODELS = ["vae", "gan", "ddpm"]
@@ -24,6 +25,10 @@ NOTEBOOK_FIGURES = {
     "gan": ["fig4_gan_samples", "fig5_gan_interpolation", "evolution_gan"],
     "ddpm": ["fig6_ddpm_samples", "evolution_ddpm"],
 }
+DETACH_VARIANTS = ["detached", "attached", "attached_no_reset"]
+EXPERIMENT_OUTPUTS = [
+    f"{RUN}/experiments/{name}.json" for name in ("detach", "reconstruction", "probes", "interpolation", "samplers")
+] + [f"{RUN}/figures/{name}.png" for name in ("detach_samples", "reconstruction_vae_gan", "fig7_ddpm_interpolation")]
 SOURCE = config.get("mnist_source")
 PY = sys.executable  # jobs run with the interpreter that runs Snakemake
 
@@ -164,10 +169,133 @@ rule evaluate:
         " --device {params.device} --threads {threads} > {log} 2>&1"
 
 
+for variant in DETACH_VARIANTS:
+
+    rule:
+        name:
+            f"train_gan_{variant}"
+        input:
+            f"{DATA}/mnist.verified.json",
+        output:
+            checkpoint=f"{RUN}/experiments/detach/{variant}/checkpoint.pt",
+            metrics=f"{RUN}/experiments/detach/{variant}/metrics.json",
+        log:
+            f"{RUN}/logs/train_gan_{variant}.log",
+        benchmark:
+            f"{RUN}/benchmarks/train_gan_{variant}.tsv"
+        threads: THREADS
+        params:
+            out=f"{RUN}/experiments/detach/{variant}",
+            overrides=f"--override gan.discriminator_input={variant} --override gan.epochs={EXPERIMENTS['detach_epochs']}"
+            " --override gan.sample_epochs=[]",
+        shell:
+            "{PY} -m genreport.cli.train gan --preset {PRESET} {params.overrides} --out {params.out}"
+            " --data-dir {DATA} --threads {threads} > {log} 2>&1"
+
+
+rule detach_experiment:
+    """Question 2.3: what detaching the fakes in the discriminator step changes, measured."""
+    input:
+        f"{RUN}/evaluator/checkpoint.pt",
+        expand(f"{RUN}/experiments/detach/{{variant}}/checkpoint.pt", variant=DETACH_VARIANTS),
+    output:
+        json=f"{RUN}/experiments/detach.json",
+        figure=f"{RUN}/figures/detach_samples.png",
+    log:
+        f"{RUN}/logs/detach_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/detach_experiment.tsv"
+    threads: THREADS
+    params:
+        device=SETTINGS["device"],
+    shell:
+        "{PY} -m genreport.cli.detach --preset {PRESET} --run {RUN} --data-dir {DATA} --out {output.json}"
+        " --figure {output.figure} --device {params.device} --threads {threads} > {log} 2>&1"
+
+
+rule reconstruction_experiment:
+    """Question 2.4 a: VAE reconstructions against GAN inversions of the same test images."""
+    input:
+        f"{RUN}/train/vae/checkpoint.pt",
+        f"{RUN}/train/gan/checkpoint.pt",
+    output:
+        json=f"{RUN}/experiments/reconstruction.json",
+        figure=f"{RUN}/figures/reconstruction_vae_gan.png",
+    log:
+        f"{RUN}/logs/reconstruction_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/reconstruction_experiment.tsv"
+    threads: THREADS
+    params:
+        device=SETTINGS["device"],
+    shell:
+        "{PY} -m genreport.cli.reconstruct --preset {PRESET} --run {RUN} --data-dir {DATA} --out {output.json}"
+        " --figure {output.figure} --device {params.device} --threads {threads} > {log} 2>&1"
+
+
+rule probe_experiment:
+    """Question 2.4 c: linear probes of each model's representation."""
+    input:
+        expand(f"{RUN}/train/{{model}}/checkpoint.pt", model=MODELS),
+    output:
+        f"{RUN}/experiments/probes.json",
+    log:
+        f"{RUN}/logs/probe_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/probe_experiment.tsv"
+    threads: THREADS
+    params:
+        device=SETTINGS["device"],
+    shell:
+        "{PY} -m genreport.cli.probe --preset {PRESET} --run {RUN} --data-dir {DATA} --out {output}"
+        " --device {params.device} --threads {threads} > {log} 2>&1"
+
+
+rule interpolation_experiment:
+    """Questions 1.3 c and 2.2 c: how smoothly each model's interpolations change; the DDPM's figure."""
+    input:
+        f"{RUN}/evaluator/checkpoint.pt",
+        expand(f"{RUN}/train/{{model}}/checkpoint.pt", model=MODELS),
+    output:
+        json=f"{RUN}/experiments/interpolation.json",
+        figure=f"{RUN}/figures/fig7_ddpm_interpolation.png",
+    log:
+        f"{RUN}/logs/interpolation_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/interpolation_experiment.tsv"
+    threads: THREADS
+    params:
+        device=SETTINGS["device"],
+    shell:
+        "{PY} -m genreport.cli.interpolate --preset {PRESET} --run {RUN} --data-dir {DATA} --out {output.json}"
+        " --figure {output.figure} --device {params.device} --threads {threads} > {log} 2>&1"
+
+
+rule sampler_experiment:
+    """Question 4: DDPM sampling cost and quality, ancestral against DDIM; moving average against raw weights."""
+    input:
+        f"{RUN}/evaluator/checkpoint.pt",
+        f"{RUN}/train/ddpm/checkpoint.pt",
+        f"{RUN}/samples/ddpm.npz",
+    output:
+        f"{RUN}/experiments/samplers.json",
+    log:
+        f"{RUN}/logs/sampler_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/sampler_experiment.tsv"
+    threads: THREADS
+    params:
+        device=SETTINGS["device"],
+    shell:
+        "{PY} -m genreport.cli.samplers --preset {PRESET} --run {RUN} --data-dir {DATA} --out {output}"
+        " --device {params.device} --threads {threads} > {log} 2>&1"
+
+
 rule report_notebook:
     input:
         ROOT / "notebooks" / "report.ipynb",
         f"{RUN}/metrics.json",
+        EXPERIMENT_OUTPUTS,
         expand(f"{RUN}/measurements/{{model}}.json", model=MODELS),
         expand(f"{RUN}/figures/{{name}}.png", name=sum(NOTEBOOK_FIGURES.values(), [])),
     output:

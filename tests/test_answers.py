@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from genreport.answers import ANSWERS, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_3_b, answer_4
+from genreport.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
+                               answer_2_4_c, answer_3_b, answer_4, moving_average_sentence)
 
 
 def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
@@ -72,3 +73,105 @@ def test_cost_wording_follows_the_numbers():
     assert "GANs carry a higher load than VAEs holds" in answer_4(r)
     r["models"]["gan"]["train_time_s"] = 10.0
     assert "did not hold" in answer_4(r)
+
+
+def score(fid, precision=0.7, recall=0.5):
+    return {"fid": fid, "fid_over_real": fid / 2.0, "precision": precision, "recall": recall, "kid": 0.01,
+            "kid_std": 0.001, "count": 1000, "mean_top_probability": 0.9}
+
+
+def probe(accuracy, dims=100, test=10000):
+    return {"test_accuracy": accuracy, "feature_dim": dims, "test_examples": test}
+
+
+def measured(gan_fid=10.0, vae_fid=30.0, ddpm_fid=5.0):
+    r = results()
+    r["metrics"] = {
+        "sample_metrics": {"vae": score(vae_fid), "gan": score(gan_fid), "ddpm": score(ddpm_fid),
+                           REAL_ROW: score(2.0)},
+        "sampling": {"ddpm": {"sampler": "DDIM, 50 steps"}},
+        "likelihood": {
+            "vae": {"importance_samples": 1000, "images": 500, "trained_on_binarized": True,
+                    "negative_iwae_bound": {"mean": 88.0, "standard_error": 1.0, "bits_per_dim": 0.16},
+                    "negative_elbo": {"mean": 93.0, "standard_error": 1.0, "bits_per_dim": 0.17}},
+            "ddpm": {"images": 500, "negative_bound": {"bits_per_dim": 2.0, "bits_per_dim_standard_error": 0.4}}},
+    }
+    path = {"mean_feature_step": 1.0, "max_over_mean_feature_step": 1.5, "path_over_chord": 1.4,
+            "class_changes_per_path": 1.0}
+    sampler = {"seconds_per_image": 1.0, "fid": 10.0, **score(10.0), "peak_gpu_memory_bytes": None}
+    losses = {"loss_d": 0.8, "loss_g": 1.5, "d_real": 0.7, "d_fake": 0.3}
+    variant = {"description": "x", "seconds_per_step": 0.01, "final_losses": losses, "fid": 10.0,
+               "precision": 0.7, "recall": 0.5}
+    r["experiments"] = {
+        "detach": {"epochs": 1, "samples": 1000, "variants": {
+            "detached": variant, "attached": {**variant, "seconds_per_step": 0.013},
+            "attached_no_reset": {**variant, "fid": 10.5}}},
+        "reconstruction": {"images": 256, "inversion": {"steps": 300, "restarts": 4},
+                           "vae": {"mse": {"mean": 0.010, "standard_error": 0.001}, "psnr_db": {"mean": 20.0},
+                                   "seconds_per_image": 1e-4},
+                           "gan": {"mse": {"mean": 0.020, "standard_error": 0.001}, "psnr_db": {"mean": 17.0},
+                                   "seconds_per_image": 0.1}},
+        "probes": {"labels_per_class_few": 100, "train_images_many": 10000, "test_images": 10000, "probes": {
+            "raw pixels": {"few_labels": probe(0.85), "many_labels": probe(0.91)},
+            "GAN discriminator, last hidden layer": {"few_labels": probe(0.90), "many_labels": probe(0.97)},
+            "GAN inverted z": {"few_labels": probe(0.50, test=1000), "many_labels": None}}},
+        "interpolation": {"pairs": 6, "frames": 10, "ddim_steps": 50,
+                          "models": {"vae": path, "gan": {**path, "max_over_mean_feature_step": 1.2}, "ddpm": path}},
+        "samplers": {"images": 64, "samplers": {
+            "ancestral, 1000 steps": sampler, "DDIM, 100 steps": {**sampler, "seconds_per_image": 0.1},
+            "DDIM, 50 steps": {**sampler, "seconds_per_image": 0.05, "fid": 12.0}},
+            "moving_average_against_raw": {"sampler": "DDIM, 50 steps", "images": 1000,
+                                           "moving average": score(10.0), "raw": score(14.0)}},
+    }
+    return r
+
+
+def test_quality_wording_flips_when_the_gan_gets_worse_than_the_vae():
+    assert "the GAN's samples are closer to the test set than the VAE's" in answer_2_2_b(measured(10.0, 30.0))
+    assert "the VAE's samples are closer to the test set than the GAN's" in answer_2_2_b(measured(40.0, 30.0))
+    assert "holds here" in answer_3_b(measured(10.0, 30.0, 20.0))
+    assert "does not hold here" in answer_3_b(measured(40.0, 30.0, 20.0))
+
+
+def test_detach_verdict_follows_the_leak_experiment():
+    r = measured()
+    assert "was not essential for correctness" in answer_2_3(r)
+    assert "identical losses and FID" in answer_2_3(r) and "30% longer" in answer_2_3(r)
+    r["experiments"]["detach"]["variants"]["attached_no_reset"]["fid"] = 25.0
+    assert "visibly hurts" in answer_2_3(r)
+
+
+def test_reconstruction_verdict_follows_the_errors():
+    r = measured()
+    assert "only approximately" in answer_2_4_a(r)
+    r["experiments"]["reconstruction"]["gan"]["mse"]["mean"] = 0.005
+    assert "does not hold once inversion is allowed" in answer_2_4_a(r)
+
+
+def test_representation_verdict_follows_the_probes():
+    r = measured()
+    assert "holds in part" in answer_2_4_c(r)
+    probes = r["experiments"]["probes"]["probes"]
+    probes["GAN discriminator, last hidden layer"]["few_labels"]["test_accuracy"] = 0.80
+    assert "does not hold here" in answer_2_4_c(r)
+    probes["GAN inverted z"]["few_labels"]["test_accuracy"] = 0.95
+    assert "holds in part: the inverted codes" in answer_2_4_c(r)
+
+
+def test_moving_average_verdict_follows_the_fids():
+    comparison = {"sampler": "DDIM, 50 steps", "images": 1000, "moving average": score(10.0), "raw": score(14.0)}
+    assert "the moving average pays" in moving_average_sentence(comparison)
+    comparison["raw"] = score(10.3)
+    assert "makes no difference" in moving_average_sentence(comparison)
+    comparison["raw"] = score(7.0)
+    assert "does not pay" in moving_average_sentence(comparison)
+
+
+def test_every_question_is_answered_with_the_experiments():
+    r = measured()
+    for key, answer in ANSWERS.items():
+        assert len(answer(r)) > 50, key
+    for name, table in TABLES.values():
+        assert table(r).count("\n") >= 3, name
+    assert "10× less time per image, FID 10.00 against 10.00 (within 10% of it)" in answer_4(r)
+    assert "FID 12.00 against 10.00 (not within 10% of it)" in answer_4(r)

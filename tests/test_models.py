@@ -102,7 +102,23 @@ def test_gan_discriminator_step_leaves_generator_gradients_untouched(smoke, batc
 
     task.optimizers["generator"].zero_grad = spy
     task.training_step(batch)
-    assert seen and all(seen[0]), "the discriminator step must not write gradients into the generator"
+    # The last reset comes just before the generator's backward pass, after the discriminator step.
+    assert seen and all(seen[-1]), "the discriminator step must not write gradients into the generator"
+
+
+def trained_generator(smoke, batch, discriminator_input, steps=3):
+    torch.manual_seed(0)
+    task = build_task("gan", {**smoke["gan"], "discriminator_input": discriminator_input}, CPU)
+    for _ in range(steps):
+        torch.manual_seed(1)  # the same z in every variant
+        task.training_step(batch)
+    return torch.cat([p.detach().flatten() for p in task.generator.parameters()])
+
+
+def test_detach_only_matters_when_generator_gradients_are_kept(smoke, batch):
+    detached = trained_generator(smoke, batch, "detached")
+    assert torch.allclose(trained_generator(smoke, batch, "attached"), detached, atol=1e-6)
+    assert not torch.allclose(trained_generator(smoke, batch, "attached_no_reset"), detached, atol=1e-4)
 
 
 def test_unet_keeps_image_shape():

@@ -16,14 +16,35 @@ def interpolate_latents(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch
     return (1 - weights) * z1.unsqueeze(0) + weights * z2.unsqueeze(0)
 
 
-def interpolation_rows(task: Task, pairs: int, steps: int, seed: int) -> list[torch.Tensor]:
-    """Decode `steps` points between `pairs` pairs of prior draws; one row of images per pair."""
+def slerp(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
+    """Points on the great circle from z1 to z2 (spherical interpolation): [steps, *z1.shape].
+
+    High-dimensional Gaussian noise lies near a sphere; a straight line between two draws
+    passes through its interior, where the norm is atypically small.
+    """
+    a, b = z1.flatten(), z2.flatten()
+    angle = torch.arccos((a @ b / (a.norm() * b.norm())).clamp(-1.0, 1.0))
+    weights = torch.linspace(0.0, 1.0, steps)
+    if float(angle) < 1e-6:
+        return interpolate_latents(z1, z2, steps)
+    points = [(torch.sin((1 - w) * angle) * a + torch.sin(w * angle) * b) / torch.sin(angle) for w in weights]
+    return torch.stack(points).view(steps, *z1.shape)
+
+
+def interpolation_rows(task: Task, pairs: int, steps: int, seed: int, ddim_steps: int | None = None) -> list[torch.Tensor]:
+    """Generate `steps` points between `pairs` pairs of noise draws; one row of images per pair.
+
+    VAE and GAN: straight lines in latent space. DDPM: deterministic DDIM sampling
+    (`ddim_steps`) from spherically interpolated starting noise.
+    """
     generator = torch.Generator().manual_seed(seed)
     rows = []
     for _ in range(pairs):
         ends = task.noise(2, generator)
-        path = interpolate_latents(ends[0], ends[1], steps)
-        rows.append(task.generate(path))
+        if task.name == "ddpm":
+            rows.append(task.generate(slerp(ends[0], ends[1], steps), ddim_steps=ddim_steps))
+        else:
+            rows.append(task.generate(interpolate_latents(ends[0], ends[1], steps)))
     return rows
 
 
@@ -52,6 +73,35 @@ def path_smoothness(rows: list[torch.Tensor]) -> dict[str, float]:
         "mean_step_rms": float(torch.stack(steps).mean()),
         "max_over_mean_step": float(torch.stack(ratios).mean()),
         "worst_max_over_mean_step": float(torch.stack(ratios).max()),
+    }
+
+
+@torch.no_grad()
+def feature_path_smoothness(rows: list[torch.Tensor], classifier) -> dict[str, float]:
+    """How an interpolation moves in the evaluator's feature space, and how often its class flips.
+
+    Per path: the distances between neighbouring frames' features, their largest-to-mean
+    ratio, the path length over the straight (chord) distance between its ends (1 for a
+    path that moves straight), and the number of times the predicted digit changes.
+    """
+    classifier.eval()
+    steps, ratios, detours, changes = [], [], [], []
+    for frames in rows:
+        features = classifier.features(frames.float())
+        distances = (features[1:] - features[:-1]).norm(dim=1)
+        chord = (features[-1] - features[0]).norm().clamp_min(1e-8)
+        predicted = classifier(frames.float()).argmax(1)
+        steps.append(distances.mean())
+        ratios.append(distances.max() / distances.mean().clamp_min(1e-8))
+        detours.append(distances.sum() / chord)
+        changes.append((predicted[1:] != predicted[:-1]).sum().float())
+    return {
+        "mean_feature_step": float(torch.stack(steps).mean()),
+        "max_over_mean_feature_step": float(torch.stack(ratios).mean()),
+        "path_over_chord": float(torch.stack(detours).mean()),
+        "class_changes_per_path": float(torch.stack(changes).mean()),
+        "paths": len(rows),
+        "frames": len(rows[0]),
     }
 
 

@@ -149,9 +149,38 @@ def answer_1_3_b(r: dict[str, Any]) -> str:
             f"digits that fit a latent code: where the VAE is blurry, that averaging is the cause.")
 
 
+def experiment(r: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return (r.get("experiments") or {}).get(name)
+
+
+def feature_smoothness_sentence(r: dict[str, Any], model: str) -> str:
+    """How the interpolation moves in the evaluator's feature space, against the other two models."""
+    paths = experiment(r, "interpolation")
+    if not paths:
+        return ""
+    stats = paths["models"]
+    mine = stats[model]
+    others = [m for m in stats if m != model]
+    return (f" Seen through the evaluator ({paths['pairs']} paths of {paths['frames']} frames), neighbouring "
+            f"{LABELS[model]} frames are {mine['mean_feature_step']:.2f} apart in feature space on average, the "
+            f"largest step is {mine['max_over_mean_feature_step']:.2f}× the mean, the path is "
+            f"{mine['path_over_chord']:.2f}× as long as the straight distance between its ends, and the predicted "
+            f"digit changes {mine['class_changes_per_path']:.1f} times per path ("
+            + "; ".join(f"{LABELS[m]}: step ratio {stats[m]['max_over_mean_feature_step']:.2f}, "
+                        f"{stats[m]['class_changes_per_path']:.1f} changes" for m in others)
+            + f"). {smoothest_sentence(stats)}")
+
+
+def smoothest_sentence(stats: dict[str, Any]) -> str:
+    order = sorted(stats, key=lambda m: stats[m]["max_over_mean_feature_step"])
+    return (f"By the evenness of their steps the models rank {' < '.join(LABELS[m] for m in order)} "
+            f"(most even first).")
+
+
 def answer_1_3_c(r: dict[str, Any]) -> str:
     return ("Figure 3 decodes ten equally spaced points on the straight line between two draws z₁, z₂ from "
-            "the prior, for six pairs. " + smoothness_sentence(r["models"]["vae"]))
+            "the prior, for six pairs. " + smoothness_sentence(r["models"]["vae"])
+            + feature_smoothness_sentence(r, "vae"))
 
 
 def answer_2_2_a(r: dict[str, Any]) -> str:
@@ -181,35 +210,106 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
 
 def answer_2_2_c(r: dict[str, Any]) -> str:
     return ("Figure 5 feeds the generator ten equally spaced points between two noise draws, for six pairs. "
-            + smoothness_sentence(r["models"]["gan"]))
+            + smoothness_sentence(r["models"]["gan"]) + feature_smoothness_sentence(r, "gan"))
+
+
+def answer_3_c(r: dict[str, Any]) -> str:
+    paths = experiment(r, "interpolation")
+    if not paths:
+        return ("This run made no DDPM interpolation: its results come from before the interpolation rule existed; "
+                "rerun the pipeline to add it.")
+    ddpm = paths["models"]["ddpm"]
+    return (f"Figure 7 runs deterministic DDIM sampling ({paths['ddim_steps']} steps) from points on the great "
+            f"circle between two starting noises (spherical interpolation keeps the noise at its typical norm). "
+            f"The image changes in {'one place' if ddpm['class_changes_per_path'] <= 1 else 'several places'}: "
+            f"the largest step in feature space is {ddpm['max_over_mean_feature_step']:.2f}× the mean and the "
+            f"predicted digit changes {ddpm['class_changes_per_path']:.1f} times per path. "
+            + smoothest_sentence(paths["models"]))
+
+
+# Two FIDs within this fraction of each other count as the same quality.
+SAME_FID = 0.10
+
+
+def fid_change_words(new: float, old: float) -> str:
+    if abs(new - old) <= SAME_FID * old:
+        return "about the same FID"
+    return f"a {'worse' if new > old else 'better'} FID"
 
 
 def answer_2_3(r: dict[str, Any]) -> str:
-    return (
-        "Detaching the fakes in the discriminator step is what keeps that step from touching the "
-        "generator. Without it, `loss_d.backward()` also runs back through the generator and adds the "
-        "discriminator's gradient to the generator's `.grad` buffers. Whether that is harmful depends on "
-        "what follows: our generator step clears the generator's gradients (`zero_grad`) before its own "
-        "backward pass, so without detach the result would be the same update at the price of an extra "
-        "backward pass through the generator. If the gradients were not cleared, the generator would "
-        "step partly along the discriminator's objective — the opposite of what it should learn. So "
-        "detach is essential for efficiency and as a guard against that mistake, and for correctness "
-        "only when the generator's gradients are not reset. This run trains with detach and does not "
-        "time or train the alternatives, so this answer rests on the computation graph, not on a "
-        "measurement. `detach` is not used in the generator step, where the gradient must flow through "
-        "the discriminator into the generator."
-    )
+    mechanics = (
+        "Without `detach`, the discriminator's `loss_d.backward()` runs on through the generator and adds "
+        "the gradient of the discriminator's loss to the generator's `.grad` buffers. What that does depends "
+        "on the next lines: if the generator's gradients are reset (`zero_grad`) before its own backward pass, "
+        "the only cost is the extra backward pass; if not, the generator steps partly along the "
+        "discriminator's objective. ")
+    exp = experiment(r, "detach")
+    if not exp:
+        return mechanics + "This run did not train the variants, so this rests on the computation graph alone."
+    v = exp["variants"]
+    a, b, c = v["detached"], v["attached"], v["attached_no_reset"]
+    same_ab = all(abs(a["final_losses"][k] - b["final_losses"][k]) <= 1e-6 * max(1.0, abs(a["final_losses"][k]))
+                  for k in a["final_losses"]) and abs(a["fid"] - b["fid"]) <= 1e-6 * max(1.0, a["fid"])
+    extra = b["seconds_per_step"] / a["seconds_per_step"] - 1
+    text = (mechanics + f"We trained the GAN three ways for {exp['epochs']} epoch(s) from the same seed and scored "
+            f"{fmt_count(exp['samples'])} samples of each (Figure 8, table below). ")
+    if same_ab:
+        text += (f"(a) detached and (b) not detached but reset ended with identical losses and FID "
+                 f"({a['fid']:.2f}): in this loop `detach` changes nothing that is learned. ")
+    else:
+        text += (f"(a) detached and (b) not detached but reset ended with {fid_change_words(b['fid'], a['fid'])} "
+                 f"(FID {a['fid']:.2f} and {b['fid']:.2f}); the two compute the same update, so the gap is "
+                 "floating-point non-determinism, not the method. ")
+    text += (f"Without detach each step took {abs(extra):.0%} {'longer' if extra > 0 else 'less time'} "
+             f"({fmt_seconds(b['seconds_per_step'])} against {fmt_seconds(a['seconds_per_step'])}). ")
+    leak = fid_change_words(c["fid"], a["fid"])
+    text += (f"(c) not detached and not reset — the discriminator's gradient left in the generator's update — "
+             f"gave {leak} (FID {c['fid']:.2f} against {a['fid']:.2f}; the discriminator's mean output on fakes "
+             f"{c['final_losses']['d_fake']:.2f} against {a['final_losses']['d_fake']:.2f}). ")
+    if c["fid"] > (1 + SAME_FID) * a["fid"]:
+        verdict = ("So detach is essential for correctness only where the generator's gradients are not reset, "
+                   "and there leaving it out visibly hurts; where they are reset it buys speed alone.")
+    else:
+        verdict = ("So at this budget detach was not essential for correctness even without the reset — the "
+                   "leaked gradient did not visibly hurt — and what it buys is speed and a guard against that "
+                   "mistake.")
+    return text + verdict
+
+
+def detach_table(r: dict[str, Any]) -> str:
+    exp = experiment(r, "detach")
+    rows = ["| discriminator step | time per step | loss_d | loss_g | D(fake) | FID | precision | recall |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, v in exp["variants"].items():
+        f = v["final_losses"]
+        rows.append(f"| {v['description']} | {fmt_seconds(v['seconds_per_step'])} | {f['loss_d']:.3f} | "
+                    f"{f['loss_g']:.3f} | {f['d_fake']:.3f} | {v['fid']:.2f} | {v['precision']:.3f} | {v['recall']:.3f} |")
+    return "\n".join(rows)
 
 
 def answer_2_4_a(r: dict[str, Any]) -> str:
-    return (
-        "Not directly. The GAN has no encoder: it maps noise to images but offers no way back. A "
-        "reconstruction needs an inversion — searching for the z whose image is closest to the input, by "
-        "gradient descent on z — which is slow, has no guarantee of finding a good optimum, and can only "
-        "reach images inside the generator's range. The VAE gets its reconstruction from one encoder and "
-        f"one decoder pass (test MSE {r['models']['vae']['measurements']['reconstruction_mse']:.4f} per pixel "
-        "here). This run does not try a GAN inversion, so it does not measure how well one would work."
-    )
+    no_encoder = ("Not in one pass: the GAN has no encoder, so the only way back from an image to a code is an "
+                  "inversion — searching for the z whose image is closest to the input by gradient descent on z. ")
+    exp = experiment(r, "reconstruction")
+    if not exp:
+        return no_encoder + "This run did not try an inversion, so it does not measure how well one works."
+    vae, gan = exp["vae"], exp["gan"]
+    better = "gan" if gan["mse"]["mean"] < vae["mse"]["mean"] else "vae"
+    inversion = exp["inversion"]
+    text = (no_encoder + f"We inverted the generator for {exp['images']} test images ({inversion['steps']} Adam steps "
+            f"from {inversion['restarts']} random starts each, best kept) and reconstructed the same images with the "
+            f"VAE (Figure 9). Per-pixel MSE: VAE {vae['mse']['mean']:.4f} ± {vae['mse']['standard_error']:.4f}, GAN "
+            f"{gan['mse']['mean']:.4f} ± {gan['mse']['standard_error']:.4f} (PSNR {vae['psnr_db']['mean']:.1f} and "
+            f"{gan['psnr_db']['mean']:.1f} dB); the inversion took {fmt_seconds(gan['seconds_per_image'])} per image "
+            f"against {fmt_seconds(vae['seconds_per_image'])} for the VAE's encoder and decoder. ")
+    if better == "gan":
+        return text + ("So the claim that a GAN cannot reconstruct does not hold once inversion is allowed: here it "
+                       "reconstructs more closely than the VAE, at a far higher cost per image and with no "
+                       "guarantee of finding the best code.")
+    return text + ("So the GAN can reconstruct only approximately and at a far higher cost: even with the search, "
+                   "its reconstructions are further from the inputs than the VAE's, because the inversion can "
+                   "only reach images inside the generator's range and may stop in a poor optimum.")
 
 
 def answer_2_4_b(r: dict[str, Any]) -> str:
@@ -246,15 +346,52 @@ def likelihood_sentence(r: dict[str, Any], elbo_grayscale: float) -> str:
                "bound is looser than that of a VAE trained for it (set `vae.binarize: true`)."))
 
 
+PIXELS = "raw pixels"
+
+
 def answer_2_4_c(r: dict[str, Any]) -> str:
-    return (
-        "The spec says yes; this run does not test it, so we do not claim it. A GAN learns features in "
-        "its discriminator, and its generator's input space is organized enough for the smooth "
-        "interpolations of Figure 5, but it has no encoder, so it gives no representation of a given "
-        "image without an inversion. The VAE's encoder gives one directly. Which of them is more useful "
-        "(for example, for a linear classifier of the digit) is an experiment this run does not make; "
-        "good samples alone do not show good representations."
-    )
+    exp = experiment(r, "probes")
+    if not exp:
+        return ("The spec says yes; this run made no linear probe, so it does not claim either way. Good samples "
+                "alone do not show good representations.")
+    probes = exp["probes"]
+    few = {name: p["few_labels"]["test_accuracy"] for name, p in probes.items()}
+    many = {name: p["many_labels"]["test_accuracy"] for name, p in probes.items() if p["many_labels"]}
+    order = sorted(few, key=few.get, reverse=True)
+    discriminator = next(name for name in probes if name.startswith("GAN discriminator"))
+    inverted = "GAN inverted z"
+    text = (f"We fitted a logistic regression on each representation with {exp['labels_per_class_few']} labels per "
+            f"class and with {fmt_count(exp['train_images_many'])} labelled training images, and scored it on the "
+            f"test set (table below). With few labels the order is "
+            + ", ".join(f"{name} {few[name]:.1%}" for name in order) + ". ")
+    if many:
+        best_many = max(many, key=many.get)
+        text += f"With many labels the best is {best_many} ({many[best_many]:.1%}; raw pixels {many[PIXELS]:.1%}). "
+    d_beats = few[discriminator] > few[PIXELS]
+    z_beats = few[inverted] > few[PIXELS]
+    if d_beats and z_beats:
+        verdict = "holds: both the discriminator's features and the inverted codes make the digit easier to read than pixels do."
+    elif d_beats:
+        verdict = ("holds in part: the discriminator's features make the digit easier to read than raw pixels, but the "
+                   "generator's codes found by inversion do not.")
+    elif z_beats:
+        verdict = ("holds in part: the inverted codes beat raw pixels, but the discriminator's features do not.")
+    else:
+        verdict = "does not hold here: neither the discriminator's features nor the inverted codes beat raw pixels."
+    best = order[0]
+    return text + f"The claim that a GAN learns good representations {verdict} The most linearly readable representation here is the {best}."
+
+
+def probe_table(r: dict[str, Any]) -> str:
+    exp = experiment(r, "probes")
+    rows = [f"| representation | dimensions | {exp['labels_per_class_few']} labels per class | "
+            f"{fmt_count(exp['train_images_many'])} labels |", "|---|---:|---:|---:|"]
+    for name, p in exp["probes"].items():
+        many = f"{p['many_labels']['test_accuracy']:.1%}" if p["many_labels"] else "not run (inversion cost)"
+        note = f" ({p['few_labels']['test_examples']} test images)" if p["few_labels"]["test_examples"] != exp["test_images"] else ""
+        rows.append(f"| {name}{note} | {fmt_count(p['few_labels']['feature_dim'])} | "
+                    f"{p['few_labels']['test_accuracy']:.1%} | {many} |")
+    return "\n".join(rows)
 
 
 def answer_3_a(r: dict[str, Any]) -> str:
@@ -318,6 +455,91 @@ def cost_for_quality_sentence(r: dict[str, Any]) -> str:
               f"closest to real digits here.")
 
 
+def sampler_rows(r: dict[str, Any]) -> dict[str, Any]:
+    exp = experiment(r, "samplers")
+    samplers = exp["samplers"]
+    return {"ancestral": next(v for k, v in samplers.items() if k.startswith("ancestral")),
+            "ddim100": samplers["DDIM, 100 steps"], "ddim50": samplers["DDIM, 50 steps"],
+            "images": exp["images"]}
+
+
+def sampler_sentence(r: dict[str, Any]) -> str:
+    """DDIM against ancestral sampling, and the moving average against the raw weights."""
+    if not experiment(r, "samplers"):
+        return ""
+    s = sampler_rows(r)
+    anc, fast, fastest = s["ancestral"], s["ddim100"], s["ddim50"]
+
+    def versus(row):
+        within = abs(row["fid"] - anc["fid"]) <= SAME_FID * anc["fid"]
+        return (f"{anc['seconds_per_image'] / row['seconds_per_image']:.0f}× less time per image, FID "
+                f"{row['fid']:.2f} against {anc['fid']:.2f} ({'within' if within else 'not within'} 10% of it)")
+
+    text = (f" On the same {s['images']} starting noises, DDIM with 100 steps took {versus(fast)}; with 50 steps "
+            f"{versus(fastest)}. These FIDs come from {s['images']} images each, which biases FID upwards, so they "
+            "compare the samplers with each other, not with the quality table; KID, which is unbiased, is in the "
+            "table below.")
+    return text + moving_average_sentence(experiment(r, "samplers").get("moving_average_against_raw"))
+
+
+def moving_average_sentence(comparison: dict[str, Any] | None) -> str:
+    """Does sampling from the exponential moving average of the weights pay, by FID at equal noise?"""
+    if not comparison:
+        return ""
+    averaged, raw = comparison["moving average"], comparison["raw"]
+    if raw["fid"] > (1 + SAME_FID) * averaged["fid"]:
+        verdict = "the moving average pays"
+    elif raw["fid"] < (1 - SAME_FID) * averaged["fid"]:
+        verdict = "the moving average does not pay here: the raw weights do better"
+    else:
+        verdict = "the moving average makes no difference beyond 10% of FID here"
+    return (f" Redrawing {fmt_count(comparison['images'])} evaluation samples ({comparison['sampler']}) from the same "
+            f"noise with the raw weights instead of their exponential moving average gives FID {raw['fid']:.2f} "
+            f"against {averaged['fid']:.2f} (precision {raw['precision']:.3f} against {averaged['precision']:.3f}, "
+            f"recall {raw['recall']:.3f} against {averaged['recall']:.3f}): {verdict}.")
+
+
+def mib(value: float | None) -> str:
+    return "–" if value is None else f"{value / 2**20:,.0f} MiB"
+
+
+def load_table(r: dict[str, Any]) -> str:
+    """Question 4's table: what each model and sampler costs, with the quality it bought."""
+    models = r["models"]
+    rows = ["| model | parameters | training time | training images/s | peak memory in training | sampler | "
+            "time per sample | FID | KID |", "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+    scores = sample_scores(r) or {}
+
+    def memory(m):
+        bench = m.get("train_benchmark") or {}
+        host = f"{bench['max_rss_mb']:,.0f} MB host" if bench.get("max_rss_mb") is not None else "–"
+        gpu = m.get("peak_gpu_memory_bytes")
+        return host + (f", {mib(gpu)} GPU" if gpu else "")
+
+    def quality(row):
+        return (f"{row['fid']:.2f} ({fmt_count(row['count'])})", f"{row['kid']:.3g} ± {row['kid_std']:.2g}") if row else ("–", "–")
+
+    for name in ("vae", "gan"):
+        m = models[name]
+        fid, kid = quality(scores.get(name))
+        rows.append(f"| {LABELS[name]} | {fmt_count(m['parameters_total'])} | {fmt_seconds(m['train_time_s'])} | "
+                    f"{fmt_count(m['images_per_s'])} | {memory(m)} | one network pass | "
+                    f"{fmt_seconds(m['measurements']['seconds_per_sample'])} | {fid} | {kid} |")
+    m = models["ddpm"]
+    head = (f"| DDPM | {fmt_count(m['parameters_total'])} | {fmt_seconds(m['train_time_s'])} | "
+            f"{fmt_count(m['images_per_s'])} | {memory(m)} |")
+    if experiment(r, "samplers"):
+        for name, row in experiment(r, "samplers")["samplers"].items():
+            fid, kid = quality(row)
+            gpu = f", {mib(row['peak_gpu_memory_bytes'])} GPU peak" if row.get("peak_gpu_memory_bytes") else ""
+            rows.append(f"{head} {name}{gpu} | {fmt_seconds(row['seconds_per_image'])} | {fid} | {kid} |")
+            head = "| | | | | |"
+    else:
+        rows.append(f"{head} ancestral | {fmt_seconds(m['measurements']['seconds_per_sample'])} | – | – |")
+    return ("\n".join(rows) + "\n\nFID is given with the number of samples it was computed from in brackets; "
+            "FIDs from different counts are not comparable (FID is biased upwards at small counts), KIDs are.")
+
+
 def answer_4(r: dict[str, Any]) -> str:
     models = r["models"]
     vae, gan, ddpm = models["vae"], models["gan"], models["ddpm"]
@@ -356,7 +578,8 @@ def answer_4(r: dict[str, Any]) -> str:
         f"{ddpm['first_losses']['loss']:.4f} → {ddpm['final_losses']['loss']:.4f}), no adversary, and a "
         "variational bound on the likelihood. Weakness: cost. Sampling runs the network once per step, "
         f"{ddpm['measurements']['sampling_steps']} times per image, and training took "
-        f"{fmt_seconds(ddpm['train_time_s'])}, {ratio_words(ddpm['train_time_s'], gan['train_time_s'])} than the GAN.",
+        f"{fmt_seconds(ddpm['train_time_s'])}, {ratio_words(ddpm['train_time_s'], gan['train_time_s'])} than the GAN."
+        + sampler_sentence(r),
     ]
     return "\n".join(lines)
 
@@ -374,5 +597,9 @@ ANSWERS = {
     "2.4 c": answer_2_4_c,
     "3 a": answer_3_a,
     "3 b": answer_3_b,
+    "3 c": answer_3_c,
     "4": answer_4,
 }
+
+# Tables shown after an answer when the run made the experiment behind them.
+TABLES = {"2.3": ("detach", detach_table), "2.4 c": ("probes", probe_table), "4": ("samplers", load_table)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from pathlib import Path
@@ -25,6 +26,10 @@ def atomic_write(path: Path, write) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, record: dict[str, Any]) -> None:
+    atomic_write(Path(path), lambda handle: handle.write((json.dumps(record, indent=2) + "\n").encode()))
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ def available_presets(directory: Path | None = None) -> list[str]:
     return sorted(p.stem for p in (directory or presets_dir()).glob("*.yaml"))
 
 
-def load_preset(name: str, directory: Path | None = None) -> dict[str, Any]:
+def load_preset(name: str, directory: Path | None = None, overrides: list[str] | None = None) -> dict[str, Any]:
     directory = directory or presets_dir()
     path = directory / f"{name}.yaml"
     if not path.is_file():
@@ -38,6 +38,26 @@ def load_preset(name: str, directory: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"unknown preset '{name}': choose one of {known} (files in {directory})")
     with path.open() as handle:
         preset = yaml.safe_load(handle)
+    validate_preset(preset, path)
+    return apply_overrides(preset, overrides, path) if overrides else preset
+
+
+def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) -> dict[str, Any]:
+    """Set `section.key=value` pairs (values parsed as YAML) on a copy of a preset, then re-validate."""
+    import copy
+
+    preset = copy.deepcopy(preset)
+    for override in overrides:
+        key, separator, value = override.partition("=")
+        if not separator:
+            raise ConfigError(f"override '{override}' is not of the form section.key=value")
+        *sections, last = key.split(".")
+        target = preset
+        for section in sections:
+            if not isinstance(target.get(section), dict):
+                raise ConfigError(f"override '{override}': the preset has no section '{section}'")
+            target = target[section]
+        target[last] = yaml.safe_load(value)
     validate_preset(preset, path)
     return preset
 

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import ANSWERS, LABELS, fmt_count, fmt_losses, fmt_seconds
+from .answers import ANSWERS, LABELS, TABLES, fmt_count, fmt_losses, fmt_seconds
 from .config import project_root, resolve_preset_name
 from .results import load_results
 
@@ -28,6 +28,7 @@ QUESTIONS = {
     "2.4 c": "Does the GAN learn good representations?",
     "3 a": "Show samples of the DDPM at the end of training.",
     "3 b": "How good are the DDPM's samples, compared with the VAE's and the GAN's?",
+    "3 c": "Supplementary: how smoothly does the DDPM interpolate, next to the VAE and the GAN?",
     "4": "Strengths and weaknesses of each model, and their computational load.",
 }
 
@@ -38,6 +39,9 @@ CAPTIONS = {
     "fig4": "Figure 4 – GAN: samples at the end of training.",
     "fig5": "Figure 5 – GAN: generator outputs between two points of the noise distribution, six pairs.",
     "fig6": "Figure 6 – DDPM: samples at the end of training.",
+    "fig7": "Figure 7 – DDPM: DDIM samples from spherically interpolated starting noise, one pair per row.",
+    "detach": "Figure 8 – GAN samples after the same training with three discriminator steps (question 2.3).",
+    "reconstruction": "Figure 9 – The same test images reconstructed by the VAE and by inverting the GAN.",
     "evolution_vae": "Supplementary – VAE: samples from one fixed noise batch at several epochs.",
     "evolution_gan": "Supplementary – GAN: samples from one fixed noise batch at several epochs.",
     "evolution_ddpm": "Supplementary – DDPM: samples from one fixed noise batch at several epochs.",
@@ -46,8 +50,10 @@ CAPTIONS = {
 SECTIONS = [
     ("1. Variational autoencoder", [("1.3 a", ["fig1", "fig2"]), ("1.3 b", ["evolution_vae"]), ("1.3 c", ["fig3"])]),
     ("2. Generative adversarial network", [("2.2 a", ["fig4"]), ("2.2 b", ["evolution_gan"]), ("2.2 c", ["fig5"]),
-                                          ("2.3", []), ("2.4 a", []), ("2.4 b", []), ("2.4 c", [])]),
-    ("3. Denoising diffusion probabilistic model", [("3 a", ["fig6"]), ("3 b", ["evolution_ddpm"])]),
+                                          ("2.3", ["detach"]), ("2.4 a", ["reconstruction"]), ("2.4 b", []),
+                                          ("2.4 c", [])]),
+    ("3. Denoising diffusion probabilistic model", [("3 a", ["fig6"]), ("3 b", ["evolution_ddpm"]),
+                                                    ("3 c", ["fig7"])]),
     ("4. Comparison", [("4", [])]),
 ]
 
@@ -170,9 +176,12 @@ def build_report(results_dir: Path) -> list[Block]:
         for key, figures in questions:
             blocks.append(Block(f"### {key}. {QUESTIONS[key]}"))
             for figure in figures:
-                blocks.append(Block(figure=results["figures"][figure]))
-                blocks.append(Block(f"*{CAPTIONS[figure]}*"))
+                if figure in results["figures"]:
+                    blocks.append(Block(figure=results["figures"][figure]))
+                    blocks.append(Block(f"*{CAPTIONS[figure]}*"))
             blocks.append(Block(ANSWERS[key](results)))
+            if key in TABLES and results["experiments"].get(TABLES[key][0]):
+                blocks.append(Block(TABLES[key][1](results)))
     blocks.append(Block("## About this run\n\n" + run_details(results)))
     return blocks
 

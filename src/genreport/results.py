@@ -23,6 +23,14 @@ FIGURES = {
 }
 
 
+EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers")
+EXPERIMENT_FIGURES = {
+    "detach": "detach_samples.png",
+    "reconstruction": "reconstruction_vae_gan.png",
+    "fig7": "fig7_ddpm_interpolation.png",
+}
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text())
 
@@ -64,6 +72,7 @@ def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
         "parameters": parameters,
         "parameters_total": sum(parameters.values()),
         "train_time_s": training["total_train_time_s"],
+        "peak_gpu_memory_bytes": training.get("peak_gpu_memory_bytes"),
         "images_per_s": float(np.median([e["images_per_s"] for e in epochs])),
         "first_losses": {k: epochs[0][k] for k in loss_names},
         "final_losses": {k: epochs[-1][k] for k in loss_names},
@@ -84,7 +93,12 @@ def load_results(results_dir: Path) -> dict[str, Any]:
     missing = [str(path) for path in figures.values() if not path.is_file()]
     if missing:
         raise FileNotFoundError(f"figures missing: {', '.join(missing)}; run the notebook rules first")
+    figures.update({key: results_dir / "figures" / name for key, name in EXPERIMENT_FIGURES.items()
+                    if (results_dir / "figures" / name).is_file()})
+    # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
     metrics_path = results_dir / "metrics.json"
     metrics = _read_json(metrics_path) if metrics_path.is_file() else None
+    experiments = {name: _read_json(path) if (path := results_dir / "experiments" / f"{name}.json").is_file() else None
+                   for name in EXPERIMENTS}
     return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures,
-            "metrics": metrics}
+            "metrics": metrics, "experiments": experiments}

@@ -114,10 +114,24 @@ class VAETask(Task):
 
 
 class GANTask(Task):
+    """DCGAN with the non-saturating generator loss.
+
+    `discriminator_input` (config) sets how the discriminator step sees the fakes, for the
+    detach experiment: "detached" (the default: its backward pass stops at the fakes),
+    "attached" (its backward pass runs on through the generator, whose gradients are then
+    reset before the generator step) or "attached_no_reset" (those gradients are left in
+    place, so the discriminator's loss leaks into the generator's update).
+    """
+
     name = "gan"
+    DISCRIMINATOR_INPUTS = ("detached", "attached", "attached_no_reset")
 
     def __init__(self, config, device):
         super().__init__(config, device)
+        self.discriminator_input = config.get("discriminator_input", "detached")
+        if self.discriminator_input not in self.DISCRIMINATOR_INPUTS:
+            raise ConfigError(f"gan.discriminator_input is {self.discriminator_input!r}: "
+                              f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}")
         self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
         self.discriminator = Discriminator(config["channels"]).to(device)
         self.generator.apply(init_dcgan_weights)
@@ -132,22 +146,24 @@ class GANTask(Task):
     def training_step(self, images):
         real = images * 2 - 1
         z = torch.randn(real.shape[0], self.config["latent_dim"], device=self.device)
+        self.optimizers["generator"].zero_grad(set_to_none=True)
         fake = self.generator(z)
         ones = torch.ones(real.shape[0], device=self.device)
         zeros = torch.zeros_like(ones)
+        detached = self.discriminator_input == "detached"
 
-        # Discriminator step. The fakes are detached: this step must not build or
-        # traverse the generator's graph.
+        # Discriminator step. Detached fakes keep this backward pass out of the generator.
         d_real = self.discriminator(real)
-        d_fake = self.discriminator(fake.detach())
+        d_fake = self.discriminator(fake.detach() if detached else fake)
         loss_d = F.binary_cross_entropy_with_logits(d_real, ones) + F.binary_cross_entropy_with_logits(d_fake, zeros)
         self.optimizers["discriminator"].zero_grad(set_to_none=True)
-        loss_d.backward()
+        loss_d.backward(retain_graph=not detached)  # attached: the generator's graph is needed again below
         self.optimizers["discriminator"].step()
 
         # Generator step with the non-saturating loss: maximize log D(G(z)).
         loss_g = F.binary_cross_entropy_with_logits(self.discriminator(fake), ones)
-        self.optimizers["generator"].zero_grad(set_to_none=True)
+        if self.discriminator_input != "attached_no_reset":
+            self.optimizers["generator"].zero_grad(set_to_none=True)
         loss_g.backward()
         self.optimizers["generator"].step()
         return {
@@ -191,14 +207,18 @@ class DDPMTask(Task):
         return torch.randn(count, 1, 28, 28, generator=generator)
 
     @torch.no_grad()
-    def generate(self, noise, generator=None, progress=False, ddim_steps: int | None = None):
-        """Ancestral sampling through all T steps, or deterministic DDIM on `ddim_steps` steps."""
-        self.ema.eval()
+    def generate(self, noise, generator=None, progress=False, ddim_steps: int | None = None, use_ema: bool = True):
+        """Ancestral sampling through all T steps, or deterministic DDIM on `ddim_steps` steps.
+
+        `use_ema=False` samples from the raw trained weights instead of their moving average.
+        """
+        network = self.ema.module if use_ema else self.model
+        network.eval()
         x_T = noise.to(self.device)
         if ddim_steps:
-            x0 = self.diffusion.ddim_sample_loop(self.ema.module, x_T, ddim_steps, progress)
+            x0 = self.diffusion.ddim_sample_loop(network, x_T, ddim_steps, progress)
         else:
-            x0 = self.diffusion.p_sample_loop(self.ema.module, x_T, generator, progress)
+            x0 = self.diffusion.p_sample_loop(network, x_T, generator, progress)
         return ((x0 + 1) / 2).clamp(0, 1).cpu()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from pathlib import Path
@@ -12,16 +11,12 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .checkpoint import atomic_write, save_checkpoint
+from .checkpoint import save_checkpoint, write_json
 from .errors import TrainingError
 from .plotting import save_sample_grid
 from .tasks import Task
 
 FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
-
-
-def write_json(path: Path, record: dict[str, Any]) -> None:
-    atomic_write(Path(path), lambda handle: handle.write((json.dumps(record, indent=2) + "\n").encode()))
 
 
 def _check_finite(terms: dict[str, float], epoch: int, step: int, lr: float) -> None:
@@ -118,6 +113,8 @@ def train(
 
         record["epochs"].append(entry)
         record["total_train_time_s"] = sum(e["wall_time_s"] for e in record["epochs"])
+        if device.type == "cuda":
+            record["peak_gpu_memory_bytes"] = torch.cuda.max_memory_allocated(device)
         save_checkpoint(out_dir / "checkpoint.pt", {
             "model": task.name,
             "config": task.config,

@@ -14,18 +14,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..checkpoint import atomic_write
+from ..checkpoint import write_json
 from ..config import MODEL_NAMES, load_preset
 from ..data import load_split, to_unit_float
 from ..evaluation import bits_per_dim, fid_by_seed, ranking_across_seeds, score_image_set
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
 from ..runtime import configure_threads
-from .common import run_reporting_errors
-
-
-def random_subset(count: int, total: int, seed: int) -> torch.Tensor:
-    return torch.randperm(total, generator=torch.Generator().manual_seed(seed))[:count]
+from .common import random_subset, run_reporting_errors
 
 
 @torch.no_grad()
@@ -122,7 +118,7 @@ def main(argv=None) -> None:
                 "ddpm": ddpm_likelihood(args.run, test_uint8, settings, seed, args.device),
             },
         }
-        atomic_write(args.out, lambda handle: handle.write((json.dumps(record, indent=2) + "\n").encode()))
+        write_json(args.out, record)
         print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in scores.items()}))
 
     run_reporting_errors(run)

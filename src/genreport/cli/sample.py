@@ -20,6 +20,9 @@ from ..runtime import configure_threads
 from .common import run_reporting_errors
 
 
+BATCH_SIZE = 500  # part of what fixes the starting noise of a seed
+
+
 def to_uint8(images: torch.Tensor) -> np.ndarray:
     return (images[:, 0].clamp(0, 1) * 255).round().to(torch.uint8).numpy()
 
@@ -30,12 +33,13 @@ def sampler_name(task, ddim_steps: int | None) -> str:
     return f"DDIM, {ddim_steps} steps" if ddim_steps else f"ancestral, {task.diffusion.timesteps} steps"
 
 
-def draw_images(task, count: int, seed: int, batch_size: int, ddim_steps: int | None) -> np.ndarray:
+def draw_images(task, count: int, seed: int, batch_size: int, ddim_steps: int | None, use_ema: bool = True) -> np.ndarray:
+    """`count` images from one seed; the same arguments give the same starting noise."""
     generator = torch.Generator().manual_seed(seed)
     batches = []
     for start in range(0, count, batch_size):
         noise = task.noise(min(batch_size, count - start), generator)
-        extra = {"ddim_steps": ddim_steps} if task.name == "ddpm" else {}
+        extra = {"ddim_steps": ddim_steps, "use_ema": use_ema} if task.name == "ddpm" else {}
         batches.append(to_uint8(task.generate(noise, generator, **extra)))
     return np.concatenate(batches)
 
@@ -61,7 +65,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--ddim-steps", type=int, default=0, help="DDPM only: DDIM steps (0: ancestral, all T)")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=1)
@@ -73,7 +77,7 @@ def main(argv=None) -> None:
         seeds = [args.seed, args.seed + 1]
         images, seed_of_image, seconds_per_sample, sampler = draw(
             task, args.count, seeds, args.batch_size, args.ddim_steps or None)
-        record = dict(images=images, seed_of_image=seed_of_image, checkpoint=str(args.checkpoint), model=payload["model"],
+        record = dict(images=images, seed_of_image=seed_of_image, batch_size=args.batch_size, ddim_steps=args.ddim_steps, checkpoint=str(args.checkpoint), model=payload["model"],
                       epoch=payload["epoch"], sampler=sampler, seconds_per_sample=seconds_per_sample)
         atomic_write(args.out, lambda handle: np.savez_compressed(handle, **record))
         print(f"{payload['model']}: {args.count} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")

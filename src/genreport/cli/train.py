@@ -23,6 +23,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--data-dir", default=Path("data"), type=Path)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (Snakemake's {threads})")
     parser.add_argument("--device", default=None, help="override the preset's device (cpu, cuda, auto)")
+    parser.add_argument("--override", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="change one preset value for this run (repeatable), e.g. gan.epochs=1")
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
@@ -31,7 +33,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
 
     def run() -> None:
-        preset = load_preset(args.preset)
+        preset = load_preset(args.preset, overrides=args.override)
         configure_threads(args.threads)
         device = select_device(args.device or preset["device"])
         if device.type == "cuda":
@@ -54,7 +56,7 @@ def main(argv=None) -> None:
             seed=seed,
             sample_epochs=config.get("sample_epochs", []),
             sample_count=config.get("sample_images", 64),
-            run_info={"preset": args.preset, "device": describe_device(device), "seed": seed,
+            run_info={"preset": args.preset, "overrides": args.override, "device": describe_device(device), "seed": seed,
                       "torch": torch.__version__},
             labels=labels if args.model == "evaluator" else None,
             progress=not args.no_progress,

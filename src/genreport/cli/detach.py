@@ -1,0 +1,68 @@
+"""Score the detach experiment: three GANs trained alike except for how the discriminator step sees the fakes.
+
+    python -m genreport.cli.detach --preset cpu --run results/cpu --out results/cpu/experiments/detach.json \
+        --figure results/cpu/figures/detach_samples.png
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+from ..checkpoint import write_json
+from ..config import load_preset
+from ..data import load_split, to_unit_float
+from ..evaluation import score_image_set
+from ..notebook_support import load_task
+from ..plotting import figure_of_rows
+from ..runtime import configure_threads
+from ..errors import CheckpointError
+from .common import experiment_parser, run_reporting_errors
+
+VARIANTS = {
+    "detached": "detached fakes (the usual step)",
+    "attached": "no detach, generator gradients reset before its step",
+    "attached_no_reset": "no detach, generator gradients not reset",
+}
+
+
+def main(argv=None) -> None:
+    parser = experiment_parser(__doc__)
+    parser.add_argument("--figure", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        configure_threads(args.threads)
+        preset = load_preset(args.preset)
+        settings, seed = preset["experiments"], preset["seed"]
+        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
+        test = to_unit_float(load_split(args.data_dir, train=False)[0])
+        record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []
+        for variant, description in VARIANTS.items():
+            directory = args.run / "experiments" / "detach" / variant
+            task, payload = load_task(directory / "checkpoint.pt", args.device)
+            if getattr(task, "discriminator_input", None) != variant:
+                raise CheckpointError(f"{directory / 'checkpoint.pt'} is not the '{variant}' GAN of the detach experiment")
+            training = json.loads((directory / "metrics.json").read_text())
+            images = task.generate(task.noise(settings["detach_samples"], torch.Generator().manual_seed(seed + 7)))
+            final = training["epochs"][-1]
+            record["variants"][variant] = {
+                "description": description,
+                "steps": payload["step"],
+                "seconds_per_step": training["total_train_time_s"] / payload["step"],
+                "final_losses": {k: final[k] for k in ("loss_d", "loss_g", "d_real", "d_fake")},
+                **score_image_set(classifier, test, images, seed=seed),
+            }
+            rows.append(images[:12])
+        figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],
+                       f"GAN samples after {settings['detach_epochs']} epoch(s), three discriminator steps", args.figure)
+        write_json(args.out, record)
+        print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()

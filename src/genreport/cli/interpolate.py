@@ -1,0 +1,54 @@
+"""Interpolate in each model's noise space and measure how smoothly the images change.
+
+    python -m genreport.cli.interpolate --preset cpu --run results/cpu --out results/cpu/experiments/interpolation.json \
+        --figure results/cpu/figures/fig7_ddpm_interpolation.png
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
+from ..checkpoint import write_json
+from ..config import MODEL_NAMES, load_preset
+from ..notebook_support import load_task
+from ..plotting import figure_of_rows
+from ..runtime import configure_threads
+from .common import experiment_parser, run_reporting_errors
+
+PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
+         "ddpm": "DDIM sampling from spherically interpolated starting noise"}
+
+
+def main(argv=None) -> None:
+    parser = experiment_parser(__doc__)
+    parser.add_argument("--figure", type=Path, required=True, help="the DDPM interpolation figure")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        configure_threads(args.threads)
+        preset = load_preset(args.preset)
+        settings, seed = preset["experiments"], preset["seed"]
+        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
+        record = {"pairs": settings["interpolation_pairs"], "frames": settings["interpolation_frames"],
+                  "ddim_steps": settings["interpolation_ddim_steps"], "models": {}}
+        for model in MODEL_NAMES:
+            task, _ = load_task(args.run / "train" / model / "checkpoint.pt", args.device)
+            # seed + 1: the VAE and GAN notebooks draw their interpolation figures from the same pairs.
+            rows = interpolation_rows(task, settings["interpolation_pairs"], settings["interpolation_frames"],
+                                      seed + 1, ddim_steps=settings["interpolation_ddim_steps"])
+            record["models"][model] = {"path": PATHS[model], **feature_path_smoothness(rows, classifier),
+                                       "pixels": path_smoothness(rows)}
+            if model == "ddpm":
+                figure_of_rows(rows, [f"pair {i + 1}" for i in range(len(rows))],
+                               f"DDPM: DDIM ({settings['interpolation_ddim_steps']} steps) from slerped noise",
+                               args.figure)
+        write_json(args.out, record)
+        print(json.dumps({m: (r["mean_feature_step"], r["class_changes_per_path"]) for m, r in record["models"].items()}))
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()

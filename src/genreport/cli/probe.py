@@ -1,0 +1,74 @@
+"""Linear probes of each model's representation: how well a logistic regression reads the digit.
+
+    python -m genreport.cli.probe --preset cpu --run results/cpu --out results/cpu/experiments/probes.json
+"""
+
+from __future__ import annotations
+
+import json
+
+import torch
+
+from ..checkpoint import write_json
+from ..config import load_preset
+from ..data import load_split, to_unit_float
+from ..inversion import invert_generator
+from ..notebook_support import load_task
+from ..probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
+                      pixel_features, probe_accuracy, vae_posterior_means)
+from ..runtime import configure_threads
+from .common import experiment_parser, random_subset, run_reporting_errors
+
+
+def main(argv=None) -> None:
+    args = experiment_parser(__doc__).parse_args(argv)
+
+    def run() -> None:
+        configure_threads(args.threads)
+        preset = load_preset(args.preset)
+        settings, seed = preset["experiments"], preset["seed"]
+        train_uint8, train_labels = load_split(args.data_dir, train=True)
+        test_uint8, test_labels = load_split(args.data_dir, train=False)
+        chosen = random_subset(settings["probe_train_images"], len(train_uint8), seed + 4)
+        train, train_labels = to_unit_float(train_uint8[chosen]), train_labels[chosen].long()
+        test, test_labels = to_unit_float(test_uint8), test_labels.long()
+        few = balanced_subset(train_labels, settings["probe_labels_per_class"], seed)
+        vae, _ = load_task(args.run / "train" / "vae" / "checkpoint.pt", args.device)
+        gan, _ = load_task(args.run / "train" / "gan" / "checkpoint.pt", args.device)
+        ddpm, _ = load_task(args.run / "train" / "ddpm" / "checkpoint.pt", args.device)
+        t = settings["probe_ddpm_timestep"]
+        extractors = {
+            "raw pixels": pixel_features,
+            "VAE posterior mean": vae_posterior_means(vae),
+            "GAN discriminator, last hidden layer": discriminator_features(gan),
+            f"DDPM UNet bottleneck at t = {t}": ddpm_bottleneck_features(ddpm, t, seed),
+        }
+        probes = {}
+        for name, extract in extractors.items():
+            train_features, test_features = batched_features(extract, train), batched_features(extract, test)
+            probes[name] = {
+                "few_labels": probe_accuracy(train_features[few], train_labels[few], test_features, test_labels),
+                "many_labels": probe_accuracy(train_features, train_labels, test_features, test_labels),
+            }
+            print(name, {k: v["test_accuracy"] for k, v in probes[name].items()}, flush=True)
+
+        # Inverting the GAN costs an optimization per image, so its probe sees the few-label
+        # training set and a test subset only.
+        inverted_test = random_subset(settings["probe_inversion_test_images"], len(test), seed + 5)
+        invert = dict(steps=settings["inversion_steps"], restarts=1, seed=seed)
+        z_train, _ = invert_generator(gan.generator, train[few], **invert)
+        z_test, _ = invert_generator(gan.generator, test[inverted_test], **invert)
+        probes["GAN inverted z"] = {
+            "few_labels": probe_accuracy(z_train, train_labels[few], z_test, test_labels[inverted_test]),
+            "many_labels": None,
+            "inversion": {**invert, "test_images": len(inverted_test)},
+        }
+        write_json(args.out, {"labels_per_class_few": settings["probe_labels_per_class"],
+                              "train_images_many": len(train), "test_images": len(test), "probes": probes})
+        print(json.dumps({name: p["few_labels"]["test_accuracy"] for name, p in probes.items()}))
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()

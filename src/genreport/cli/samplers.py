@@ -1,0 +1,90 @@
+"""Compare DDPM samplers on the same starting noise: 1000 ancestral steps, DDIM at 100 and 50;
+and the moving average of the weights against the raw weights, on the evaluation samples' noise.
+
+    python -m genreport.cli.samplers --preset cpu --run results/cpu --out results/cpu/experiments/samplers.json
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import torch
+
+from ..checkpoint import write_json
+from ..config import load_preset
+from ..data import load_split, to_unit_float
+from ..evaluation import score_image_set
+from ..notebook_support import load_task
+from ..runtime import configure_threads
+from .common import experiment_parser, run_reporting_errors, synchronize
+from .sample import draw_images
+
+
+def timed_generation(task, noise: torch.Tensor, seed: int, ddim_steps: int | None, use_ema: bool,
+                     batch_size: int = 500) -> tuple[torch.Tensor, float, int | None]:
+    """Images, seconds per image (after a warm-up call) and peak GPU memory in bytes (None on the CPU)."""
+    generator = torch.Generator().manual_seed(seed)
+    task.generate(noise[:2], generator, ddim_steps=ddim_steps, use_ema=use_ema)
+    if task.device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(task.device)
+    synchronize(task.device)
+    started = time.perf_counter()
+    images = torch.cat([task.generate(batch, generator, ddim_steps=ddim_steps, use_ema=use_ema)
+                        for batch in noise.split(batch_size)])
+    synchronize(task.device)
+    seconds = (time.perf_counter() - started) / len(noise)
+    peak = torch.cuda.max_memory_allocated(task.device) if task.device.type == "cuda" else None
+    return images, seconds, peak
+
+
+def moving_average_against_raw(task, run, classifier, test: torch.Tensor, seed: int) -> dict:
+    """Redraw the first seed's evaluation samples from the raw weights, same noise and sampler; score both."""
+    with np.load(run / "samples" / "ddpm.npz") as archive:
+        first_seed = int(archive["seed_of_image"][0])
+        averaged = archive["images"][archive["seed_of_image"] == first_seed]
+        ddim_steps, batch_size, sampler = int(archive["ddim_steps"]), int(archive["batch_size"]), str(archive["sampler"])
+    raw = draw_images(task, len(averaged), first_seed, batch_size, ddim_steps or None, use_ema=False)
+    as_float = {"moving average": averaged, "raw": raw}
+    return {"sampler": sampler, "images": len(averaged),
+            **{name: score_image_set(classifier, test, torch.from_numpy(images).float().div(255).unsqueeze(1), seed=seed)
+               for name, images in as_float.items()}}
+
+
+def main(argv=None) -> None:
+    args = experiment_parser(__doc__).parse_args(argv)
+
+    def run() -> None:
+        configure_threads(args.threads)
+        preset = load_preset(args.preset)
+        settings, seed = preset["experiments"], preset["seed"]
+        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
+        test = to_unit_float(load_split(args.data_dir, train=False)[0])
+        task, _ = load_task(args.run / "train" / "ddpm" / "checkpoint.pt", args.device)
+        noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(seed + 11))
+        samplers = {
+            f"ancestral, {task.diffusion.timesteps} steps": (None, True),
+            "DDIM, 100 steps": (100, True),
+            "DDIM, 50 steps": (50, True),
+        }
+        record = {"images": len(noise), "reference": "the 10,000 MNIST test images", "samplers": {}}
+        for name, (ddim_steps, use_ema) in samplers.items():
+            images, seconds, peak = timed_generation(task, noise, seed, ddim_steps, use_ema)
+            record["samplers"][name] = {
+                "network_evaluations": ddim_steps or task.diffusion.timesteps,
+                "weights": "moving average" if use_ema else "raw",
+                "seconds_per_image": seconds,
+                "peak_gpu_memory_bytes": peak,
+                **score_image_set(classifier, test, images, seed=seed),
+            }
+            print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
+        record["moving_average_against_raw"] = moving_average_against_raw(task, args.run, classifier, test, seed)
+        write_json(args.out, record)
+        print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()
