@@ -56,6 +56,8 @@ rule data:
         "{PY} -m genreport.cli.data --data-dir {DATA} {params.source} --stamp {output} 2> {log}"
 
 
+# Training writes its resume state (resume_state.pt) beside these outputs but never as one:
+# Snakemake deletes the outputs of a failed job, and the state must survive to be resumed.
 for model in MODELS:
 
     rule:

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import mnist_source
@@ -16,18 +17,28 @@ from genreport.results import FIGURES
 SOURCE = mnist_source()
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")
-def test_smoke_pipeline_builds_figures_and_report(project_root, tmp_path):
+needs_mnist = pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")
+
+
+def run_smoke(project_root, directory, *targets):
     command = [
         sys.executable, "-m", "snakemake", "--cores", "2", "--snakefile", str(project_root / "Snakefile"),
-        "--directory", str(tmp_path), "report",
-        "--config", "preset=smoke", f"mnist_source={SOURCE}",
+        "--directory", str(directory), *targets, "--config", "preset=smoke", f"mnist_source={SOURCE}",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr[-4000:]
+    return directory / "results" / "smoke"
 
-    run = tmp_path / "results" / "smoke"
+
+@pytest.fixture(scope="module")
+def smoke_run(project_root, tmp_path_factory):
+    return run_smoke(project_root, tmp_path_factory.mktemp("first"), "report")
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_smoke_pipeline_builds_figures_and_report(smoke_run):
+    run = smoke_run
     for name in FIGURES.values():
         assert (run / "figures" / name).stat().st_size > 5000, name
     page = (run / "report" / "report.html").read_text()
@@ -43,6 +54,22 @@ def test_smoke_pipeline_builds_figures_and_report(project_root, tmp_path):
     assert "## Measured quality" in markdown and (run / "metrics.json").is_file()
     for model in ("vae", "gan", "ddpm"):
         assert (run / "notebooks" / f"{model}.ipynb").is_file()
+    for number in (7, 8, 9):
+        assert f"Figure {number} –" in markdown
+    for experiment in ("detach", "reconstruction", "probes", "interpolation", "samplers"):
+        assert (run / "experiments" / f"{experiment}.json").is_file()
+    assert "| discriminator step | time per step |" in markdown and "| representation | dimensions |" in markdown
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_two_runs_with_one_seed_are_identical(smoke_run, project_root, tmp_path):
+    """On the CPU the same seed gives byte-identical metrics and sample arrays."""
+    second = run_smoke(project_root, tmp_path, "results/smoke/metrics.json")
+    assert (second / "metrics.json").read_bytes() == (smoke_run / "metrics.json").read_bytes()
+    for model in ("vae", "gan", "ddpm"):
+        with np.load(smoke_run / "samples" / f"{model}.npz") as a, np.load(second / "samples" / f"{model}.npz") as b:
+            assert np.array_equal(a["images"], b["images"]), model
 
 
 def test_bad_preset_stops_before_any_job(project_root, tmp_path):

@@ -19,3 +19,7 @@ class CheckpointError(PipelineError):
 
 class TrainingError(PipelineError):
     """Training diverged (a loss became NaN or infinite)."""
+
+
+class TrainingInterrupted(PipelineError):
+    """Training was stopped by a signal; its state was saved for the next run to resume."""

@@ -152,9 +152,25 @@ def run_details(results) -> str:
                 rows.append(f"| {kind} {LABELS[name]} | {fmt_seconds(bench['s'])} | {memory} |")
     return (
         f"Preset `{results['preset']}`, seed {any_model['seed']}, training device {any_model['device']}, "
-        f"PyTorch {any_model['torch']}; {fmt_count(any_model['train_images'])} training images. Wall time and "
-        "peak resident memory of each step, from Snakemake's benchmark files:\n\n" + "\n".join(rows)
+        f"PyTorch {any_model['torch']}; {fmt_count(any_model['train_images'])} training images. "
+        + reproducibility_sentence(models)
+        + " Wall time and peak resident memory of each step, from Snakemake's benchmark files:\n\n" + "\n".join(rows)
     )
+
+
+def reproducibility_sentence(models) -> str:
+    if all(m.get("deterministic") for m in models.values()):
+        text = ("Every model trained on the CPU, where this pipeline is deterministic: the same seed gives the same "
+                "weights, samples and metrics byte for byte (the test suite reruns the smoke preset to check).")
+    elif any(m.get("deterministic") is None for m in models.values()):
+        text = "This run predates the reproducibility record, so whether it was deterministic is not known."
+    else:
+        text = ("Training ran on a GPU, whose kernels are not bit-for-bit deterministic: a rerun with the same seed "
+                "gives numbers that agree only up to floating-point noise.")
+    resumed = [f"{LABELS[name]} (at epoch {m['resumed_at'][0]['epoch']})" for name, m in models.items() if m.get("resumed_at")]
+    if resumed:
+        text += " Training resumed after an interruption for: " + ", ".join(resumed) + "."
+    return text
 
 
 def build_report(results_dir: Path) -> list[Block]:

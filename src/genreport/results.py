@@ -73,6 +73,8 @@ def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
         "parameters_total": sum(parameters.values()),
         "train_time_s": training["total_train_time_s"],
         "peak_gpu_memory_bytes": training.get("peak_gpu_memory_bytes"),
+        "deterministic": training.get("deterministic"),
+        "resumed_at": training.get("resumed_at", []),
         "images_per_s": float(np.median([e["images_per_s"] for e in epochs])),
         "first_losses": {k: epochs[0][k] for k in loss_names},
         "final_losses": {k: epochs[-1][k] for k in loss_names},

@@ -12,8 +12,9 @@ import torch
 from tqdm.auto import tqdm
 
 from .checkpoint import save_checkpoint, write_json
-from .errors import TrainingError
+from .errors import TrainingError, TrainingInterrupted
 from .plotting import save_sample_grid
+from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
 from .tasks import Task
 
 FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
@@ -46,11 +47,14 @@ def train(
 
     With `labels`, each step gets (images, labels): the evaluator classifier trains this way.
 
-    Writes, under out_dir: checkpoint.pt (after every epoch), metrics.json (per-epoch loss
-    terms and wall time) and samples/epoch_XXX.{png,npz} from one fixed noise batch.
+    Writes, under out_dir: checkpoint.pt and metrics.json (per-epoch loss terms and wall
+    time) once training is complete, and samples/epoch_XXX.{png,npz} from one fixed noise
+    batch. The whole training state goes to resume_state.pt after every epoch and on
+    SIGINT/SIGTERM; a run with the same settings continues from it, and it is removed at the end.
     """
     out_dir = Path(out_dir)
     (out_dir / "samples").mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / STATE_FILE
     device = task.device
     data = images.to(device)
     targets = labels.to(device) if labels is not None else None
@@ -69,64 +73,98 @@ def train(
         "parameters": task.parameter_counts(),
         "train_images": len(data),
         "batch_size": batch_size,
+        "deterministic": device.type == "cpu",
         "epochs": [],
     }
-    step = 0
-    for epoch in range(1, epochs + 1):
-        task.train_mode(True)
-        permutation = torch.randperm(len(data), generator=order).to(device)
-        totals: dict[str, torch.Tensor] = {}
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        started = time.perf_counter()
-        bar = tqdm(range(steps_per_epoch), desc=f"{task.name} epoch {epoch}/{epochs}",
-                   disable=not progress, mininterval=2.0)
-        for index in bar:
-            chosen = permutation[index * batch_size:(index + 1) * batch_size]
-            if targets is None:
-                terms = task.training_step(data[chosen])
-            else:
-                terms = task.training_step(data[chosen], targets[chosen])
-            step += 1
-            for name, value in terms.items():
-                totals[name] = totals.get(name, 0.0) + value
-            if step % 50 == 0 or index == steps_per_epoch - 1:
-                current = {name: float(value) for name, value in terms.items()}
-                _check_finite(current, epoch, step, lr)
-                bar.set_postfix({k: f"{v:.3f}" for k, v in current.items()}, refresh=False)
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        wall = time.perf_counter() - started
-        means = {name: float(total) / steps_per_epoch for name, total in totals.items()}
-        _check_finite(means, epoch, step, lr)
-        entry = {"epoch": epoch, "step": step, **means, "wall_time_s": wall,
-                 "images_per_s": steps_per_epoch * batch_size / wall}
+    identity = {"model": task.name, "config": task.config, "seed": seed, "epochs": epochs,
+                "batch_size": batch_size, "train_images": len(data)}
+    step, first_epoch, first_index, totals = 0, 1, 0, {}
+    saved = load_state(state_path, identity)
+    if saved is not None:
+        task.load_state(saved)
+        order.set_state(saved["order_at_epoch_start"])
+        restore_random_states(saved["random"])
+        record["epochs"] = saved["epochs_done"]
+        step, first_epoch, first_index, totals = saved["step"], saved["epoch"], saved["next_index"], saved["totals"]
+        record["resumed_at"] = record.get("resumed_at", []) + [{"epoch": first_epoch, "step": step}]
+        print(f"[{task.name}] resuming at epoch {first_epoch}, step {step} from {state_path}", flush=True)
 
-        if task.generates and (epoch in sample_epochs or epoch == epochs):
-            task.train_mode(False)
-            started = time.perf_counter()
-            samples = task.generate(fixed_noise, torch.Generator().manual_seed(seed))
-            entry["sample_time_s"] = time.perf_counter() - started
-            save_sample_grid(samples, out_dir / "samples" / f"epoch_{epoch:03d}.png")
-            pixels = (samples[:, 0] * 255).round().to(torch.uint8).numpy()
-            np.savez_compressed(out_dir / "samples" / f"epoch_{epoch:03d}.npz", images=pixels, epoch=epoch)
-
-        record["epochs"].append(entry)
-        record["total_train_time_s"] = sum(e["wall_time_s"] for e in record["epochs"])
-        if device.type == "cuda":
-            record["peak_gpu_memory_bytes"] = torch.cuda.max_memory_allocated(device)
-        save_checkpoint(out_dir / "checkpoint.pt", {
-            "model": task.name,
-            "config": task.config,
-            "epoch": epoch,
-            "step": step,
-            "seed": seed,
-            **task.state(),
-            "rng_torch": torch.get_rng_state(),
-            "rng_order": order.get_state(),
+    def save_progress(epoch: int, next_index: int, order_at_epoch_start: torch.Tensor) -> None:
+        save_state(state_path, {
+            "model": task.name, "identity": identity, **task.state(), "epoch": epoch, "next_index": next_index,
+            "step": step, "totals": totals, "epochs_done": record["epochs"],
+            "order_at_epoch_start": order_at_epoch_start, "random": random_states(device),
         })
-        write_json(out_dir / "metrics.json", record)
-        if progress:
-            summary = ", ".join(f"{k} {v:.4g}" for k, v in means.items())
-            print(f"[{task.name}] epoch {epoch}/{epochs}: {summary}, {wall:.1f} s", flush=True)
+
+    with stop_on_signals() as stop:
+        for epoch in range(first_epoch, epochs + 1):
+            task.train_mode(True)
+            order_at_epoch_start = order.get_state()
+            permutation = torch.randperm(len(data), generator=order).to(device)
+            start_index = first_index if epoch == first_epoch else 0
+            if start_index == 0:
+                totals = {}
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            started = time.perf_counter()
+            bar = tqdm(range(start_index, steps_per_epoch), desc=f"{task.name} epoch {epoch}/{epochs}",
+                       disable=not progress, mininterval=2.0)
+            for index in bar:
+                if stop:
+                    save_progress(epoch, index, order_at_epoch_start)
+                    raise TrainingInterrupted(
+                        f"{task.name} training stopped by {stop.signal_name} at epoch {epoch}, step {step}; its state "
+                        f"is saved in {state_path}: rerun the same command (or snakemake) to resume")
+                chosen = permutation[index * batch_size:(index + 1) * batch_size]
+                try:
+                    terms = task.training_step(data[chosen]) if targets is None else task.training_step(
+                        data[chosen], targets[chosen])
+                except torch.cuda.OutOfMemoryError:
+                    raise TrainingError(
+                        f"the GPU ran out of memory training the {task.name} at epoch {epoch}, step {step + 1}: lower "
+                        f"{task.name}.batch_size (now {batch_size}) or {task.name}.channels in the preset") from None
+                step += 1
+                for name, value in terms.items():
+                    totals[name] = totals.get(name, 0.0) + value
+                if step % 50 == 0 or index == steps_per_epoch - 1:
+                    current = {name: float(value) for name, value in terms.items()}
+                    _check_finite(current, epoch, step, lr)
+                    bar.set_postfix({k: f"{v:.3f}" for k, v in current.items()}, refresh=False)
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            wall = time.perf_counter() - started
+            means = {name: float(total) / steps_per_epoch for name, total in totals.items()}
+            _check_finite(means, epoch, step, lr)
+            entry = {"epoch": epoch, "step": step, **means, "wall_time_s": wall,
+                     "images_per_s": (steps_per_epoch - start_index) * batch_size / wall}
+
+            if task.generates and (epoch in sample_epochs or epoch == epochs):
+                task.train_mode(False)
+                started = time.perf_counter()
+                samples = task.generate(fixed_noise, torch.Generator().manual_seed(seed))
+                entry["sample_time_s"] = time.perf_counter() - started
+                save_sample_grid(samples, out_dir / "samples" / f"epoch_{epoch:03d}.png")
+                pixels = (samples[:, 0] * 255).round().to(torch.uint8).numpy()
+                np.savez_compressed(out_dir / "samples" / f"epoch_{epoch:03d}.npz", images=pixels, epoch=epoch)
+
+            record["epochs"].append(entry)
+            totals = {}
+            save_progress(epoch + 1, 0, order.get_state())
+            if progress:
+                summary = ", ".join(f"{k} {v:.4g}" for k, v in means.items())
+                print(f"[{task.name}] epoch {epoch}/{epochs}: {summary}, {wall:.1f} s", flush=True)
+
+    record["total_train_time_s"] = sum(e["wall_time_s"] for e in record["epochs"])
+    if device.type == "cuda":
+        record["peak_gpu_memory_bytes"] = torch.cuda.max_memory_allocated(device)
+    save_checkpoint(out_dir / "checkpoint.pt", {
+        "model": task.name,
+        "config": task.config,
+        "epoch": epochs,
+        "step": step,
+        "seed": seed,
+        **task.state(),
+    })
+    write_json(out_dir / "metrics.json", record)
+    state_path.unlink(missing_ok=True)
     return record

@@ -1,0 +1,159 @@
+"""Fault injection: killed, interrupted and diverging training runs lose nothing and explain themselves."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from conftest import mnist_source
+from genreport.config import load_preset
+from genreport.errors import TrainingError
+from genreport.resume import STATE_FILE
+from genreport.tasks import build_task
+from genreport.training import train
+
+SOURCE = mnist_source()
+needs_mnist = pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")
+SMALL = ["--override", "train_subset=1024", "--override", "ddpm.sample_epochs=[]"]
+EPOCHS = {"vae": 4, "gan": 4, "ddpm": 3}
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("data")
+    subprocess.run([sys.executable, "-m", "genreport.cli.data", "--data-dir", str(directory), "--source", str(SOURCE),
+                    "--stamp", str(directory / "stamp.json")], check=True, capture_output=True)
+    return directory
+
+
+def train_command(model: str, out: Path, data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "genreport.cli.train", model, "--preset", "smoke", "--out", str(out),
+            "--data-dir", str(data_dir), "--no-progress", *SMALL, "--override", f"{model}.epochs={EPOCHS[model]}"]
+
+
+def weights_and_losses(out: Path) -> tuple[dict[str, torch.Tensor], list[dict[str, float]]]:
+    payload = torch.load(out / "checkpoint.pt", weights_only=True)
+    flat = {f"{group}.{name}": value for group, state in payload["modules"].items() for name, value in state.items()}
+    epochs = json.loads((out / "metrics.json").read_text())["epochs"]
+    losses = [{k: v for k, v in e.items() if k not in ("wall_time_s", "images_per_s", "sample_time_s")} for e in epochs]
+    return flat, losses
+
+
+def assert_same_run(a: Path, b: Path) -> None:
+    weights_a, losses_a = weights_and_losses(a)
+    weights_b, losses_b = weights_and_losses(b)
+    assert losses_a == losses_b
+    assert weights_a.keys() == weights_b.keys()
+    for name in weights_a:
+        assert torch.equal(weights_a[name], weights_b[name]), name
+
+
+def wait_for(path: Path, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None, "training ended before the fault could be injected"
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(data_dir, tmp_path_factory):
+    """One complete run per model: what every interrupted run must end up identical to."""
+    runs = {}
+    for model in EPOCHS:
+        out = tmp_path_factory.mktemp(f"reference_{model}")
+        subprocess.run(train_command(model, out, data_dir), check=True, capture_output=True)
+        runs[model] = out
+    return runs
+
+
+@pytest.mark.slow
+@needs_mnist
+@pytest.mark.parametrize("model", list(EPOCHS))
+def test_sigkill_at_a_random_point_then_resume_gives_the_uninterrupted_result(model, data_dir, uninterrupted, tmp_path):
+    process = subprocess.Popen(train_command(model, tmp_path, data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    wait_for(tmp_path / STATE_FILE, process)  # the first epoch's state is on disk
+    time.sleep(random.Random().uniform(0.0, 0.5))
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run finished before it was killed"
+    assert not (tmp_path / "checkpoint.pt").exists(), "a killed run must not leave a complete-looking checkpoint"
+
+    resumed = subprocess.run(train_command(model, tmp_path, data_dir), capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resuming at epoch" in resumed.stdout
+    assert not (tmp_path / STATE_FILE).exists(), "the resume state is removed once training is complete"
+    assert_same_run(tmp_path, uninterrupted[model])
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_sigterm_mid_epoch_saves_state_and_explains_in_one_line(data_dir, uninterrupted, tmp_path):
+    process = subprocess.Popen(train_command("gan", tmp_path, data_dir), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    wait_for(tmp_path / STATE_FILE, process)
+    time.sleep(0.3)  # into the second epoch
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    lines = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "stopped by SIGTERM" in lines[0] and "rerun" in lines[0]
+    resumed = subprocess.run(train_command("gan", tmp_path, data_dir), capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert_same_run(tmp_path, uninterrupted["gan"])
+
+
+def tiny_run(tmp_path, task, epochs=2):
+    images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    return train(task, images, tmp_path, epochs=epochs, batch_size=16, seed=0, sample_epochs=[], sample_count=4,
+                 run_info={}, progress=False)
+
+
+def test_nan_loss_stops_naming_epoch_step_and_term_and_keeps_the_last_good_state(tmp_path):
+    task = build_task("vae", load_preset("smoke")["vae"], torch.device("cpu"))
+    original = task.training_step
+    calls = {"n": 0}
+
+    def poisoned(images):
+        calls["n"] += 1
+        terms = original(images)
+        if calls["n"] >= 6:  # the second step of epoch 2
+            terms["kl"] = torch.tensor(float("nan"))
+        return terms
+
+    task.training_step = poisoned
+    with pytest.raises(TrainingError) as caught:
+        tiny_run(tmp_path, task)
+    message = str(caught.value)
+    assert "'kl'" in message and "epoch 2" in message and "learning rate" in message and "\n" not in message
+    assert (tmp_path / STATE_FILE).is_file(), "the state after epoch 1 is kept"
+    assert not (tmp_path / "checkpoint.pt").exists()
+
+
+def test_gpu_out_of_memory_names_the_setting_to_lower(tmp_path):
+    task = build_task("gan", load_preset("smoke")["gan"], torch.device("cpu"))
+
+    def out_of_memory(images):
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    task.training_step = out_of_memory
+    with pytest.raises(TrainingError, match=r"ran out of memory .* lower gan.batch_size \(now 16\)"):
+        tiny_run(tmp_path, task)
+
+
+def test_state_made_with_other_settings_is_not_resumed(tmp_path, capsys):
+    smoke = load_preset("smoke")
+    tiny_run(tmp_path, build_task("vae", smoke["vae"], torch.device("cpu")), epochs=1)
+    # Leave a state behind as an interrupted run would, then change a setting.
+    first = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+    torch.save({"model": "vae", "identity": {"config": "another"}, **first}, tmp_path / STATE_FILE)
+    tiny_run(tmp_path, build_task("vae", {**smoke["vae"], "lr": 5e-4}, torch.device("cpu")), epochs=1)
+    assert "made with other settings; starting over" in capsys.readouterr().out
