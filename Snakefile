@@ -29,6 +29,9 @@ DETACH_VARIANTS = ["detached", "attached", "attached_no_reset"]
 EXPERIMENT_OUTPUTS = [
     f"{RUN}/experiments/{name}.json" for name in ("detach", "reconstruction", "probes", "interpolation", "samplers")
 ] + [f"{RUN}/figures/{name}.png" for name in ("detach_samples", "reconstruction_vae_gan", "fig7_ddpm_interpolation")]
+# What each job asks of a cluster scheduler (SLURM through profiles/slurm); local runs ignore it.
+# Jobs that run a model ask for a GPU when the preset trains on one; the rest need a CPU only.
+GPUS = 1 if SETTINGS["device"] == "cuda" else 0
 SOURCE = config.get("mnist_source")
 PY = sys.executable  # jobs run with the interpreter that runs Snakemake
 
@@ -52,6 +55,8 @@ rule data:
         f"{RUN}/benchmarks/data.tsv"
     params:
         source=f"--source {SOURCE}" if SOURCE else "",
+    resources:
+        mem_mb=4000, runtime=20,
     shell:
         "{PY} -m genreport.cli.data --data-dir {DATA} {params.source} --stamp {output} 2> {log}"
 
@@ -73,6 +78,8 @@ for model in MODELS:
         benchmark:
             f"{RUN}/benchmarks/train_{model}.tsv"
         threads: THREADS
+        resources:
+            gpu=GPUS, mem_mb=16000, runtime=120,
         params:
             model=model,
             out=f"{RUN}/train/{model}",
@@ -95,6 +102,8 @@ for model in MODELS:
         benchmark:
             f"{RUN}/benchmarks/notebook_{model}.tsv"
         threads: THREADS
+        resources:
+            gpu=GPUS, mem_mb=16000, runtime=120,
         params:
             checkpoint=absolute(f"{RUN}/train/{model}/checkpoint.pt"),
             measurements=absolute(f"{RUN}/measurements/{model}.json"),
@@ -122,6 +131,8 @@ rule train_evaluator:
     benchmark:
         f"{RUN}/benchmarks/train_evaluator.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     shell:
         "{PY} -m genreport.cli.train evaluator --preset {PRESET} --out {RUN}/evaluator"
         " --data-dir {DATA} --threads {threads} > {log} 2>&1"
@@ -141,6 +152,8 @@ for model in MODELS:
         benchmark:
             f"{RUN}/benchmarks/sample_{model}.tsv"
         threads: THREADS
+        resources:
+            gpu=GPUS, mem_mb=16000, runtime=120,
         params:
             samples=EVALUATION["samples"],
             seed=SETTINGS["seed"] + 7,
@@ -164,6 +177,8 @@ rule evaluate:
     benchmark:
         f"{RUN}/benchmarks/evaluate.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     params:
         device=SETTINGS["device"],
     shell:
@@ -186,6 +201,8 @@ for variant in DETACH_VARIANTS:
         benchmark:
             f"{RUN}/benchmarks/train_gan_{variant}.tsv"
         threads: THREADS
+        resources:
+            gpu=GPUS, mem_mb=16000, runtime=120,
         params:
             out=f"{RUN}/experiments/detach/{variant}",
             overrides=f"--override gan.discriminator_input={variant} --override gan.epochs={EXPERIMENTS['detach_epochs']}"
@@ -208,6 +225,8 @@ rule detach_experiment:
     benchmark:
         f"{RUN}/benchmarks/detach_experiment.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     params:
         device=SETTINGS["device"],
     shell:
@@ -228,6 +247,8 @@ rule reconstruction_experiment:
     benchmark:
         f"{RUN}/benchmarks/reconstruction_experiment.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     params:
         device=SETTINGS["device"],
     shell:
@@ -246,6 +267,8 @@ rule probe_experiment:
     benchmark:
         f"{RUN}/benchmarks/probe_experiment.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     params:
         device=SETTINGS["device"],
     shell:
@@ -266,6 +289,8 @@ rule interpolation_experiment:
     benchmark:
         f"{RUN}/benchmarks/interpolation_experiment.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     params:
         device=SETTINGS["device"],
     shell:
@@ -286,6 +311,8 @@ rule sampler_experiment:
     benchmark:
         f"{RUN}/benchmarks/sampler_experiment.tsv"
     threads: THREADS
+    resources:
+        gpu=GPUS, mem_mb=16000, runtime=120,
     params:
         device=SETTINGS["device"],
     shell:
@@ -308,6 +335,8 @@ rule report_notebook:
         f"{RUN}/benchmarks/report_notebook.tsv"
     params:
         results=absolute(RUN),
+    resources:
+        mem_mb=4000, runtime=20,
     shell:
         "{PY} -m genreport.cli.notebook {input[0]} {output} -p results_dir {params.results} 2> {log}"
 
@@ -321,6 +350,8 @@ rule report_html:
         f"{RUN}/logs/report_html.log",
     benchmark:
         f"{RUN}/benchmarks/report_html.tsv"
+    resources:
+        mem_mb=4000, runtime=20,
     shell:
         "{PY} -m nbconvert --to html --no-input --output report.html {input} 2> {log}"
 
@@ -334,6 +365,8 @@ rule report_markdown:
         f"{RUN}/logs/report_markdown.log",
     benchmark:
         f"{RUN}/benchmarks/report_markdown.tsv"
+    resources:
+        mem_mb=4000, runtime=20,
     shell:
         "{PY} -m genreport.report --results-dir {RUN} --out {output} 2> {log}"
 
@@ -345,6 +378,8 @@ rule report_pdf:
         f"{RUN}/report/report.pdf",
     log:
         f"{RUN}/logs/report_pdf.log",
+    resources:
+        mem_mb=4000, runtime=20,
     shell:
         "{PY} -m genreport.cli.pdf {input} {output} 2> {log}"
 

@@ -27,6 +27,7 @@ def test_round_trip(tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+@pytest.mark.fault
 def test_pickled_payload_is_refused_and_not_run(tmp_path):
     marker = tmp_path / "payload-ran"
     path = tmp_path / "evil.pt"
@@ -37,6 +38,7 @@ def test_pickled_payload_is_refused_and_not_run(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.fault
 def test_wrong_model_is_refused(tmp_path):
     path = tmp_path / "gan.pt"
     save_checkpoint(path, {"model": "gan"})
@@ -44,11 +46,13 @@ def test_wrong_model_is_refused(tmp_path):
         load_checkpoint(path, expected_model="vae")
 
 
+@pytest.mark.fault
 def test_missing_checkpoint_names_the_snakemake_target(tmp_path):
     with pytest.raises(CheckpointError, match="snakemake --cores 4"):
         load_checkpoint(tmp_path / "results" / "cpu" / "train" / "vae" / "checkpoint.pt")
 
 
+@pytest.mark.fault
 def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root):
     from genreport.notebook_support import require_checkpoint
 
@@ -58,6 +62,7 @@ def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root)
     assert "snakemake --cores 4 results/nosuchpreset/train/gan/checkpoint.pt" in str(caught.value)
 
 
+@pytest.mark.fault
 def test_checkpoint_whose_weights_do_not_fit_its_config_is_refused(tmp_path):
     from genreport.config import load_preset
     from genreport.notebook_support import load_task
@@ -73,6 +78,7 @@ def test_checkpoint_whose_weights_do_not_fit_its_config_is_refused(tmp_path):
         load_task(path, "cpu")
 
 
+@pytest.mark.fault
 def test_failing_notebook_reports_one_line_and_leaves_no_copy(tmp_path, capsys):
     import nbformat
 

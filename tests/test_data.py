@@ -52,12 +52,14 @@ def _expect_error(tmp_path, directory, expected, *fragments):
     return message
 
 
+@pytest.mark.fault
 def test_missing_file_names_the_file(tmp_path, source):
     directory, expected = source
     (directory / "t10k-labels-idx1-ubyte.gz").unlink()
     _expect_error(tmp_path, directory, expected, "t10k-labels-idx1-ubyte.gz", "not found")
 
 
+@pytest.mark.fault
 def test_truncated_archive_is_refused(tmp_path, source):
     directory, expected = source
     path = directory / "train-images-idx3-ubyte.gz"
@@ -66,12 +68,14 @@ def test_truncated_archive_is_refused(tmp_path, source):
     assert not (raw_dir(tmp_path / "data") / "train-images-idx3-ubyte").exists()
 
 
+@pytest.mark.fault
 def test_corrupt_archive_is_refused(tmp_path, source):
     directory, expected = source
     (directory / "train-labels-idx1-ubyte.gz").write_bytes(b"this is not gzip data at all")
     _expect_error(tmp_path, directory, expected, "train-labels-idx1-ubyte.gz", "fresh copy")
 
 
+@pytest.mark.fault
 def test_wrong_checksum_is_refused(tmp_path, source):
     directory, expected = source
     content = bytearray(tiny_idx("t10k-images-idx3-ubyte"))
@@ -81,17 +85,20 @@ def test_wrong_checksum_is_refused(tmp_path, source):
     assert expected["t10k-images-idx3-ubyte"][1] in message
 
 
+@pytest.mark.fault
 def test_wrong_size_is_refused(tmp_path, source):
     directory, expected = source
     (directory / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(tiny_idx("t10k-images-idx3-ubyte")[:-3]))
     _expect_error(tmp_path, directory, expected, "t10k-images-idx3-ubyte", "bytes, expected")
 
 
+@pytest.mark.fault
 def test_wrong_offline_path_is_refused(tmp_path, source):
     _, expected = source
     _expect_error(tmp_path, tmp_path / "no-such-dir", expected, "no-such-dir", "does not exist")
 
 
+@pytest.mark.fault
 def test_data_command_exits_with_one_line(tmp_path, source, capsys):
     from genreport.cli.data import main
 

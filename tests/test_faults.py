@@ -20,6 +20,7 @@ from genreport.resume import STATE_FILE
 from genreport.tasks import build_task
 from genreport.training import train
 
+pytestmark = pytest.mark.fault
 SOURCE = mnist_source()
 needs_mnist = pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")
 SMALL = ["--override", "train_subset=1024", "--override", "ddpm.sample_epochs=[]"]

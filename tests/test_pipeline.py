@@ -72,6 +72,7 @@ def test_two_runs_with_one_seed_are_identical(smoke_run, project_root, tmp_path)
             assert np.array_equal(a["images"], b["images"]), model
 
 
+@pytest.mark.fault
 def test_bad_preset_stops_before_any_job(project_root, tmp_path):
     command = [sys.executable, "-m", "snakemake", "--cores", "1", "--snakefile", str(project_root / "Snakefile"),
                "--directory", str(tmp_path), "-n", "report", "--config", "preset=laptop"]

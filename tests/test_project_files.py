@@ -64,6 +64,7 @@ def test_presets_load(preset):
     assert config["ddpm"]["beta_start"] == 1e-4 and config["ddpm"]["beta_end"] == 0.02
 
 
+@pytest.mark.fault
 def test_unknown_preset_is_refused():
     from genreport.config import load_preset
     from genreport.errors import ConfigError
@@ -72,6 +73,7 @@ def test_unknown_preset_is_refused():
         load_preset("laptop")
 
 
+@pytest.mark.fault
 @pytest.mark.parametrize("change, key", [
     (lambda p: p["vae"].update(epochs=0), "vae.epochs"),
     (lambda p: p["ddpm"].update(batch_size=-4), "ddpm.batch_size"),

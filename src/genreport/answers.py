@@ -28,6 +28,10 @@ def fmt_count(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def fmt_losses(losses: dict[str, float]) -> str:
     return ", ".join(f"{name} {value:.4g}" for name, value in losses.items())
 
@@ -252,7 +256,7 @@ def answer_2_3(r: dict[str, Any]) -> str:
     same_ab = all(abs(a["final_losses"][k] - b["final_losses"][k]) <= 1e-6 * max(1.0, abs(a["final_losses"][k]))
                   for k in a["final_losses"]) and abs(a["fid"] - b["fid"]) <= 1e-6 * max(1.0, a["fid"])
     extra = b["seconds_per_step"] / a["seconds_per_step"] - 1
-    text = (mechanics + f"We trained the GAN three ways for {exp['epochs']} epoch(s) from the same seed and scored "
+    text = (mechanics + f"We trained the GAN three ways for {plural(exp['epochs'], 'epoch')} from the same seed and scored "
             f"{fmt_count(exp['samples'])} samples of each (Figure 8, table below). ")
     if same_ab:
         text += (f"(a) detached and (b) not detached but reset ended with identical losses and FID "

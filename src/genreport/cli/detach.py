@@ -11,6 +11,7 @@ from pathlib import Path
 
 import torch
 
+from ..answers import plural
 from ..checkpoint import write_json
 from ..config import load_preset
 from ..data import load_split, to_unit_float
@@ -57,7 +58,7 @@ def main(argv=None) -> None:
             }
             rows.append(images[:12])
         figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],
-                       f"GAN samples after {settings['detach_epochs']} epoch(s), three discriminator steps", args.figure)
+                       f"GAN samples after {plural(settings['detach_epochs'], 'epoch')}, three discriminator steps", args.figure)
         write_json(args.out, record)
         print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))
 
