@@ -237,6 +237,7 @@ rule detach_experiment:
 rule reconstruction_experiment:
     """Question 2.4 a: VAE reconstructions against GAN inversions of the same test images."""
     input:
+        f"{RUN}/evaluator/checkpoint.pt",
         f"{RUN}/train/vae/checkpoint.pt",
         f"{RUN}/train/gan/checkpoint.pt",
     output:

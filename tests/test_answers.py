@@ -146,6 +146,12 @@ def test_reconstruction_verdict_follows_the_errors():
     assert "only approximately" in answer_2_4_a(r)
     r["experiments"]["reconstruction"]["gan"]["mse"]["mean"] = 0.005
     assert "does not hold once inversion is allowed" in answer_2_4_a(r)
+    r["experiments"]["reconstruction"].update(evaluator_accuracy_on_originals=0.99)
+    r["experiments"]["reconstruction"]["vae"]["class_kept"] = 0.97
+    r["experiments"]["reconstruction"]["gan"]["class_kept"] = 0.97
+    assert "does not hold once inversion is allowed" in answer_2_4_a(r)
+    r["experiments"]["reconstruction"]["gan"]["class_kept"] = 0.90
+    assert "holds only in part" in answer_2_4_a(r) and "90.0% of the GAN's" in answer_2_4_a(r)
 
 
 def test_representation_verdict_follows_the_probes():

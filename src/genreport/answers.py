@@ -247,7 +247,9 @@ def answer_2_3(r: dict[str, Any]) -> str:
         "the gradient of the discriminator's loss to the generator's `.grad` buffers. What that does depends "
         "on the next lines: if the generator's gradients are reset (`zero_grad`) before its own backward pass, "
         "the only cost is the extra backward pass; if not, the generator steps partly along the "
-        "discriminator's objective. ")
+        "discriminator's objective. With the non-saturating loss that leak is not simply the opposite of the "
+        "generator's goal: per fake image the two gradients add up to (2·D(G(z)) − 1) times the gradient of the "
+        "discriminator's logit, which pulls D(G(z)) towards one half instead of towards one. ")
     exp = experiment(r, "detach")
     if not exp:
         return mechanics + "This run did not train the variants, so this rests on the computation graph alone."
@@ -307,13 +309,24 @@ def answer_2_4_a(r: dict[str, Any]) -> str:
             f"{gan['mse']['mean']:.4f} ± {gan['mse']['standard_error']:.4f} (PSNR {vae['psnr_db']['mean']:.1f} and "
             f"{gan['psnr_db']['mean']:.1f} dB); the inversion took {fmt_seconds(gan['seconds_per_image'])} per image "
             f"against {fmt_seconds(vae['seconds_per_image'])} for the VAE's encoder and decoder. ")
-    if better == "gan":
-        return text + ("So the claim that a GAN cannot reconstruct does not hold once inversion is allowed: here it "
-                       "reconstructs more closely than the VAE, at a far higher cost per image and with no "
-                       "guarantee of finding the best code.")
-    return text + ("So the GAN can reconstruct only approximately and at a far higher cost: even with the search, "
+    kept = ""
+    if "class_kept" in gan:
+        kept = (f"The evaluator reads the original digit in {vae['class_kept']:.1%} of the VAE's reconstructions and "
+                f"{gan['class_kept']:.1%} of the GAN's ({exp['evaluator_accuracy_on_originals']:.1%} of the originals). ")
+    identity_lost = "class_kept" in gan and gan["class_kept"] < vae["class_kept"] - 0.01
+    if better == "gan" and identity_lost:
+        verdict = ("So the claim that a GAN cannot reconstruct holds only in part: once inverted it matches the pixels "
+                   "more closely than the VAE, but it turns more digits into another digit, costs far more per "
+                   "image, and has no guarantee of finding the best code.")
+    elif better == "gan":
+        verdict = ("So the claim that a GAN cannot reconstruct does not hold once inversion is allowed: here it "
+                   "reconstructs more closely than the VAE, at a far higher cost per image and with no guarantee "
+                   "of finding the best code.")
+    else:
+        verdict = ("So the GAN can reconstruct only approximately and at a far higher cost: even with the search, "
                    "its reconstructions are further from the inputs than the VAE's, because the inversion can "
                    "only reach images inside the generator's range and may stop in a poor optimum.")
+    return text + kept + verdict
 
 
 def answer_2_4_b(r: dict[str, Any]) -> str:

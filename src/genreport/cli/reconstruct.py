@@ -30,6 +30,12 @@ def errors(originals: torch.Tensor, reconstructions: torch.Tensor) -> dict[str, 
     return {"mse": mean_and_standard_error(mse), "psnr_db": mean_and_standard_error(psnr)}
 
 
+@torch.no_grad()
+def class_kept(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
+    """Share of images the evaluator assigns to the digit the original test image shows."""
+    return float((classifier(images).argmax(1) == labels).float().mean())
+
+
 def main(argv=None) -> None:
     parser = experiment_parser(__doc__)
     parser.add_argument("--figure", type=Path, required=True)
@@ -39,8 +45,10 @@ def main(argv=None) -> None:
         configure_threads(args.threads)
         preset = load_preset(args.preset)
         settings, seed = preset["experiments"], preset["seed"]
-        test = to_unit_float(load_split(args.data_dir, train=False)[0])
-        originals = test[random_subset(settings["inversion_images"], len(test), seed + 3)]
+        test_uint8, test_labels = load_split(args.data_dir, train=False)
+        chosen = random_subset(settings["inversion_images"], len(test_uint8), seed + 3)
+        originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
+        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
         vae, _ = load_task(args.run / "train" / "vae" / "checkpoint.pt", args.device)
         gan, _ = load_task(args.run / "train" / "gan" / "checkpoint.pt", args.device)
 
@@ -57,8 +65,11 @@ def main(argv=None) -> None:
             "images": len(originals),
             "inversion": {"optimizer": "Adam, lr 0.05", "steps": settings["inversion_steps"],
                           "restarts": settings["inversion_restarts"], "kept": "the restart with the lowest error"},
-            "vae": {**errors(originals, vae_images), "seconds_per_image": vae_seconds / len(originals)},
-            "gan": {**errors(originals, gan_images), "seconds_per_image": gan_seconds / len(originals)},
+            "evaluator_accuracy_on_originals": class_kept(classifier, originals, labels),
+            "vae": {**errors(originals, vae_images), "seconds_per_image": vae_seconds / len(originals),
+                    "class_kept": class_kept(classifier, vae_images, labels)},
+            "gan": {**errors(originals, gan_images), "seconds_per_image": gan_seconds / len(originals),
+                    "class_kept": class_kept(classifier, gan_images, labels)},
         }
         shown = slice(0, 12)
         figure_of_rows([originals[shown], vae_images[shown], gan_images[shown]],

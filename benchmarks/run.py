@@ -1,0 +1,154 @@
+"""The pipeline's speed figures, as JSON and as a table.
+
+    python benchmarks/run.py --preset cpu --threads 2 --run results/cpu
+    python benchmarks/run.py --preset gpu --run results/gpu --out benchmarks/h100.json
+
+Measures, on this machine and the preset's device, the median of --repeats timings of:
+  - training throughput (images/s) of each model: the pipeline's loop, whose data already sits
+    on the device, and for the DDPM also a plain loop (DataLoader over host memory, a copy to
+    the device and a .item() per step) at the same batch size;
+  - sampling time per image: VAE, GAN, and the DDPM with DDIM at 50 and 100 steps and with all
+    ancestral steps (--ancestral-repeats timings, as it is slow on a CPU);
+  - evaluation time: embedding 2,000 images and scoring them (FID, KID, precision/recall).
+With --run, it also reads the wall time of every rule of a finished run from Snakemake's
+benchmark files; with jobs run one at a time (the presets ask for all cores), their sum is the
+whole DAG's wall time. Random weights and inputs: this measures compute, not quality.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from genreport.config import MODEL_NAMES, load_preset
+from genreport.evaluation import score_image_set
+from genreport.models.classifier import DigitClassifier
+from genreport.results import read_benchmark
+from genreport.runtime import configure_threads, describe_device, select_device
+from genreport.tasks import build_task
+
+
+def timed(fn, device: torch.device) -> float:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    started = time.perf_counter()
+    fn()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - started
+
+
+def median_time(fn, device: torch.device, repeats: int) -> float:
+    fn()  # warm-up: allocations, cuDNN autotuning
+    return statistics.median(timed(fn, device) for _ in range(repeats))
+
+
+def training_throughput(task, batch_size: int, steps: int, repeats: int) -> float:
+    """Images per second of the pipeline's loop: a batch indexed out of data already on the device."""
+    data = torch.rand(batch_size * steps, 1, 28, 28, device=task.device)
+
+    def run():
+        for batch in data.split(batch_size):
+            task.training_step(batch)
+
+    return batch_size * steps / median_time(run, task.device, repeats)
+
+
+def plain_loop_throughput(task, batch_size: int, steps: int, repeats: int) -> float:
+    """Images per second of a textbook loop: DataLoader on host memory, copy per batch, .item() per step."""
+    loader = DataLoader(TensorDataset(torch.rand(batch_size * steps, 1, 28, 28)), batch_size=batch_size, shuffle=True)
+
+    def run():
+        for (batch,) in loader:
+            loss = task.training_step(batch.to(task.device))["loss"]
+            loss.item()
+
+    return batch_size * steps / median_time(run, task.device, repeats)
+
+
+def sampling_time(task, count: int, repeats: int, **options) -> float:
+    noise = task.noise(count, torch.Generator().manual_seed(0))
+    return median_time(lambda: task.generate(noise, torch.Generator().manual_seed(1), **options), task.device,
+                       repeats) / count
+
+
+def evaluation_time(repeats: int) -> float:
+    """Seconds to embed 2,000 images and a 2,000-image reference and score them (on the CPU, as the pipeline does)."""
+    classifier = DigitClassifier(16).eval()
+    reference, images = torch.rand(2000, 1, 28, 28), torch.rand(2000, 1, 28, 28)
+    return median_time(lambda: score_image_set(classifier, reference, images), torch.device("cpu"), repeats)
+
+
+def dag_wall_times(run: Path) -> dict[str, float]:
+    times = {path.stem: read_benchmark(path)["s"] for path in sorted((run / "benchmarks").glob("*.tsv"))}
+    return {**times, "sum of rules": sum(times.values())}
+
+
+def table(record: dict) -> str:
+    lines = [f"{record['machine']} | device {record['device']} | torch {record['torch']} | "
+             f"median of {record['repeats']}", ""]
+    lines += [f"training {name:28s} {value:10,.0f} images/s" for name, value in record["training_images_per_s"].items()]
+    lines += [f"sampling {name:28s} {value * 1e3:10.3f} ms/image" for name, value in record["sampling_s_per_image"].items()]
+    lines.append(f"evaluation of 2,000 images          {record['evaluation_s_per_2000_images']:10.2f} s")
+    for name, value in record.get("rule_wall_time_s", {}).items():
+        lines.append(f"rule {name:32s} {value:10.1f} s")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default="cpu")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=20, help="training steps per timing")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--sample-images", type=int, default=64)
+    parser.add_argument("--ancestral-repeats", type=int, default=1)
+    parser.add_argument("--run", type=Path, help="a finished run's results directory, for its rule wall times")
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    args = parser.parse_args()
+
+    preset = load_preset(args.preset)
+    configure_threads(args.threads)
+    device = select_device(preset["device"])
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    record = {"preset": args.preset, "machine": f"{platform.node()} ({platform.processor() or platform.machine()})",
+              "device": describe_device(device), "torch": torch.__version__, "repeats": args.repeats,
+              "training_images_per_s": {}, "sampling_s_per_image": {}}
+    tasks = {}
+    for name in MODEL_NAMES:
+        config = preset[name]
+        tasks[name] = task = build_task(name, config, device)
+        record["training_images_per_s"][name] = training_throughput(task, config["batch_size"], args.steps, args.repeats)
+        if name == "ddpm":
+            record["training_images_per_s"]["ddpm, plain DataLoader loop"] = plain_loop_throughput(
+                task, config["batch_size"], args.steps, args.repeats)
+        print(f"training {name} done", flush=True)
+    for name in ("vae", "gan"):
+        record["sampling_s_per_image"][name] = sampling_time(tasks[name], args.sample_images, args.repeats)
+    ddpm = tasks["ddpm"]
+    for steps in (50, 100):
+        record["sampling_s_per_image"][f"ddpm, DDIM {steps} steps"] = sampling_time(
+            ddpm, args.sample_images, args.repeats, ddim_steps=steps)
+    record["sampling_s_per_image"][f"ddpm, ancestral {ddpm.diffusion.timesteps} steps"] = sampling_time(
+        ddpm, args.sample_images, args.ancestral_repeats)
+    record["evaluation_s_per_2000_images"] = evaluation_time(args.repeats)
+    if args.run:
+        record["rule_wall_time_s"] = dag_wall_times(args.run)
+    print(table(record))
+    print(json.dumps(record, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(record, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
