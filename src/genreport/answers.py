@@ -94,7 +94,7 @@ def smoothness_sentence(model: dict[str, Any]) -> str:
         detail = "no step stands out"
     elif ratio <= SMOOTH_STEP_RATIO:
         verdict = "Mostly: the transition is smooth on most paths"
-        detail = "but at least one path jumps, with one step much larger than the rest"
+        detail = "at least one path jumps, with one step much larger than the rest"
     else:
         verdict = "Not entirely: the images change in jumps"
         detail = "some steps are far larger than the average one"
@@ -177,8 +177,7 @@ def feature_smoothness_sentence(r: dict[str, Any], model: str) -> str:
 
 def smoothest_sentence(stats: dict[str, Any]) -> str:
     order = sorted(stats, key=lambda m: stats[m]["max_over_mean_feature_step"])
-    return (f"By the evenness of their steps the models rank {' < '.join(LABELS[m] for m in order)} "
-            f"(most even first).")
+    return f"From the most to the least even steps the models rank {', '.join(LABELS[m] for m in order)}."
 
 
 def answer_1_3_c(r: dict[str, Any]) -> str:
@@ -489,8 +488,11 @@ def sampler_sentence(r: dict[str, Any]) -> str:
 
     def versus(row):
         within = abs(row["fid"] - anc["fid"]) <= SAME_FID * anc["fid"]
+        spread = max(row["kid_std"], anc["kid_std"])
+        resolved = ("" if abs(row["kid"] - anc["kid"]) > spread else
+                    "; their KIDs differ by less than one standard deviation, so this count cannot tell them apart")
         return (f"{anc['seconds_per_image'] / row['seconds_per_image']:.0f}× less time per image, FID "
-                f"{row['fid']:.2f} against {anc['fid']:.2f} ({'within' if within else 'not within'} 10% of it)")
+                f"{row['fid']:.2f} against {anc['fid']:.2f} ({'within' if within else 'not within'} 10% of it{resolved})")
 
     text = (f" On the same {s['images']} starting noises, DDIM with 100 steps took {versus(fast)}; with 50 steps "
             f"{versus(fastest)}. These FIDs come from {s['images']} images each, which biases FID upwards, so they "
