@@ -8,7 +8,7 @@ Measures, on this machine and the preset's device, the median of --repeats timin
     on the device, and for the DDPM also a plain loop (DataLoader over host memory, a copy to
     the device and a .item() per step) at the same batch size;
   - sampling time per image: VAE, GAN, and the DDPM with DDIM at 50 and 100 steps and with all
-    ancestral steps (--ancestral-repeats timings, as it is slow on a CPU);
+    ancestral steps (--ancestral-images, --ancestral-repeats timings, as it is slow on a CPU);
   - evaluation time: embedding 2,000 images and scoring them (FID, KID, precision/recall).
 With --run, it also reads the wall time of every rule of a finished run from Snakemake's
 benchmark files; with jobs run one at a time (the presets ask for all cores), their sum is the
@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20, help="training steps per timing")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sample-images", type=int, default=64)
+    parser.add_argument("--ancestral-images", type=int, default=16)
     parser.add_argument("--ancestral-repeats", type=int, default=1)
     parser.add_argument("--run", type=Path, help="a finished run's results directory, for its rule wall times")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
@@ -140,7 +141,7 @@ def main() -> None:
         record["sampling_s_per_image"][f"ddpm, DDIM {steps} steps"] = sampling_time(
             ddpm, args.sample_images, args.repeats, ddim_steps=steps)
     record["sampling_s_per_image"][f"ddpm, ancestral {ddpm.diffusion.timesteps} steps"] = sampling_time(
-        ddpm, args.sample_images, args.ancestral_repeats)
+        ddpm, args.ancestral_images, args.ancestral_repeats)
     record["evaluation_s_per_2000_images"] = evaluation_time(args.repeats)
     if args.run:
         record["rule_wall_time_s"] = dag_wall_times(args.run)
