@@ -33,6 +33,30 @@ def experiment_parser(description: str) -> argparse.ArgumentParser:
     return parser
 
 
+def start_experiment(args: argparse.Namespace) -> tuple[dict, int]:
+    """Set the thread count and read the preset: its `experiments` section and its seed."""
+    from ..config import load_preset
+    from ..runtime import configure_threads
+
+    configure_threads(args.threads)
+    preset = load_preset(args.preset)
+    return preset["experiments"], preset["seed"]
+
+
+def load_evaluator(run: Path, device: str) -> torch.nn.Module:
+    """The run's evaluator classifier, on the CPU, where the metrics are computed."""
+    from ..notebook_support import load_task
+
+    return load_task(run / "evaluator" / "checkpoint.pt", device)[0].model.eval().cpu()
+
+
+def load_test_images(data_dir: Path) -> torch.Tensor:
+    """The 10,000 MNIST test images in [0, 1], [N, 1, 28, 28]."""
+    from ..data import load_split, to_unit_float
+
+    return to_unit_float(load_split(data_dir, train=False)[0])
+
+
 def random_subset(count: int, total: int, seed: int) -> torch.Tensor:
     return torch.randperm(total, generator=torch.Generator().manual_seed(seed))[:count]
 

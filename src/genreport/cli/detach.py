@@ -13,14 +13,11 @@ import torch
 
 from ..answers import plural
 from ..checkpoint import write_json
-from ..config import load_preset
-from ..data import load_split, to_unit_float
 from ..evaluation import score_image_set
 from ..notebook_support import load_task
-from ..plotting import figure_of_rows
-from ..runtime import configure_threads
 from ..errors import CheckpointError
-from .common import experiment_parser, run_reporting_errors
+from ..plotting import figure_of_rows
+from .common import experiment_parser, load_evaluator, load_test_images, run_reporting_errors, start_experiment
 
 VARIANTS = {
     "detached": "detached fakes (the usual step)",
@@ -35,11 +32,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     def run() -> None:
-        configure_threads(args.threads)
-        preset = load_preset(args.preset)
-        settings, seed = preset["experiments"], preset["seed"]
-        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
-        test = to_unit_float(load_split(args.data_dir, train=False)[0])
+        settings, seed = start_experiment(args)
+        classifier = load_evaluator(args.run, args.device)
+        test = load_test_images(args.data_dir)
         record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []
         for variant, description in VARIANTS.items():
             directory = args.run / "experiments" / "detach" / variant

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
 from ..checkpoint import write_json
-from ..config import MODEL_NAMES, load_preset
+from ..config import MODEL_NAMES
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
-from ..runtime import configure_threads
-from .common import experiment_parser, run_reporting_errors
+from .common import experiment_parser, load_evaluator, run_reporting_errors, start_experiment
 
 PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
          "ddpm": "DDIM sampling from spherically interpolated starting noise"}
@@ -27,10 +26,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     def run() -> None:
-        configure_threads(args.threads)
-        preset = load_preset(args.preset)
-        settings, seed = preset["experiments"], preset["seed"]
-        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
+        settings, seed = start_experiment(args)
+        classifier = load_evaluator(args.run, args.device)
         record = {"pairs": settings["interpolation_pairs"], "frames": settings["interpolation_frames"],
                   "ddim_steps": settings["interpolation_ddim_steps"], "models": {}}
         for model in MODEL_NAMES:

@@ -7,26 +7,20 @@ from __future__ import annotations
 
 import json
 
-import torch
-
 from ..checkpoint import write_json
-from ..config import load_preset
 from ..data import load_split, to_unit_float
 from ..inversion import invert_generator
 from ..notebook_support import load_task
 from ..probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
                       pixel_features, probe_accuracy, vae_posterior_means)
-from ..runtime import configure_threads
-from .common import experiment_parser, random_subset, run_reporting_errors
+from .common import experiment_parser, random_subset, run_reporting_errors, start_experiment
 
 
 def main(argv=None) -> None:
     args = experiment_parser(__doc__).parse_args(argv)
 
     def run() -> None:
-        configure_threads(args.threads)
-        preset = load_preset(args.preset)
-        settings, seed = preset["experiments"], preset["seed"]
+        settings, seed = start_experiment(args)
         train_uint8, train_labels = load_split(args.data_dir, train=True)
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         chosen = random_subset(settings["probe_train_images"], len(train_uint8), seed + 4)

@@ -13,14 +13,13 @@ from pathlib import Path
 import torch
 
 from ..checkpoint import write_json
-from ..config import load_preset
 from ..data import load_split, to_unit_float
 from ..inversion import invert_generator
 from ..likelihood import mean_and_standard_error
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
-from ..runtime import configure_threads
-from .common import experiment_parser, random_subset, run_reporting_errors, synchronize
+from .common import (experiment_parser, load_evaluator, random_subset, run_reporting_errors, start_experiment,
+                     synchronize)
 
 
 def errors(originals: torch.Tensor, reconstructions: torch.Tensor) -> dict[str, dict[str, float]]:
@@ -42,13 +41,11 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     def run() -> None:
-        configure_threads(args.threads)
-        preset = load_preset(args.preset)
-        settings, seed = preset["experiments"], preset["seed"]
+        settings, seed = start_experiment(args)
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         chosen = random_subset(settings["inversion_images"], len(test_uint8), seed + 3)
         originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
-        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
+        classifier = load_evaluator(args.run, args.device)
         vae, _ = load_task(args.run / "train" / "vae" / "checkpoint.pt", args.device)
         gan, _ = load_task(args.run / "train" / "gan" / "checkpoint.pt", args.device)
 

@@ -13,12 +13,10 @@ import numpy as np
 import torch
 
 from ..checkpoint import write_json
-from ..config import load_preset
-from ..data import load_split, to_unit_float
 from ..evaluation import score_image_set
 from ..notebook_support import load_task
-from ..runtime import configure_threads
-from .common import experiment_parser, run_reporting_errors, synchronize
+from .common import (experiment_parser, load_evaluator, load_test_images, run_reporting_errors, start_experiment,
+                     synchronize)
 from .sample import draw_images
 
 
@@ -56,11 +54,9 @@ def main(argv=None) -> None:
     args = experiment_parser(__doc__).parse_args(argv)
 
     def run() -> None:
-        configure_threads(args.threads)
-        preset = load_preset(args.preset)
-        settings, seed = preset["experiments"], preset["seed"]
-        classifier = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)[0].model.eval().cpu()
-        test = to_unit_float(load_split(args.data_dir, train=False)[0])
+        settings, seed = start_experiment(args)
+        classifier = load_evaluator(args.run, args.device)
+        test = load_test_images(args.data_dir)
         task, _ = load_task(args.run / "train" / "ddpm" / "checkpoint.pt", args.device)
         noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(seed + 11))
         samplers = {
