@@ -100,26 +100,27 @@ def class_statistics(classifier: DigitClassifier, images: torch.Tensor) -> dict[
     }
 
 
-def score_image_set(classifier: DigitClassifier, reference: torch.Tensor, images: torch.Tensor,
+def embed(classifier: DigitClassifier, images: torch.Tensor) -> torch.Tensor:
+    """The evaluator's features of images in [0, 1]; embed the reference set once and reuse it."""
+    return batched(EvaluatorFeatures(classifier), images)
+
+
+def score_image_set(classifier: DigitClassifier, reference_features: torch.Tensor, images: torch.Tensor,
                     k: int = 3, seed: int = 0) -> dict[str, Any]:
-    """Every sample metric of `images` against `reference` (the test set), images in [0, 1]."""
-    features = EvaluatorFeatures(classifier)
-    real_features = batched(features, reference)
-    fake_features = batched(features, images)
+    """Every sample metric of `images` (in [0, 1]) against the embedded reference set (the test set)."""
+    fake_features = embed(classifier, images)
     return {
         "count": len(images),
-        **fid_and_kid(real_features, fake_features, seed=seed),
-        **precision_recall(real_features, fake_features, k=k),
+        **fid_and_kid(reference_features, fake_features, seed=seed),
+        **precision_recall(reference_features, fake_features, k=k),
         **class_statistics(classifier, images),
     }
 
 
-def fid_by_seed(classifier: DigitClassifier, reference: torch.Tensor, images: torch.Tensor,
+def fid_by_seed(classifier: DigitClassifier, reference_features: torch.Tensor, images: torch.Tensor,
                 seed_of_image: torch.Tensor) -> dict[str, float]:
-    """FID against `reference` of the images drawn from each sampling seed separately."""
-    features = EvaluatorFeatures(classifier)
-    real_features = batched(features, reference)
-    return {str(int(seed)): fid_and_kid(real_features, batched(features, images[seed_of_image == seed]))["fid"]
+    """FID against the embedded reference set of the images drawn from each sampling seed separately."""
+    return {str(int(seed)): fid_and_kid(reference_features, embed(classifier, images[seed_of_image == seed]))["fid"]
             for seed in seed_of_image.unique()}
 
 

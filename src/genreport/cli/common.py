@@ -21,8 +21,11 @@ def run_reporting_errors(main: Callable[[], None]) -> None:
         sys.exit(2)
 
 
-def experiment_parser(description: str) -> argparse.ArgumentParser:
-    """The arguments every experiment takes: which run, where the data is, where to write."""
+def experiment_parser(description: str, figure: str | None = None) -> argparse.ArgumentParser:
+    """The arguments every experiment takes: which run, where the data is, where to write.
+
+    With `figure` (its help text), the experiment also takes the PNG it draws as --figure.
+    """
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", required=True, help="name of a file in config/presets")
     parser.add_argument("--run", type=Path, required=True, help="the preset's results directory")
@@ -30,6 +33,8 @@ def experiment_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, required=True, help="the JSON file to write")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=1)
+    if figure:
+        parser.add_argument("--figure", type=Path, required=True, help=figure)
     return parser
 
 

@@ -7,13 +7,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import torch
 
 from ..answers import plural
 from ..checkpoint import write_json
-from ..evaluation import score_image_set
+from ..evaluation import embed, score_image_set
 from ..notebook_support import load_task
 from ..errors import CheckpointError
 from ..plotting import figure_of_rows
@@ -27,14 +26,12 @@ VARIANTS = {
 
 
 def main(argv=None) -> None:
-    parser = experiment_parser(__doc__)
-    parser.add_argument("--figure", type=Path, required=True)
-    args = parser.parse_args(argv)
+    args = experiment_parser(__doc__, figure="the samples of the three GANs").parse_args(argv)
 
     def run() -> None:
         settings, seed = start_experiment(args)
         classifier = load_evaluator(args.run, args.device)
-        test = load_test_images(args.data_dir)
+        reference = embed(classifier, load_test_images(args.data_dir))
         record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []
         for variant, description in VARIANTS.items():
             directory = args.run / "experiments" / "detach" / variant
@@ -49,7 +46,7 @@ def main(argv=None) -> None:
                 "steps": payload["step"],
                 "seconds_per_step": training["total_train_time_s"] / payload["step"],
                 "final_losses": {k: final[k] for k in ("loss_d", "loss_g", "d_real", "d_fake")},
-                **score_image_set(classifier, test, images, seed=seed),
+                **score_image_set(classifier, reference, images, seed=seed),
             }
             rows.append(images[:12])
         figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],

@@ -17,7 +17,7 @@ import torch
 from ..checkpoint import write_json
 from ..config import MODEL_NAMES, load_preset
 from ..data import load_split, to_unit_float
-from ..evaluation import bits_per_dim, fid_by_seed, ranking_across_seeds, score_image_set
+from ..evaluation import bits_per_dim, embed, fid_by_seed, ranking_across_seeds, score_image_set
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
 from ..runtime import configure_threads
@@ -98,11 +98,12 @@ def main(argv=None) -> None:
                 samples[model] = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
                 seed_of_image[model] = torch.from_numpy(archive["seed_of_image"])
                 sampling[model] = {"sampler": str(archive["sampler"])}  # timings stay out: this file is compared byte for byte
-        scores = {name: score_image_set(classifier, test, images, seed=seed) for name, images in samples.items()}
+        reference = embed(classifier, test)
+        scores = {name: score_image_set(classifier, reference, images, seed=seed) for name, images in samples.items()}
         floor = scores["real (training images)"]["fid"]
         for name in scores:
             scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
-        fid_per_seed = {model: fid_by_seed(classifier, test, samples[model], seed_of_image[model])
+        fid_per_seed = {model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model])
                         for model in MODEL_NAMES}
 
         record = {

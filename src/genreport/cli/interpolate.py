@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
 from ..checkpoint import write_json
@@ -21,9 +20,7 @@ PATHS = {"vae": "straight line between two prior draws", "gan": "straight line b
 
 
 def main(argv=None) -> None:
-    parser = experiment_parser(__doc__)
-    parser.add_argument("--figure", type=Path, required=True, help="the DDPM interpolation figure")
-    args = parser.parse_args(argv)
+    args = experiment_parser(__doc__, figure="the DDPM interpolation figure").parse_args(argv)
 
     def run() -> None:
         settings, seed = start_experiment(args)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import torch
 
@@ -36,9 +35,7 @@ def class_kept(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def main(argv=None) -> None:
-    parser = experiment_parser(__doc__)
-    parser.add_argument("--figure", type=Path, required=True)
-    args = parser.parse_args(argv)
+    args = experiment_parser(__doc__, figure="originals with both reconstructions").parse_args(argv)
 
     def run() -> None:
         settings, seed = start_experiment(args)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from ..checkpoint import write_json
-from ..evaluation import score_image_set
+from ..evaluation import embed, score_image_set
 from ..notebook_support import load_task
 from .common import (experiment_parser, load_evaluator, load_test_images, run_reporting_errors, start_experiment,
                      synchronize)
@@ -37,7 +37,7 @@ def timed_generation(task, noise: torch.Tensor, seed: int, ddim_steps: int | Non
     return images, seconds, peak
 
 
-def moving_average_against_raw(task, run, classifier, test: torch.Tensor, seed: int) -> dict:
+def moving_average_against_raw(task, run, classifier, reference: torch.Tensor, seed: int) -> dict:
     """Redraw the first seed's evaluation samples from the raw weights, same noise and sampler; score both."""
     with np.load(run / "samples" / "ddpm.npz") as archive:
         first_seed = int(archive["seed_of_image"][0])
@@ -46,7 +46,7 @@ def moving_average_against_raw(task, run, classifier, test: torch.Tensor, seed: 
     raw = draw_images(task, len(averaged), first_seed, batch_size, ddim_steps or None, use_ema=False)
     as_float = {"moving average": averaged, "raw": raw}
     return {"sampler": sampler, "images": len(averaged),
-            **{name: score_image_set(classifier, test, torch.from_numpy(images).float().div(255).unsqueeze(1), seed=seed)
+            **{name: score_image_set(classifier, reference, torch.from_numpy(images).float().div(255).unsqueeze(1), seed=seed)
                for name, images in as_float.items()}}
 
 
@@ -56,7 +56,7 @@ def main(argv=None) -> None:
     def run() -> None:
         settings, seed = start_experiment(args)
         classifier = load_evaluator(args.run, args.device)
-        test = load_test_images(args.data_dir)
+        reference = embed(classifier, load_test_images(args.data_dir))
         task, _ = load_task(args.run / "train" / "ddpm" / "checkpoint.pt", args.device)
         noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(seed + 11))
         samplers = {
@@ -72,10 +72,10 @@ def main(argv=None) -> None:
                 "weights": "moving average" if use_ema else "raw",
                 "seconds_per_image": seconds,
                 "peak_gpu_memory_bytes": peak,
-                **score_image_set(classifier, test, images, seed=seed),
+                **score_image_set(classifier, reference, images, seed=seed),
             }
             print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
-        record["moving_average_against_raw"] = moving_average_against_raw(task, args.run, classifier, test, seed)
+        record["moving_average_against_raw"] = moving_average_against_raw(task, args.run, classifier, reference, seed)
         write_json(args.out, record)
         print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
 
