@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from genreport.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
-                               answer_2_4_c, answer_3_b, answer_4, moving_average_sentence)
+                               answer_2_4_c, answer_3_b, answer_4, moving_average_sentence,
+                               precision_sentence)
 
 
 def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
@@ -183,3 +184,20 @@ def test_every_question_is_answered_with_the_experiments():
     assert "FID 12.00 against 10.00 (not within 10% of it; their KIDs differ by less" in answer_4(r)
     r["experiments"]["samplers"]["samplers"]["DDIM, 50 steps"]["kid"] = 0.05
     assert "FID 12.00 against 10.00 (not within 10% of it)" in answer_4(r)
+
+
+def test_precision_verdict_follows_the_comparison():
+    r = measured()
+    assert precision_sentence(r) == ""  # every model in fp32: nothing to say
+    r["models"]["ddpm"]["precision"] = "bf16"
+    assert "The DDPM ran its networks in bf16" in precision_sentence(r)
+    comparison = {"precision": "bf16", "sampler": "DDIM, 50 steps", "images": 64, "mean_abs_pixel_difference": 0.001,
+                  "max_abs_pixel_difference": 0.3, "same_digit_share": 0.99,
+                  "seconds_per_image": {"bf16": 0.05, "fp32": 0.1}, "fid": {"bf16": 10.2, "fp32": 10.0}}
+    r["experiments"]["samplers"]["precision_against_fp32"] = comparison
+    assert "bf16 keeps the samples' quality" in precision_sentence(r)
+    assert "2.0× less time per image" in answer_4(r)
+    comparison["same_digit_share"] = 0.9
+    assert "bf16 changes the samples measurably" in precision_sentence(r)
+    comparison["same_digit_share"], comparison["fid"]["bf16"] = 0.99, 12.0
+    assert "bf16 changes the samples measurably" in precision_sentence(r)

@@ -150,3 +150,39 @@ def test_ema_weights_trail_the_trained_weights(smoke, batch):
     averaged = dict(task.ema.module.named_parameters())[name]
     assert not torch.equal(trained, initial[name])
     assert (averaged - initial[name]).norm() < (trained - initial[name]).norm()
+
+
+@pytest.mark.parametrize("model", ["vae", "gan", "ddpm"])
+def test_bf16_steps_keep_losses_and_samples_in_fp32(model, smoke, batch):
+    task = build_task(model, {**smoke[model], "precision": "bf16", "timesteps": 20}, CPU)
+    terms = task.training_step(batch)
+    assert all(v.dtype == torch.float32 and torch.isfinite(v) for v in terms.values())
+    assert all(p.dtype == torch.float32 for m in task.modules.values() for p in m.parameters())
+    samples = task.generate(task.noise(3, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1))
+    assert samples.dtype == torch.float32 and 0 <= samples.min() and samples.max() <= 1
+
+
+def test_bf16_samples_are_close_to_fp32_ones(smoke):
+    task = build_task("ddpm", {**smoke["ddpm"], "precision": "bf16"}, CPU)
+    noise = task.noise(4, torch.Generator().manual_seed(0))
+    reduced = task.generate(noise, ddim_steps=10)
+    task.precision = "fp32"
+    full = task.generate(noise, ddim_steps=10)
+    assert not torch.equal(reduced, full)  # bf16 really ran
+    assert (reduced - full).abs().mean() < 0.02
+
+
+def test_auto_precision_is_fp32_without_native_bf16(smoke, monkeypatch):
+    import genreport.runtime as runtime
+
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: False)
+    assert build_task("ddpm", {**smoke["ddpm"], "precision": "auto"}, CPU).precision == "fp32"
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    assert build_task("ddpm", {**smoke["ddpm"], "precision": "auto"}, CPU).precision == "bf16"
+
+
+def test_unknown_precision_is_a_config_error(smoke):
+    from genreport.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="precision is 'fp16'"):
+        build_task("gan", {**smoke["gan"], "precision": "fp16"}, CPU)

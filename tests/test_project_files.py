@@ -81,6 +81,7 @@ def test_unknown_preset_is_refused():
     (lambda p: p.update(device="tpu"), "device"),
     (lambda p: p["evaluation"].update(samples=0), "evaluation.samples"),
     (lambda p: p.update(flow={"epochs": 1}), "(top level)"),
+    (lambda p: p["ddpm"].update(precision="fp16"), "ddpm.precision"),
 ])
 def test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, change, key):
     from genreport.config import load_preset
@@ -96,3 +97,13 @@ def test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, ch
         load_preset("broken", presets)
     message = str(caught.value)
     assert f": {key}: " in message and "\n" not in message
+    assert message.endswith("fix it in the file")
+
+
+@pytest.mark.fault
+def test_bad_override_is_blamed_on_the_override():
+    from genreport.config import load_preset
+    from genreport.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"gan\.precision: .*; fix the --override value$"):
+        load_preset("smoke", overrides=["gan.precision=fp8"])

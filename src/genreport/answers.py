@@ -443,7 +443,10 @@ def answer_3_b(r: dict[str, Any]) -> str:
     else:
         text += ("Whether the DDPM's samples are *better* than the GAN's, as opposed to less blurry, this run cannot "
                  "say: no sample-quality metric was computed, so compare Figures 4 and 6 by eye. ")
-    return text + evolution_sentence(models["ddpm"])
+    steps = models["ddpm"]["config"].get("snapshot_ddim_steps")
+    sampler = (f" Its per-epoch snapshots use deterministic DDIM with {steps} steps, not all "
+               f"{models['ddpm']['config']['timesteps']} ancestral steps, to save time." if steps else "")
+    return text + evolution_sentence(models["ddpm"]) + sampler
 
 
 def seed_ranking_sentence(r: dict[str, Any]) -> str:
@@ -498,7 +501,31 @@ def sampler_sentence(r: dict[str, Any]) -> str:
             f"{versus(fastest)}. These FIDs come from {s['images']} images each, which biases FID upwards, so they "
             "compare the samplers with each other, not with the quality table; KID, which is unbiased, is in the "
             "table below.")
-    return text + moving_average_sentence(experiment(r, "samplers").get("moving_average_against_raw"))
+    return (text + moving_average_sentence(experiment(r, "samplers").get("moving_average_against_raw"))
+            + precision_sentence(r))
+
+
+def precision_sentence(r: dict[str, Any]) -> str:
+    """Which models computed in bf16, and whether bf16 sampling changed the DDPM's images."""
+    reduced = [LABELS[name] for name, m in r["models"].items() if m.get("precision") == "bf16"]
+    if not reduced:
+        return ""
+    text = (f" The {' and the '.join(reduced)} ran {'its' if len(reduced) == 1 else 'their'} networks in bf16 "
+            "(training and sampling; losses, optimizer states and every metric stay in fp32); this pipeline does not "
+            "train them a second time in fp32 to compare.")
+    comparison = (experiment(r, "samplers") or {}).get("precision_against_fp32")
+    if not comparison:
+        return text
+    fid, seconds = comparison["fid"], comparison["seconds_per_image"]
+    low = comparison["precision"]
+    keeps = comparison["same_digit_share"] >= 0.98 and abs(fid[low] - fid["fp32"]) <= SAME_FID * fid["fp32"]
+    verdict = ("bf16 keeps the samples' quality by these measures" if keeps else
+               "bf16 changes the samples measurably: set the DDPM's precision to fp32 where that matters")
+    return (text + f" Drawing the same {comparison['images']} images ({comparison['sampler']}) in fp32 instead, the "
+            f"two sets differ by {comparison['mean_abs_pixel_difference']:.4f} per pixel on average (largest "
+            f"{comparison['max_abs_pixel_difference']:.2f}, pixels in [0, 1]), the evaluator reads the same digit in "
+            f"{comparison['same_digit_share']:.1%} of them, FID {fid[low]:.2f} against {fid['fp32']:.2f}, and bf16 "
+            f"took {seconds['fp32'] / seconds[low]:.1f}× less time per image: {verdict}.")
 
 
 def moving_average_sentence(comparison: dict[str, Any] | None) -> str:

@@ -58,11 +58,11 @@ def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) ->
                 raise ConfigError(f"override '{override}': the preset has no section '{section}'")
             target = target[section]
         target[last] = yaml.safe_load(value)
-    validate_preset(preset, path)
+    validate_preset(preset, path, remedy="fix the --override value")
     return preset
 
 
-def validate_preset(preset: dict[str, Any], path: Path) -> None:
+def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in the file") -> None:
     """Check a preset against config/preset.schema.yaml; the first problem becomes one line."""
     import jsonschema
 
@@ -71,7 +71,7 @@ def validate_preset(preset: dict[str, Any], path: Path) -> None:
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(preset))
     if error is not None:
         key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise ConfigError(f"preset file {path}: {key}: {error.message}; fix it in the file")
+        raise ConfigError(f"preset file {path}: {key}: {error.message}; {remedy}")
 
 
 def default_preset_name() -> str:

@@ -74,6 +74,7 @@ def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
         "train_time_s": training["total_train_time_s"],
         "peak_gpu_memory_bytes": training.get("peak_gpu_memory_bytes"),
         "deterministic": training.get("deterministic"),
+        "precision": training.get("precision", "fp32"),
         "resumed_at": training.get("resumed_at", []),
         "images_per_s": float(np.median([e["images_per_s"] for e in epochs])),
         "first_losses": {k: epochs[0][k] for k in loss_names},

@@ -37,6 +37,31 @@ def select_device(requested: str) -> torch.device:
     return torch.device(requested)
 
 
+PRECISIONS = ("fp32", "bf16", "auto")
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether the device computes in bf16 natively; elsewhere bf16 is emulated and slower than fp32."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported(including_emulation=False)
+    capabilities = torch.cpu.get_capabilities()
+    return bool(capabilities.get("avx512_bf16") or capabilities.get("amx_bf16"))
+
+
+def resolve_precision(device: torch.device, requested: str) -> str:
+    """`auto` becomes bf16 where the device has it natively and fp32 elsewhere."""
+    if requested not in PRECISIONS:
+        raise ConfigError(f"precision is {requested!r}: choose one of {', '.join(PRECISIONS)}")
+    if requested == "auto":
+        return "bf16" if native_bf16(device) else "fp32"
+    return requested
+
+
+def autocast(device: torch.device, precision: str):
+    """bf16 autocast for a resolved precision of bf16; a no-op context for fp32."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch; return a CPU generator for data order and noise."""
     random.seed(seed)

@@ -19,6 +19,7 @@ from .models.classifier import DigitClassifier
 from .models.gan import Discriminator, Generator, init_dcgan_weights
 from .models.unet import UNet
 from .models.vae import ConvVAE, negative_elbo
+from .runtime import autocast, resolve_precision
 
 
 def count_parameters(module: nn.Module) -> int:
@@ -34,6 +35,12 @@ class Task:
     def __init__(self, config: dict[str, Any], device: torch.device):
         self.config = config
         self.device = device
+        # bf16 covers the networks' forward passes (and so their backward); losses, optimizer
+        # states and everything the evaluation computes stay in fp32.
+        self.precision = resolve_precision(device, config.get("precision", "fp32"))
+
+    def autocast(self):
+        return autocast(self.device, self.precision)
 
     def training_step(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
         raise NotImplementedError
@@ -45,6 +52,10 @@ class Task:
     def generate(self, noise: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         """Images in [0, 1] on the CPU, shape [N, 1, 28, 28]."""
         raise NotImplementedError
+
+    def snapshot(self, noise: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """The samples training draws at the sampled epochs, from the same noise each time."""
+        return self.generate(noise, generator)
 
     def parameter_counts(self) -> dict[str, int]:
         return {name: count_parameters(module) for name, module in self.modules.items() if name != "ema"}
@@ -84,8 +95,9 @@ class VAETask(Task):
     def training_step(self, images):
         if self.config.get("binarize"):
             images = torch.bernoulli(images)  # dynamic binarization: a fresh draw every time
-        logits, mean, logvar = self.model(images)
-        terms = negative_elbo(logits, images, mean, logvar)
+        with self.autocast():
+            logits, mean, logvar = self.model(images)
+        terms = negative_elbo(logits.float(), images, mean.float(), logvar.float())
         optimizer = self.optimizers["model"]
         optimizer.zero_grad(set_to_none=True)
         terms["loss"].backward()
@@ -98,7 +110,9 @@ class VAETask(Task):
     @torch.no_grad()
     def generate(self, noise, generator=None):
         self.model.eval()
-        return self.model.decode(noise.to(self.device)).cpu()
+        with self.autocast():
+            images = self.model.decode(noise.to(self.device))
+        return images.float().cpu()
 
     @torch.no_grad()
     def reconstruct(self, images: torch.Tensor) -> torch.Tensor:
@@ -147,21 +161,25 @@ class GANTask(Task):
         real = images * 2 - 1
         z = torch.randn(real.shape[0], self.config["latent_dim"], device=self.device)
         self.optimizers["generator"].zero_grad(set_to_none=True)
-        fake = self.generator(z)
+        with self.autocast():
+            fake = self.generator(z)
         ones = torch.ones(real.shape[0], device=self.device)
         zeros = torch.zeros_like(ones)
         detached = self.discriminator_input == "detached"
 
         # Discriminator step. Detached fakes keep this backward pass out of the generator.
-        d_real = self.discriminator(real)
-        d_fake = self.discriminator(fake.detach() if detached else fake)
+        with self.autocast():
+            d_real = self.discriminator(real).float()
+            d_fake = self.discriminator(fake.detach() if detached else fake).float()
         loss_d = F.binary_cross_entropy_with_logits(d_real, ones) + F.binary_cross_entropy_with_logits(d_fake, zeros)
         self.optimizers["discriminator"].zero_grad(set_to_none=True)
         loss_d.backward(retain_graph=not detached)  # attached: the generator's graph is needed again below
         self.optimizers["discriminator"].step()
 
         # Generator step with the non-saturating loss: maximize log D(G(z)).
-        loss_g = F.binary_cross_entropy_with_logits(self.discriminator(fake), ones)
+        with self.autocast():
+            d_fake_for_generator = self.discriminator(fake).float()
+        loss_g = F.binary_cross_entropy_with_logits(d_fake_for_generator, ones)
         if self.discriminator_input != "attached_no_reset":
             self.optimizers["generator"].zero_grad(set_to_none=True)
         loss_g.backward()
@@ -179,7 +197,9 @@ class GANTask(Task):
     @torch.no_grad()
     def generate(self, noise, generator=None):
         self.generator.eval()
-        return ((self.generator(noise.to(self.device)) + 1) / 2).clamp(0, 1).cpu()
+        with self.autocast():
+            images = self.generator(noise.to(self.device))
+        return ((images.float() + 1) / 2).clamp(0, 1).cpu()
 
 
 class DDPMTask(Task):
@@ -195,13 +215,24 @@ class DDPMTask(Task):
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 
     def training_step(self, images):
-        loss = self.diffusion.training_loss(self.model, images * 2 - 1)
+        loss = self.diffusion.training_loss(self.predictor(self.model), images * 2 - 1)
         optimizer = self.optimizers["model"]
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         self.ema.update_parameters(self.model)
         return {"loss": loss.detach()}
+
+    def snapshot(self, noise, generator):
+        # `snapshot_ddim_steps` trades the all-steps sampler for a short deterministic one where T steps cost too much.
+        return self.generate(noise, generator, ddim_steps=self.config.get("snapshot_ddim_steps"))
+
+    def predictor(self, network: nn.Module):
+        """The noise predictor the diffusion process calls: `network` under the task's precision, fp32 out."""
+        def predict(x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+            with self.autocast():
+                return network(x_t, t).float()
+        return predict
 
     def noise(self, count, generator):
         return torch.randn(count, 1, 28, 28, generator=generator)
@@ -216,9 +247,9 @@ class DDPMTask(Task):
         network.eval()
         x_T = noise.to(self.device)
         if ddim_steps:
-            x0 = self.diffusion.ddim_sample_loop(network, x_T, ddim_steps, progress)
+            x0 = self.diffusion.ddim_sample_loop(self.predictor(network), x_T, ddim_steps, progress)
         else:
-            x0 = self.diffusion.p_sample_loop(network, x_T, generator, progress)
+            x0 = self.diffusion.p_sample_loop(self.predictor(network), x_T, generator, progress)
         return ((x0 + 1) / 2).clamp(0, 1).cpu()
 
 

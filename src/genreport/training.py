@@ -73,11 +73,12 @@ def train(
         "parameters": task.parameter_counts(),
         "train_images": len(data),
         "batch_size": batch_size,
+        "precision": task.precision,
         "deterministic": device.type == "cpu",
         "epochs": [],
     }
     identity = {"model": task.name, "config": task.config, "seed": seed, "epochs": epochs,
-                "batch_size": batch_size, "train_images": len(data)}
+                "batch_size": batch_size, "train_images": len(data), "precision": task.precision}
     step, first_epoch, first_index, totals = 0, 1, 0, {}
     saved = load_state(state_path, identity)
     if saved is not None:
@@ -141,7 +142,7 @@ def train(
             if task.generates and (epoch in sample_epochs or epoch == epochs):
                 task.train_mode(False)
                 started = time.perf_counter()
-                samples = task.generate(fixed_noise, torch.Generator().manual_seed(seed))
+                samples = task.snapshot(fixed_noise, torch.Generator().manual_seed(seed))
                 entry["sample_time_s"] = time.perf_counter() - started
                 save_sample_grid(samples, out_dir / "samples" / f"epoch_{epoch:03d}.png")
                 pixels = (samples[:, 0] * 255).round().to(torch.uint8).numpy()

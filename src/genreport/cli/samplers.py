@@ -1,5 +1,6 @@
 """Compare DDPM samplers on the same starting noise: 1000 ancestral steps, DDIM at 100 and 50;
-and the moving average of the weights against the raw weights, on the evaluation samples' noise.
+the moving average of the weights against the raw weights, on the evaluation samples' noise;
+and, where the preset samples in bf16, the same DDIM images computed in fp32.
 
     python -m genreport.cli.samplers --preset cpu --run results/cpu --out results/cpu/experiments/samplers.json
 """
@@ -50,6 +51,31 @@ def moving_average_against_raw(task, run, classifier, reference: torch.Tensor, s
                for name, images in as_float.items()}}
 
 
+def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, reference: torch.Tensor,
+                           reduced: torch.Tensor, reduced_seconds: float, ddim_steps: int) -> dict | None:
+    """Redraw the reduced-precision DDIM images in fp32 from the same noise: how far apart, how much faster."""
+    if task.precision == "fp32":
+        return None
+    reduced_precision, task.precision = task.precision, "fp32"
+    try:
+        full, full_seconds, _ = timed_generation(task, noise, seed, ddim_steps, use_ema=True)
+    finally:
+        task.precision = reduced_precision
+    classifier.eval()
+    with torch.no_grad():
+        same_digit = (classifier(reduced).argmax(1) == classifier(full).argmax(1)).float().mean()
+    difference = (reduced - full).abs()
+    return {
+        "precision": reduced_precision, "sampler": f"DDIM, {ddim_steps} steps", "images": len(noise),
+        "mean_abs_pixel_difference": float(difference.mean()),
+        "max_abs_pixel_difference": float(difference.max()),
+        "same_digit_share": float(same_digit),
+        "seconds_per_image": {reduced_precision: reduced_seconds, "fp32": full_seconds},
+        "fid": {reduced_precision: score_image_set(classifier, reference, reduced, seed=seed)["fid"],
+                "fp32": score_image_set(classifier, reference, full, seed=seed)["fid"]},
+    }
+
+
 def main(argv=None) -> None:
     args = experiment_parser(__doc__).parse_args(argv)
 
@@ -64,9 +90,12 @@ def main(argv=None) -> None:
             "DDIM, 100 steps": (100, True),
             "DDIM, 50 steps": (50, True),
         }
-        record = {"images": len(noise), "reference": "the 10,000 MNIST test images", "samplers": {}}
+        record = {"images": len(noise), "reference": "the 10,000 MNIST test images", "precision": task.precision,
+                  "samplers": {}}
+        drawn = {}
         for name, (ddim_steps, use_ema) in samplers.items():
             images, seconds, peak = timed_generation(task, noise, seed, ddim_steps, use_ema)
+            drawn[ddim_steps] = images, seconds
             record["samplers"][name] = {
                 "network_evaluations": ddim_steps or task.diffusion.timesteps,
                 "weights": "moving average" if use_ema else "raw",
@@ -76,6 +105,8 @@ def main(argv=None) -> None:
             }
             print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
         record["moving_average_against_raw"] = moving_average_against_raw(task, args.run, classifier, reference, seed)
+        record["precision_against_fp32"] = precision_against_fp32(task, noise, seed, classifier, reference,
+                                                                  *drawn[50], ddim_steps=50)
         write_json(args.out, record)
         print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
 
