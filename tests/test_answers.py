@@ -192,14 +192,16 @@ def test_precision_verdict_follows_the_comparison():
     r["models"]["ddpm"]["precision"] = "bf16"
     assert "The DDPM ran its networks in bf16" in precision_sentence(r)
     comparison = {"precision": "bf16", "sampler": "DDIM, 50 steps", "images": 256, "mean_abs_pixel_difference": 0.001,
-                  "max_abs_pixel_difference": 0.3, "same_digit_share": 0.99,
-                  "seconds_per_image": {"bf16": 0.05, "fp32": 0.1}, "fid": {"bf16": 10.2, "fp32": 10.0}}
+                  "max_abs_pixel_difference": 0.3, "same_digit_share": 0.95,
+                  "seconds_per_image": {"bf16": 0.05, "fp32": 0.1},
+                  "scores": {"bf16": score(10.2), "fp32": score(10.0)}}
     r["experiments"]["samplers"]["precision_against_fp32"] = comparison
     assert "bf16 keeps the samples' quality" in precision_sentence(r)
+    assert "same digit in 95.0% of them" in precision_sentence(r)
     assert "2.0× less time per image" in answer_4(r)
-    comparison["same_digit_share"] = 0.9
-    assert "bf16 changes the samples measurably" in precision_sentence(r)
-    comparison["same_digit_share"], comparison["fid"]["bf16"] = 0.99, 12.0
-    assert "bf16 changes the samples measurably" in precision_sentence(r)
+    comparison["scores"]["bf16"] = score(12.0)
+    assert "bf16 changes the samples' quality measurably" in precision_sentence(r)
+    comparison["scores"]["bf16"] = {**score(10.0), "mean_top_probability": 0.8}
+    assert "bf16 changes the samples' quality measurably" in precision_sentence(r)
     comparison["images"] = 16
     assert "spot check, too few to judge" in precision_sentence(r)

@@ -73,8 +73,8 @@ def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, ref
         "max_abs_pixel_difference": float(difference.max()),
         "same_digit_share": float(same_digit),
         "seconds_per_image": {reduced_precision: reduced_seconds, "fp32": full_seconds},
-        "fid": {reduced_precision: score_image_set(classifier, reference, reduced, seed=seed)["fid"],
-                "fp32": score_image_set(classifier, reference, full, seed=seed)["fid"]},
+        "scores": {name: score_image_set(classifier, reference, images, seed=seed)
+                   for name, images in ((reduced_precision, reduced), ("fp32", full))},
     }
 
 
