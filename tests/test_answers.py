@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from genreport.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
                                answer_2_4_c, answer_3_b, answer_4, moving_average_sentence,
-                               precision_sentence)
+                               coverage_sentence, precision_sentence)
 
 
 def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
@@ -205,3 +205,14 @@ def test_precision_verdict_follows_the_comparison():
     assert "bf16 changes the samples' quality measurably" in precision_sentence(r)
     comparison["images"] = 16
     assert "spot check, too few to judge" in precision_sentence(r)
+
+
+def test_coverage_wording_follows_where_the_excess_sits():
+    row = {**score(10.0), "class_shares": [0.08] * 7 + [0.2, 0.08, 0.08],
+           "class_shares_confident": [0.07] * 7 + [0.25, 0.07, 0.07], "class_shares_unsure": [0.1] * 10}
+    scores = {"ddpm": row, REAL_ROW: {**score(2.0), "class_shares": [0.1] * 10}}
+    assert "DDPM: '7' at 20.0%, real images 10.0%" in coverage_sentence(scores)
+    assert "so the model draws too many of them" in coverage_sentence(scores)
+    row["class_shares_confident"], row["class_shares_unsure"] = [0.1] * 10, [0.07] * 7 + [0.3, 0.07, 0.07]
+    assert "evaluator reading ambiguous strokes" in coverage_sentence(scores)
+    assert coverage_sentence({"ddpm": score(10.0)}) == ""  # metrics from before the split: no sentence

@@ -51,6 +51,21 @@ def test_class_histogram_of_balanced_predictions_is_uniform():
     assert stats["kl_from_uniform"] < 1e-6 and stats["mean_top_probability"] > 0.99
 
 
+def test_class_shares_split_by_confidence():
+    class SureOfSevensOnly(torch.nn.Module):
+        # Even rows: a confident 7; odd rows: an unsure 1 (logits 1 against 0 elsewhere).
+        def forward(self, x):
+            logits = torch.zeros(len(x), 10)
+            logits[0::2, 7] = 20.0
+            logits[1::2, 1] = 1.0
+            return logits
+
+    stats = class_statistics(SureOfSevensOnly(), torch.zeros(100, 1, 28, 28))
+    assert stats["confident_fraction"] == 0.5
+    assert stats["class_shares_confident"][7] == 1.0 and stats["class_shares_unsure"][1] == 1.0
+    assert abs(stats["class_shares"][7] - 0.5) < 1e-6
+
+
 def test_importance_weighted_bound_is_at_least_the_elbo():
     torch.manual_seed(0)
     model = ConvVAE(latent_dim=4, channels=8)

@@ -663,3 +663,24 @@ ANSWERS = {
 
 # Tables shown after an answer when the run made the experiment behind them.
 TABLES = {"2.3": ("detach", detach_table), "2.4 c": ("probes", probe_table), "4": ("samplers", load_table)}
+
+
+def coverage_sentence(scores: dict[str, Any]) -> str:
+    """For each model, its most over-produced digit and whether the excess sits in clearly read samples."""
+    real = scores.get(REAL_ROW)
+    parts = []
+    for name in ("vae", "gan", "ddpm"):
+        row = scores.get(name)
+        if not row or not row.get("class_shares_confident"):
+            continue
+        shares = row["class_shares"]
+        digit = max(range(10), key=lambda d: shares[d])
+        confident, unsure = row["class_shares_confident"][digit], row["class_shares_unsure"][digit]
+        reference = f", real images {real['class_shares'][digit]:.1%}" if real else ""
+        where = ("so the model draws too many of them" if confident >= unsure else
+                 "so part of the excess may be the evaluator reading ambiguous strokes as this digit")
+        parts.append(f"{LABELS[name]}: '{digit}' at {shares[digit]:.1%}{reference}; {confident:.1%} of the samples "
+                     f"read with probability ≥ 0.9 and {unsure:.1%} of the rest, {where}")
+    if not parts:
+        return ""
+    return "The most frequent digit per model, split by the evaluator's confidence: " + "; ".join(parts) + "."

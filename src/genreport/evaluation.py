@@ -85,19 +85,33 @@ def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k
     return {"precision": float(precision), "recall": float(recall)}
 
 
+CONFIDENT = 0.9  # top-class probability above which a sample counts as clearly read
+
+
 @torch.no_grad()
 def class_statistics(classifier: DigitClassifier, images: torch.Tensor) -> dict[str, Any]:
     """The evaluator's view of a set of images: each digit's share, KL from uniform, confidence."""
     probabilities = batched(lambda b: classifier.eval()(b).softmax(dim=1), images)
-    predicted = probabilities.argmax(dim=1)
-    shares = torch.bincount(predicted, minlength=10).float() / len(images)
+    top, predicted = probabilities.max(dim=1)
+    shares = class_shares(predicted)
     nonzero = shares[shares > 0]
     kl = float((nonzero * (nonzero * 10).log()).sum())
+    # Split by the evaluator's confidence: an excess among clearly read samples is the model's,
+    # an excess among unsure ones may be the evaluator's reading of ambiguous strokes.
+    confident = top >= CONFIDENT
     return {
         "class_shares": [float(s) for s in shares],
         "kl_from_uniform": kl,
-        "mean_top_probability": float(probabilities.max(dim=1).values.mean()),
+        "mean_top_probability": float(top.mean()),
+        "confident_fraction": float(confident.float().mean()),
+        "class_shares_confident": [float(s) for s in class_shares(predicted[confident])],
+        "class_shares_unsure": [float(s) for s in class_shares(predicted[~confident])],
     }
+
+
+def class_shares(predicted: torch.Tensor) -> torch.Tensor:
+    """Each digit's share of the predicted labels (zeros for an empty set)."""
+    return torch.bincount(predicted, minlength=10).float() / max(len(predicted), 1)
 
 
 def embed(classifier: DigitClassifier, images: torch.Tensor) -> torch.Tensor:

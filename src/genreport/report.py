@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import ANSWERS, LABELS, TABLES, fmt_count, fmt_losses, fmt_seconds
+from .answers import ANSWERS, LABELS, TABLES, coverage_sentence, fmt_count, fmt_losses, fmt_seconds
 from .config import project_root, resolve_preset_name
 from .results import load_results
 
@@ -135,7 +135,7 @@ def metrics_section(results) -> str:
         f"the same way: it is the floor every other row is read against. Precision and recall use k = 3 nearest "
         f"neighbours. Samples: "
         + ", ".join(f"{LABELS[m]} {sampling[m]['sampler']}" for m in sampling)
-        + ".\n\n" + "\n".join(rows) + "\n\n" + "\n".join(bounds)
+        + ".\n\n" + "\n".join(rows) + "\n\n" + coverage_sentence(scores) + "\n\n" + "\n".join(bounds)
         + "\n\nEstimates on a random test subset or on sampled timesteps are unbiased; ± is one standard error."
     )
 
