@@ -679,8 +679,8 @@ def coverage_sentence(scores: dict[str, Any]) -> str:
         reference = f", real images {real['class_shares'][digit]:.1%}" if real else ""
         where = ("so the model draws too many of them" if confident >= unsure else
                  "so part of the excess may be the evaluator reading ambiguous strokes as this digit")
-        parts.append(f"{LABELS[name]}: '{digit}' at {shares[digit]:.1%}{reference}; {confident:.1%} of the samples "
-                     f"read with probability ≥ 0.9 and {unsure:.1%} of the rest, {where}")
+        parts.append(f"{LABELS[name]}: '{digit}' at {shares[digit]:.1%}{reference}; it makes up {confident:.1%} of the "
+                     f"clearly read samples (top-class probability ≥ 0.9) and {unsure:.1%} of the rest, {where}")
     if not parts:
         return ""
     return "The most frequent digit per model, split by the evaluator's confidence: " + "; ".join(parts) + "."
