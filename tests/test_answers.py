@@ -208,7 +208,7 @@ def test_precision_verdict_follows_the_comparison():
 
 
 def test_coverage_wording_follows_where_the_excess_sits():
-    row = {**score(10.0), "class_shares": [0.08] * 7 + [0.2, 0.08, 0.08],
+    row = {**score(10.0), "class_shares": [0.08] * 7 + [0.2, 0.08, 0.08], "confidence_threshold": 0.9,
            "class_shares_confident": [0.07] * 7 + [0.25, 0.07, 0.07], "class_shares_unsure": [0.1] * 10}
     scores = {"ddpm": row, REAL_ROW: {**score(2.0), "class_shares": [0.1] * 10}}
     assert "DDPM: '7' at 20.0%, real images 10.0%" in coverage_sentence(scores)
@@ -216,3 +216,5 @@ def test_coverage_wording_follows_where_the_excess_sits():
     row["class_shares_confident"], row["class_shares_unsure"] = [0.1] * 10, [0.07] * 7 + [0.3, 0.07, 0.07]
     assert "evaluator reading ambiguous strokes" in coverage_sentence(scores)
     assert coverage_sentence({"ddpm": score(10.0)}) == ""  # metrics from before the split: no sentence
+    row["class_shares"] = [0.1] * 7 + [0.12, 0.09, 0.09]
+    assert "DDPM: no digit above 13% (most frequent '7', 12.0%)" in coverage_sentence(scores)

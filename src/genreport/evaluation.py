@@ -103,6 +103,7 @@ def class_statistics(classifier: DigitClassifier, images: torch.Tensor) -> dict[
         "class_shares": [float(s) for s in shares],
         "kl_from_uniform": kl,
         "mean_top_probability": float(top.mean()),
+        "confidence_threshold": CONFIDENT,
         "confident_fraction": float(confident.float().mean()),
         "class_shares_confident": [float(s) for s in class_shares(predicted[confident])],
         "class_shares_unsure": [float(s) for s in class_shares(predicted[~confident])],
