@@ -21,6 +21,7 @@ def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
         "measurements": {
             "seconds_per_sample": per_sample, "sharpness_samples": sharpness * 0.1, "sharpness_test_images": 0.1,
             "interpolation": {"mean_step_rms": 0.05, "max_over_mean_step": ratio, "worst_max_over_mean_step": ratio},
+            "interpolation_pairs": 6, "interpolation_frames": 10,
             "reconstruction_mse": 0.01, "test_negative_elbo": {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0},
             "sampling_steps": 1000,
         },

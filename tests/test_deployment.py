@@ -9,6 +9,8 @@ import sys
 import pytest
 import yaml
 
+from conftest import planned_jobs
+
 
 def test_slurm_profile_dry_run_asks_a_gpu_for_each_training_job(project_root, tmp_path):
     if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
@@ -18,13 +20,14 @@ def test_slurm_profile_dry_run_asks_a_gpu_for_each_training_job(project_root, tm
                "-n", "report", "--config", "preset=gpu"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    jobs = result.stdout.split("rule ")
+    jobs = planned_jobs(result.stdout)
     for model in ("vae", "gan", "ddpm", "evaluator"):
-        job = next(j for j in jobs if j.startswith(f"train_{model}:"))
+        job = jobs[f"train[{model}]"]
         assert "gpu=1" in job and "mem_mb=16000" in job, model
-        assert "input: data/mnist.verified.json" in job, f"train_{model} must depend on the data only"
-    report = next(j for j in jobs if j.startswith("report_html:"))
-    assert "gpu=" not in report
+        inputs = next(line for line in job.splitlines() if line.strip().startswith("input:"))
+        assert [path for path in inputs.split(":", 1)[1].split(", ") if not path.strip().startswith(
+            ("src/", "/"))] == [" data/mnist.verified.json"], f"train[{model}] must depend on the data and its code only"
+    assert "gpu=" not in jobs["report_html"]
 
 
 def test_ci_workflow_runs_the_readme_commands(project_root):

@@ -23,7 +23,6 @@ from genreport.training import train
 pytestmark = pytest.mark.fault
 SOURCE = mnist_source()
 needs_mnist = pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")
-SMALL = ["--override", "train_subset=1024", "--override", "ddpm.sample_epochs=[]"]
 EPOCHS = {"vae": 4, "gan": 4, "ddpm": 3}
 
 
@@ -36,8 +35,12 @@ def data_dir(tmp_path_factory):
 
 
 def train_command(model: str, out: Path, data_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "genreport.cli.train", model, "--preset", "smoke", "--out", str(out),
-            "--data-dir", str(data_dir), "--no-progress", *SMALL, "--override", f"{model}.epochs={EPOCHS[model]}"]
+    """The command the training rule runs, with the smoke preset's settings on a smaller subset."""
+    smoke = load_preset("smoke")
+    settings = {"preset": "smoke", "seed": smoke["seed"], "device": smoke["device"], "train_subset": 1024,
+                "model": {**smoke[model], "epochs": EPOCHS[model], **({"sample_epochs": []} if model == "ddpm" else {})}}
+    return [sys.executable, "-m", "genreport.cli.train", model, "--settings", json.dumps(settings), "--out", str(out),
+            "--data-dir", str(data_dir), "--no-progress"]
 
 
 def weights_and_losses(out: Path) -> tuple[dict[str, torch.Tensor], list[dict[str, float]]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-from genreport.manifest import git_state, published_folders
+from genreport.manifest import published_folders
+from genreport.provenance import git_state
 
 
 def test_only_changes_outside_the_published_folders_count(tmp_path):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 
-from .tasks import Task
+if TYPE_CHECKING:
+    from .tasks.base import Task
 
 
 def interpolate_latents(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
@@ -121,22 +123,3 @@ def time_sampling(task: Task, count: int, seed: int) -> tuple[torch.Tensor, floa
     if task.device.type == "cuda":
         torch.cuda.synchronize()
     return samples, (time.perf_counter() - started) / count
-
-
-@torch.no_grad()
-def negative_elbo_on(task: Task, images: torch.Tensor, batch_size: int = 1000, seed: int = 0) -> dict[str, float]:
-    """Mean negative ELBO (nats per image) of a VAE task on `images`, one posterior draw each."""
-    from .models.vae import negative_elbo
-
-    model = task.model
-    model.eval()
-    generator = torch.Generator().manual_seed(seed)
-    totals = {"loss": 0.0, "reconstruction": 0.0, "kl": 0.0}
-    for batch in images.split(batch_size):
-        batch = batch.to(task.device)
-        mean, logvar = model.encode(batch)
-        noise = torch.randn(mean.shape, generator=generator).to(task.device)
-        logits = model.decode_logits(model.reparameterize(mean, logvar, noise))
-        for name, value in negative_elbo(logits, batch, mean, logvar).items():
-            totals[name] += float(value) * len(batch)
-    return {name: total / len(images) for name, total in totals.items()}

@@ -8,32 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
+
 # A path whose largest step is at most this many times its mean step has no jump.
 SMOOTH_STEP_RATIO = 2.0
 
 LABELS = {"vae": "VAE", "gan": "GAN", "ddpm": "DDPM"}
-
-
-def fmt_seconds(seconds: float) -> str:
-    if seconds >= 120:
-        return f"{seconds / 60:.1f} min"
-    if seconds >= 1:
-        return f"{seconds:.1f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
-
-
-def fmt_count(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def fmt_losses(losses: dict[str, float]) -> str:
-    return ", ".join(f"{name} {value:.4g}" for name, value in losses.items())
 
 
 def ratio_words(a: float, b: float) -> str:
@@ -180,9 +160,16 @@ def smoothest_sentence(stats: dict[str, Any]) -> str:
     return f"From the most to the least even steps the models rank {', '.join(LABELS[m] for m in order)}."
 
 
+def figure_paths(measurements: dict[str, Any]) -> tuple[str, str]:
+    """How many points per path and how many paths the notebook drew its interpolation figure from."""
+    return (f"{measurements['interpolation_frames']} equally spaced points",
+            plural(measurements["interpolation_pairs"], "pair"))
+
+
 def answer_1_3_c(r: dict[str, Any]) -> str:
-    return ("Figure 3 decodes ten equally spaced points on the straight line between two draws z₁, z₂ from "
-            "the prior, for six pairs. " + smoothness_sentence(r["models"]["vae"])
+    points, pairs = figure_paths(r["models"]["vae"]["measurements"])
+    return (f"Figure 3 decodes {points} on the straight line between two draws z₁, z₂ from "
+            f"the prior, for {pairs}. " + smoothness_sentence(r["models"]["vae"])
             + feature_smoothness_sentence(r, "vae"))
 
 
@@ -212,7 +199,8 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
 
 
 def answer_2_2_c(r: dict[str, Any]) -> str:
-    return ("Figure 5 feeds the generator ten equally spaced points between two noise draws, for six pairs. "
+    points, pairs = figure_paths(r["models"]["gan"]["measurements"])
+    return (f"Figure 5 feeds the generator {points} between two noise draws, for {pairs}. "
             + smoothness_sentence(r["models"]["gan"]) + feature_smoothness_sentence(r, "gan"))
 
 

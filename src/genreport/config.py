@@ -83,3 +83,15 @@ def default_preset_name() -> str:
 
 def resolve_preset_name(name: str | None) -> str:
     return default_preset_name() if name in (None, "", "auto") else name
+
+
+def pipeline_settings() -> dict[str, Any]:
+    """config/config.yaml of the project the current directory belongs to."""
+    with (project_root() / "config" / "config.yaml").open() as handle:
+        return yaml.safe_load(handle)
+
+
+def default_results_dir() -> Path:
+    """results/<default preset>: what the pipeline's last run of the default preset wrote."""
+    settings = pipeline_settings()
+    return project_root() / settings["results_dir"] / resolve_preset_name(settings["preset"])

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 
-from .models.vae import ConvVAE
+from .models.vae import ConvVAE, negative_elbo
+
+if TYPE_CHECKING:
+    from .tasks.vae import VAETask
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -53,3 +57,20 @@ def mean_and_standard_error(values: torch.Tensor) -> dict[str, float]:
     values = values.double()
     error = values.std(unbiased=True) / math.sqrt(len(values)) if len(values) > 1 else float("nan")
     return {"mean": float(values.mean()), "standard_error": float(error), "count": len(values)}
+
+
+@torch.no_grad()
+def negative_elbo_on(task: VAETask, images: torch.Tensor, batch_size: int = 1000, seed: int = 0) -> dict[str, float]:
+    """Mean negative ELBO (nats per image) of a VAE task on `images`, one posterior draw each."""
+    model = task.model
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    totals = {"loss": 0.0, "reconstruction": 0.0, "kl": 0.0}
+    for batch in images.split(batch_size):
+        batch = batch.to(task.device)
+        mean, logvar = model.encode(batch)
+        noise = torch.randn(mean.shape, generator=generator).to(task.device)
+        logits = model.decode_logits(model.reparameterize(mean, logvar, noise))
+        for name, value in negative_elbo(logits, batch, mean, logvar).items():
+            totals[name] += float(value) * len(batch)
+    return {name: total / len(images) for name, total in totals.items()}

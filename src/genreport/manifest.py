@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 import platform
-import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from .data import sha256_of
+from .provenance import git_state
 from .results import read_benchmark
 
 LIBRARIES = ("torch", "torchvision", "numpy", "matplotlib", "snakemake", "papermill", "nbconvert")
-
-
-def git_state(root: Path, published_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
-    """HEAD and whether the tracked files differ from it, not counting the folders being published into."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout.strip()
-
-    excluded = [f":(exclude){directory}" for directory in published_dirs]
-    return {"commit": git("rev-parse", "HEAD") or None,
-            "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", *excluded))}
 
 
 def library_versions() -> dict[str, str | None]:
@@ -44,13 +34,15 @@ def published_folders(published: list[Path], root: Path) -> tuple[str, ...]:
     return tuple(sorted({str(path.parent.relative_to(root)) for path in published if path.is_relative_to(root)}))
 
 
-def build_manifest(run_dir: Path, preset: str, published: list[Path], root: Path) -> dict[str, Any]:
+def build_manifest(run_dir: Path, preset: str, published: list[Path], root: Path,
+                   publication_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
+    """`publication_dirs`: folders being published into, whose changes are not uncommitted code."""
     devices = {}
     for metrics in sorted(Path(run_dir).glob("train/*/metrics.json")):
         devices[metrics.parent.name] = json.loads(metrics.read_text())["device"]
     return {
         "preset": preset,
-        "git": git_state(root, published_folders(published, root)),
+        "git": git_state(root, tuple(sorted({*published_folders(published, root), *publication_dirs}))),
         "training_devices": devices,
         "python": platform.python_version(),
         "platform": platform.platform(),

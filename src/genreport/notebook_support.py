@@ -1,37 +1,61 @@
-"""What the notebooks need to start: resolved paths, a loaded model, the test images."""
+"""What the notebooks need to start: their parameters with defaults, a loaded model, the test images."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import torch
-import yaml
 
 from .checkpoint import load_checkpoint
-from .config import project_root, resolve_preset_name
+from .config import default_results_dir, load_preset, pipeline_settings, project_root, resolve_preset_name
 from .data import load_split, to_unit_float
 from .errors import CheckpointError
 from .runtime import configure_threads, select_device
 from .tasks import Task, build_task
 
 
-def pipeline_settings() -> dict[str, Any]:
-    with (project_root() / "config" / "config.yaml").open() as handle:
-        return yaml.safe_load(handle)
+def scratch_dir(model: str) -> Path:
+    """Where a notebook opened by hand writes: never into a run's results, which only the pipeline writes."""
+    return project_root() / "scratch" / model
 
 
-def default_paths(model: str) -> dict[str, Path]:
-    """Where the pipeline puts this model's outputs for the default preset."""
-    settings = pipeline_settings()
-    root = project_root()
-    results = root / settings["results_dir"] / resolve_preset_name(settings["preset"])
+def preset_notebook_values(preset: dict[str, Any]) -> dict[str, Any]:
+    """The preset values the model notebooks use, under their parameter names."""
     return {
-        "checkpoint": results / "train" / model / "checkpoint.pt",
-        "output_dir": results / "figures",
-        "data_dir": root / settings["data_dir"],
+        "seed": preset["seed"],
+        "n_images": preset["notebook_images"],
+        "device": preset["device"],
+        "interpolation_pairs": preset["experiments"]["interpolation_pairs"],
+        "interpolation_frames": preset["experiments"]["interpolation_frames"],
     }
+
+
+def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
+    """A notebook's parameters, each None replaced by its default for a run by hand.
+
+    The pipeline passes every parameter (settings from the preset, paths into the run). By hand,
+    a notebook reads the default preset's checkpoint and values, and writes into scratch/<model>/.
+    """
+    results = default_results_dir()
+    paths = {
+        "checkpoint": results / "train" / model / "checkpoint.pt",
+        "output_dir": scratch_dir(model),
+        "data_dir": project_root() / pipeline_settings()["data_dir"],
+    }
+    values = dict(parameters)
+    for name in ("checkpoint", "output_dir", "data_dir"):
+        values[name] = Path(values.get(name) or paths[name])
+    if values.get("measurements_path") is None:
+        values["measurements_path"] = values["output_dir"] / "measurements.json"
+    values["measurements_path"] = Path(values["measurements_path"])
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        preset = load_preset(resolve_preset_name(pipeline_settings()["preset"]))
+        values.update({name: preset_notebook_values(preset)[name] for name in missing})
+    return SimpleNamespace(**values)
 
 
 def require_checkpoint(path: Path) -> Path:

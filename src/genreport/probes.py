@@ -6,12 +6,15 @@ logistic regression on labelled training features and scores it on test features
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import torch
 import torch.nn.functional as F
 
-from .tasks import DDPMTask, GANTask, VAETask
+if TYPE_CHECKING:  # annotations only: each task module is loaded by the job that needs it
+    from .tasks.ddpm import DDPMTask
+    from .tasks.gan import GANTask
+    from .tasks.vae import VAETask
 
 FeatureExtractor = Callable[[torch.Tensor], torch.Tensor]
 WEIGHT_DECAYS = (1e-4, 1e-3, 1e-2, 1e-1)  # chosen per probe on a held-out tenth of its training set

@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import ANSWERS, LABELS, TABLES, coverage_sentence, fmt_count, fmt_losses, fmt_seconds
-from .config import project_root, resolve_preset_name
+from .answers import ANSWERS, LABELS, TABLES, coverage_sentence
+from .formatting import fmt_count, fmt_losses, fmt_seconds
 from .results import load_results
 
 QUESTIONS = {
@@ -35,9 +35,9 @@ QUESTIONS = {
 CAPTIONS = {
     "fig1": "Figure 1 – VAE: test-set images (rows 1 and 3) and their reconstructions (rows 2 and 4).",
     "fig2": "Figure 2 – VAE: samples at the end of training.",
-    "fig3": "Figure 3 – VAE: decoding along the straight line from z₁ (left) to z₂ (right), six pairs.",
+    "fig3": "Figure 3 – VAE: decoding along the straight line from z₁ (left) to z₂ (right), one pair per row.",
     "fig4": "Figure 4 – GAN: samples at the end of training.",
-    "fig5": "Figure 5 – GAN: generator outputs between two points of the noise distribution, six pairs.",
+    "fig5": "Figure 5 – GAN: generator outputs between two points of the noise distribution, one pair per row.",
     "fig6": "Figure 6 – DDPM: samples at the end of training.",
     "fig7": "Figure 7 – DDPM: DDIM samples from spherically interpolated starting noise, one pair per row.",
     "detach": "Figure 8 – GAN samples after the same training with three discriminator steps (question 2.3).",
@@ -64,11 +64,15 @@ class Block:
     figure: Path | None = None
 
 
-def default_results_dir() -> Path:
-    from .notebook_support import pipeline_settings
-
-    settings = pipeline_settings()
-    return project_root() / settings["results_dir"] / resolve_preset_name(settings["preset"])
+def provenance_line(record) -> str:
+    """Which rule and notebook (or module) drew a figure, at which commit, from which settings."""
+    if record is None:
+        return ""
+    commit = (record.get("commit") or "unknown")[:10]
+    if record.get("uncommitted_changes"):
+        commit += " with uncommitted changes"
+    return (f"<br>\n<small>Made by rule `{record['rule']}` running `{record['made_by']}` at commit {commit}; "
+            f"settings {record['settings_digest']}.</small>")
 
 
 def summary_table(results) -> str:
@@ -194,7 +198,7 @@ def build_report(results_dir: Path) -> list[Block]:
             for figure in figures:
                 if figure in results["figures"]:
                     blocks.append(Block(figure=results["figures"][figure]))
-                    blocks.append(Block(f"*{CAPTIONS[figure]}*"))
+                    blocks.append(Block(f"*{CAPTIONS[figure]}*" + provenance_line(results["provenance"].get(figure))))
             blocks.append(Block(ANSWERS[key](results)))
             if key in TABLES and results["experiments"].get(TABLES[key][0]):
                 blocks.append(Block(TABLES[key][1](results)))

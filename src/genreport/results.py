@@ -31,6 +31,17 @@ EXPERIMENT_FIGURES = {
 }
 
 
+# The job that drew each figure: its record in provenance/<job>.json says how.
+FIGURE_JOBS = {
+    **{key: "notebook_vae" for key in ("fig1", "fig2", "fig3", "evolution_vae")},
+    **{key: "notebook_gan" for key in ("fig4", "fig5", "evolution_gan")},
+    **{key: "notebook_ddpm" for key in ("fig6", "evolution_ddpm")},
+    "fig7": "interpolation_experiment",
+    "detach": "detach_experiment",
+    "reconstruction": "reconstruction_experiment",
+}
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text())
 
@@ -103,5 +114,7 @@ def load_results(results_dir: Path) -> dict[str, Any]:
     metrics = _read_json(metrics_path) if metrics_path.is_file() else None
     experiments = {name: _read_json(path) if (path := results_dir / "experiments" / f"{name}.json").is_file() else None
                    for name in EXPERIMENTS}
+    provenance = {key: _read_json(path) for key, job in FIGURE_JOBS.items()
+                  if (path := results_dir / "provenance" / f"{job}.json").is_file()}
     return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures,
-            "metrics": metrics, "experiments": experiments}
+            "metrics": metrics, "experiments": experiments, "provenance": provenance}

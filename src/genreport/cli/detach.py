@@ -1,7 +1,6 @@
 """Score the detach experiment: three GANs trained alike except for how the discriminator step sees the fakes.
 
-    python -m genreport.cli.detach --preset cpu --run results/cpu --out results/cpu/experiments/detach.json \
-        --figure results/cpu/figures/detach_samples.png
+Run by the workflow's `detach_experiment` rule, which passes the preset values it uses as --settings.
 """
 
 from __future__ import annotations
@@ -10,13 +9,14 @@ import json
 
 import torch
 
-from ..answers import plural
 from ..checkpoint import write_json
 from ..evaluation import embed, score_image_set
+from ..formatting import plural
 from ..notebook_support import load_task
 from ..errors import CheckpointError
 from ..plotting import figure_of_rows
-from .common import experiment_parser, load_evaluator, load_test_images, run_reporting_errors, start_experiment
+from .common import (experiment_parser, load_evaluator, load_test_images, record_provenance, run_reporting_errors,
+                     start_experiment)
 
 VARIANTS = {
     "detached": "detached fakes (the usual step)",
@@ -30,15 +30,15 @@ def main(argv=None) -> None:
 
     def run() -> None:
         settings, seed = start_experiment(args)
-        classifier = load_evaluator(args.run, args.device)
+        classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
         record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []
         for variant, description in VARIANTS.items():
-            directory = args.run / "experiments" / "detach" / variant
-            task, payload = load_task(directory / "checkpoint.pt", args.device)
+            checkpoint = args.checkpoint[variant]
+            task, payload = load_task(checkpoint, settings["device"])
             if getattr(task, "discriminator_input", None) != variant:
-                raise CheckpointError(f"{directory / 'checkpoint.pt'} is not the '{variant}' GAN of the detach experiment")
-            training = json.loads((directory / "metrics.json").read_text())
+                raise CheckpointError(f"{checkpoint} is not the '{variant}' GAN of the detach experiment")
+            training = json.loads((checkpoint.parent / "metrics.json").read_text())
             images = task.generate(task.noise(settings["detach_samples"], torch.Generator().manual_seed(seed + 7)))
             final = training["epochs"][-1]
             record["variants"][variant] = {
@@ -52,6 +52,7 @@ def main(argv=None) -> None:
         figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],
                        f"GAN samples after {plural(settings['detach_epochs'], 'epoch')}, three discriminator steps", args.figure)
         write_json(args.out, record)
+        record_provenance(args, "genreport.cli.detach")
         print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))
 
     run_reporting_errors(run)

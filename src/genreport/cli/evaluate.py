@@ -1,6 +1,7 @@
 """Score one preset's run: sample metrics against the test set and likelihood bounds.
 
-    python -m genreport.cli.evaluate --preset cpu --run results/cpu --data-dir data --out results/cpu/metrics.json
+Run by the workflow's `evaluate` rule, which passes the preset's `evaluation` values this step
+uses, its `seed` and `device` as --settings.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import numpy as np
 import torch
 
 from ..checkpoint import write_json
-from ..config import MODEL_NAMES, load_preset
+from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..evaluation import bits_per_dim, embed, fid_by_seed, ranking_across_seeds, score_image_set
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
 from ..runtime import configure_threads
-from .common import random_subset, run_reporting_errors
+from .common import add_settings_arguments, named_path, random_subset, run_reporting_errors
 
 
 @torch.no_grad()
@@ -36,8 +37,8 @@ def with_bits(nats: dict[str, float]) -> dict[str, float]:
             "bits_per_dim_standard_error": bits_per_dim(nats["standard_error"])}
 
 
-def vae_likelihood(run: Path, test: torch.Tensor, settings: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
-    task, _ = load_task(run / "train" / "vae" / "checkpoint.pt", device)
+def vae_likelihood(checkpoint: Path, test: torch.Tensor, settings: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
+    task, _ = load_task(checkpoint, device)
     chosen = random_subset(settings["iwae_images"], len(test), seed)
     images = binarize(test[chosen], torch.Generator().manual_seed(seed))
     elbo, iwae = vae_bounds(task.model, images, settings["iwae_samples"], torch.Generator().manual_seed(seed + 1))
@@ -51,8 +52,9 @@ def vae_likelihood(run: Path, test: torch.Tensor, settings: dict[str, Any], seed
     }
 
 
-def ddpm_likelihood(run: Path, test_uint8: torch.Tensor, settings: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
-    task, _ = load_task(run / "train" / "ddpm" / "checkpoint.pt", device)
+def ddpm_likelihood(checkpoint: Path, test_uint8: torch.Tensor, settings: dict[str, Any], seed: int,
+                    device: str) -> dict[str, Any]:
+    task, _ = load_task(checkpoint, device)
     chosen = random_subset(settings["ddpm_bound_images"], len(test_uint8), seed)
     x0 = (test_uint8[chosen].unsqueeze(1).float() / 255.0) * 2 - 1
     generator = torch.Generator().manual_seed(seed + 2)
@@ -70,21 +72,24 @@ def ddpm_likelihood(run: Path, test_uint8: torch.Tensor, settings: dict[str, Any
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--preset", required=True)
-    parser.add_argument("--run", type=Path, required=True)
+    add_settings_arguments(parser)
+    parser.add_argument("--evaluator", type=Path, required=True, help="the evaluator classifier's checkpoint")
+    parser.add_argument("--samples", type=named_path, action="append", required=True, metavar="MODEL=PATH",
+                        help="a model's evaluation samples (.npz), one per model")
+    parser.add_argument("--checkpoint", type=named_path, action="append", required=True, metavar="MODEL=PATH",
+                        help="the VAE's and the DDPM's checkpoints, for their likelihood bounds")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
 
     def run() -> None:
         configure_threads(args.threads)
-        preset = load_preset(args.preset)
-        settings = preset["evaluation"]
-        seed = preset["seed"]
-        evaluator, _ = load_task(args.run / "evaluator" / "checkpoint.pt", args.device)
+        settings = args.settings
+        seed, device = settings["seed"], settings["device"]
+        checkpoints, sample_files = dict(args.checkpoint), dict(args.samples)
+        evaluator, _ = load_task(args.evaluator, device)
         classifier = evaluator.model.eval().cpu()
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         train_uint8, _ = load_split(args.data_dir, train=True)
@@ -94,7 +99,7 @@ def main(argv=None) -> None:
         samples = {"real (training images)": real}
         sampling, seed_of_image = {}, {}
         for model in MODEL_NAMES:
-            with np.load(args.run / "samples" / f"{model}.npz") as archive:
+            with np.load(sample_files[model]) as archive:
                 samples[model] = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
                 seed_of_image[model] = torch.from_numpy(archive["seed_of_image"])
                 sampling[model] = {"sampler": str(archive["sampler"])}  # timings stay out: this file is compared byte for byte
@@ -107,7 +112,6 @@ def main(argv=None) -> None:
                         for model in MODEL_NAMES}
 
         record = {
-            "preset": args.preset,
             "evaluator": {"test_accuracy": test_accuracy(classifier, test, test_labels),
                           "feature_dim": classifier.feature_dim},
             "reference": "the 10,000 MNIST test images",
@@ -115,8 +119,8 @@ def main(argv=None) -> None:
             "sampling": sampling,
             "fid_by_sampling_seed": {"fid": fid_per_seed, **ranking_across_seeds(fid_per_seed)},
             "likelihood": {
-                "vae": vae_likelihood(args.run, test, settings, seed, args.device),
-                "ddpm": ddpm_likelihood(args.run, test_uint8, settings, seed, args.device),
+                "vae": vae_likelihood(checkpoints["vae"], test, settings, seed, device),
+                "ddpm": ddpm_likelihood(checkpoints["ddpm"], test_uint8, settings, seed, device),
             },
         }
         write_json(args.out, record)

@@ -1,7 +1,6 @@
 """Interpolate in each model's noise space and measure how smoothly the images change.
 
-    python -m genreport.cli.interpolate --preset cpu --run results/cpu --out results/cpu/experiments/interpolation.json \
-        --figure results/cpu/figures/fig7_ddpm_interpolation.png
+Run by the workflow's `interpolation_experiment` rule, which passes the preset values it uses as --settings.
 """
 
 from __future__ import annotations
@@ -13,7 +12,8 @@ from ..checkpoint import write_json
 from ..config import MODEL_NAMES
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
-from .common import experiment_parser, load_evaluator, run_reporting_errors, start_experiment
+from .common import (experiment_parser, load_evaluator, record_provenance, run_reporting_errors,
+                     start_experiment)
 
 PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
          "ddpm": "DDIM sampling from spherically interpolated starting noise"}
@@ -24,11 +24,11 @@ def main(argv=None) -> None:
 
     def run() -> None:
         settings, seed = start_experiment(args)
-        classifier = load_evaluator(args.run, args.device)
+        classifier = load_evaluator(args.evaluator, settings["device"])
         record = {"pairs": settings["interpolation_pairs"], "frames": settings["interpolation_frames"],
                   "ddim_steps": settings["interpolation_ddim_steps"], "models": {}}
         for model in MODEL_NAMES:
-            task, _ = load_task(args.run / "train" / model / "checkpoint.pt", args.device)
+            task, _ = load_task(args.checkpoint[model], settings["device"])
             # seed + 1: the VAE and GAN notebooks draw their interpolation figures from the same pairs.
             rows = interpolation_rows(task, settings["interpolation_pairs"], settings["interpolation_frames"],
                                       seed + 1, ddim_steps=settings["interpolation_ddim_steps"])
@@ -39,6 +39,7 @@ def main(argv=None) -> None:
                                f"DDPM: DDIM ({settings['interpolation_ddim_steps']} steps) from slerped noise",
                                args.figure)
         write_json(args.out, record)
+        record_provenance(args, "genreport.cli.interpolate")
         print(json.dumps({m: (r["mean_feature_step"], r["class_changes_per_path"]) for m, r in record["models"].items()}))
 
     run_reporting_errors(run)

@@ -1,4 +1,7 @@
-"""Run a notebook with papermill: `genreport-notebook IN OUT -p name value ...`.
+"""Run a notebook with papermill: `genreport-notebook IN OUT --settings JSON -p name value ...`.
+
+Each key of --settings (the preset values the rule tracks) and each -p pair (paths) becomes a
+papermill parameter.
 
 On failure it prints one line naming the failing cell and the error, and removes the
 partly executed copy so nothing incomplete looks finished.
@@ -12,17 +15,20 @@ from pathlib import Path
 
 import yaml
 
+from .common import add_settings_arguments, record_provenance
+
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("input", type=Path)
     parser.add_argument("output", type=Path)
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    add_settings_arguments(parser, required=False)
     args = parser.parse_args(argv)
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    parameters = {name: yaml.safe_load(value) for name, value in args.parameter}
+    parameters = {**args.settings, **{name: yaml.safe_load(value) for name, value in args.parameter}}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
@@ -35,6 +41,17 @@ def main(argv=None) -> None:
         print(f"error: {args.input.name} failed in cell {error.exec_count} ({error.ename}: {message})",
               file=sys.stderr)
         sys.exit(2)
+    record_provenance(args, made_by=notebook_name(args.input))
+
+
+def notebook_name(path: Path) -> str:
+    """The notebook as a reader of the report finds it: relative to the project root where possible."""
+    from ..config import project_root
+
+    try:
+        return str(path.resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Linear probes of each model's representation: how well a logistic regression reads the digit.
 
-    python -m genreport.cli.probe --preset cpu --run results/cpu --out results/cpu/experiments/probes.json
+Run by the workflow's `probe_experiment` rule, which passes the preset values it uses as --settings.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .common import experiment_parser, random_subset, run_reporting_errors, star
 
 
 def main(argv=None) -> None:
-    args = experiment_parser(__doc__).parse_args(argv)
+    args = experiment_parser(__doc__, evaluator=False).parse_args(argv)
 
     def run() -> None:
         settings, seed = start_experiment(args)
@@ -27,9 +27,9 @@ def main(argv=None) -> None:
         train, train_labels = to_unit_float(train_uint8[chosen]), train_labels[chosen].long()
         test, test_labels = to_unit_float(test_uint8), test_labels.long()
         few = balanced_subset(train_labels, settings["probe_labels_per_class"], seed)
-        vae, _ = load_task(args.run / "train" / "vae" / "checkpoint.pt", args.device)
-        gan, _ = load_task(args.run / "train" / "gan" / "checkpoint.pt", args.device)
-        ddpm, _ = load_task(args.run / "train" / "ddpm" / "checkpoint.pt", args.device)
+        vae, _ = load_task(args.checkpoint["vae"], settings["device"])
+        gan, _ = load_task(args.checkpoint["gan"], settings["device"])
+        ddpm, _ = load_task(args.checkpoint["ddpm"], settings["device"])
         t = settings["probe_ddpm_timestep"]
         extractors = {
             "raw pixels": pixel_features,

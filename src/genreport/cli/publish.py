@@ -1,4 +1,9 @@
-"""Copy one run's figures and report to the published folders and write their manifest."""
+"""Publish one run: its figures, report and metrics, with a manifest.
+
+Every run goes to report/<preset>/ (report/, figures/, metrics.json, manifest.json, laid out as in
+the run). The folders figures/ and report/ at the top show the gpu run once one is published, else
+the latest published run of another preset.
+"""
 
 from __future__ import annotations
 
@@ -10,34 +15,57 @@ from pathlib import Path
 from ..config import project_root
 from ..manifest import build_manifest
 
+TOP_LEVEL_PRESET = "gpu"
+
+
+def copy_into(files: list[Path], target: Path, pattern: str) -> list[Path]:
+    """Replace the files matching `pattern` in `target` with `files`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob(pattern):
+        stale.unlink()
+    copies = []
+    for source in files:
+        shutil.copy2(source, target / source.name)
+        copies.append((target / source.name).resolve())
+    return copies
+
+
+def publish(run: Path, preset: str, figures: list[Path], report_files: list[Path], report_dir: Path,
+            figures_dir: Path, manifest_path: Path, root: Path) -> None:
+    published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
+    metrics = run / "metrics.json"
+    shutil.copy2(metrics, manifest_path.parent / "metrics.json")
+    published.append((manifest_path.parent / "metrics.json").resolve())
+    manifest = build_manifest(run, preset, published, root, publication_dirs=("figures", "report"))
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def shows_top_level(preset: str, top_manifest: Path) -> bool:
+    """Whether this run belongs in the top-level figures/ and report/."""
+    if preset == TOP_LEVEL_PRESET or not top_manifest.is_file():
+        return True
+    return json.loads(top_manifest.read_text()).get("preset") != TOP_LEVEL_PRESET
+
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--run", type=Path, required=True, help="results/<preset>")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", required=True)
-    parser.add_argument("--figures", type=Path, default=Path("figures"))
-    parser.add_argument("--report", type=Path, default=Path("report"))
-    parser.add_argument("--manifest", type=Path, required=True)
-    parser.add_argument("--note", default=None, help="anything a reader of the manifest must know about the run")
+    parser.add_argument("--metrics", type=Path, required=True, help="the run's metrics.json (the run is its folder)")
+    parser.add_argument("--report-files", type=Path, nargs="+", required=True)
+    parser.add_argument("--figures", type=Path, nargs="+", required=True)
+    parser.add_argument("--manifest", type=Path, required=True, help="report/<preset>/manifest.json")
     args = parser.parse_args(argv)
 
     root = project_root()
-    published = []
-    for source_dir, target_dir, pattern in ((args.run / "figures", args.figures, "*.png"),
-                                            (args.run / "report", args.report, "report.*")):
-        target_dir.mkdir(parents=True, exist_ok=True)
-        for stale in target_dir.glob(pattern):
-            stale.unlink()
-        for source in sorted(source_dir.glob(pattern)):
-            if source.suffix == ".ipynb":
-                continue
-            shutil.copy2(source, target_dir / source.name)
-            published.append((target_dir / source.name).resolve())
-    manifest = build_manifest(args.run, args.preset, published, root)
-    if args.note:
-        manifest["note"] = args.note
-    args.manifest.write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"published {len(published)} files from {args.run}; manifest in {args.manifest}")
+    run = args.metrics.parent
+    mirror = args.manifest.parent
+    publish(run, args.preset, args.figures, args.report_files, mirror / "report", mirror / "figures", args.manifest, root)
+    print(f"published {run} into {mirror}")
+    top_manifest = root / "report" / "manifest.json"
+    if shows_top_level(args.preset, top_manifest):
+        publish(run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest, root)
+        print(f"published {run} into figures/ and report/")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """Reconstruct test images with the VAE (encoder, decoder) and the GAN (inversion by optimizing z).
 
-    python -m genreport.cli.reconstruct --preset cpu --run results/cpu --out results/cpu/experiments/reconstruction.json \
-        --figure results/cpu/figures/reconstruction_vae_gan.png
+Run by the workflow's `reconstruction_experiment` rule, which passes the preset values it uses as --settings.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from ..inversion import invert_generator
 from ..likelihood import mean_and_standard_error
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
-from .common import (experiment_parser, load_evaluator, random_subset, run_reporting_errors, start_experiment,
-                     synchronize)
+from .common import (experiment_parser, load_evaluator, random_subset, record_provenance, run_reporting_errors,
+                     start_experiment, synchronize)
 
 
 def errors(originals: torch.Tensor, reconstructions: torch.Tensor) -> dict[str, dict[str, float]]:
@@ -42,9 +41,9 @@ def main(argv=None) -> None:
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         chosen = random_subset(settings["inversion_images"], len(test_uint8), seed + 3)
         originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
-        classifier = load_evaluator(args.run, args.device)
-        vae, _ = load_task(args.run / "train" / "vae" / "checkpoint.pt", args.device)
-        gan, _ = load_task(args.run / "train" / "gan" / "checkpoint.pt", args.device)
+        classifier = load_evaluator(args.evaluator, settings["device"])
+        vae, _ = load_task(args.checkpoint["vae"], settings["device"])
+        gan, _ = load_task(args.checkpoint["gan"], settings["device"])
 
         started = time.perf_counter()
         vae_images = vae.reconstruct(originals)
@@ -70,6 +69,7 @@ def main(argv=None) -> None:
                        ["test image", "VAE", "GAN\n(inverted)"],
                        "Reconstructions of the same test images", args.figure)
         write_json(args.out, record)
+        record_provenance(args, "genreport.cli.reconstruct")
         print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))
 
     run_reporting_errors(run)

@@ -1,4 +1,6 @@
-"""Draw a model's evaluation samples: `python -m genreport.cli.sample --checkpoint C --out samples/vae.npz`.
+"""Draw a model's evaluation samples: `python -m genreport.cli.sample --settings JSON --checkpoint C --out samples/vae.npz`.
+
+Settings: `count`, `seed`, `device` and, for the DDPM, `ddim_steps` (0: ancestral sampling through all T steps).
 
 Writes uint8 images [N, 28, 28] with the seeds, the checkpoint and the sampler recorded beside them.
 The first half of the images comes from `--seed`, the second from `--seed + 1`, so the
@@ -17,7 +19,7 @@ import torch
 from ..checkpoint import atomic_write
 from ..notebook_support import load_task
 from ..runtime import configure_threads
-from .common import run_reporting_errors
+from .common import add_settings_arguments, run_reporting_errors
 
 
 BATCH_SIZE = 500  # part of what fixes the starting noise of a seed
@@ -63,24 +65,24 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--checkpoint", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--count", type=int, required=True)
-    parser.add_argument("--seed", type=int, default=0)
+    add_settings_arguments(parser)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--ddim-steps", type=int, default=0, help="DDPM only: DDIM steps (0: ancestral, all T)")
-    parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
 
     def run() -> None:
         configure_threads(args.threads)
-        task, payload = load_task(args.checkpoint, args.device)
-        seeds = [args.seed, args.seed + 1]
+        settings = args.settings
+        task, payload = load_task(args.checkpoint, settings["device"])
+        seeds = [settings["seed"], settings["seed"] + 1]
+        ddim_steps = settings.get("ddim_steps", 0)
         images, seed_of_image, seconds_per_sample, sampler = draw(
-            task, args.count, seeds, args.batch_size, args.ddim_steps or None)
-        record = dict(images=images, seed_of_image=seed_of_image, batch_size=args.batch_size, ddim_steps=args.ddim_steps, checkpoint=str(args.checkpoint), model=payload["model"],
-                      epoch=payload["epoch"], sampler=sampler, seconds_per_sample=seconds_per_sample)
+            task, settings["count"], seeds, args.batch_size, ddim_steps or None)
+        record = dict(images=images, seed_of_image=seed_of_image, batch_size=args.batch_size, ddim_steps=ddim_steps,
+                      checkpoint=str(args.checkpoint), model=payload["model"], epoch=payload["epoch"], sampler=sampler,
+                      seconds_per_sample=seconds_per_sample)
         atomic_write(args.out, lambda handle: np.savez_compressed(handle, **record))
-        print(f"{payload['model']}: {args.count} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
+        print(f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
 
     run_reporting_errors(run)
 

@@ -2,13 +2,14 @@
 the moving average of the weights against the raw weights, on the evaluation samples' noise;
 and, where the preset samples in bf16, the same DDIM images computed in fp32.
 
-    python -m genreport.cli.samplers --preset cpu --run results/cpu --out results/cpu/experiments/samplers.json
+Run by the workflow's `sampler_experiment` rule, which passes the preset values it uses as --settings.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -38,9 +39,9 @@ def timed_generation(task, noise: torch.Tensor, seed: int, ddim_steps: int | Non
     return images, seconds, peak
 
 
-def moving_average_against_raw(task, run, classifier, reference: torch.Tensor, seed: int) -> dict:
+def moving_average_against_raw(task, samples: Path, classifier, reference: torch.Tensor, seed: int) -> dict:
     """Redraw the first seed's evaluation samples from the raw weights, same noise and sampler; score both."""
-    with np.load(run / "samples" / "ddpm.npz") as archive:
+    with np.load(samples) as archive:
         first_seed = int(archive["seed_of_image"][0])
         averaged = archive["images"][archive["seed_of_image"] == first_seed]
         ddim_steps, batch_size, sampler = int(archive["ddim_steps"]), int(archive["batch_size"]), str(archive["sampler"])
@@ -79,13 +80,15 @@ def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, ref
 
 
 def main(argv=None) -> None:
-    args = experiment_parser(__doc__).parse_args(argv)
+    parser = experiment_parser(__doc__)
+    parser.add_argument("--samples", type=Path, required=True, help="the DDPM's evaluation samples (.npz)")
+    args = parser.parse_args(argv)
 
     def run() -> None:
         settings, seed = start_experiment(args)
-        classifier = load_evaluator(args.run, args.device)
+        classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
-        task, _ = load_task(args.run / "train" / "ddpm" / "checkpoint.pt", args.device)
+        task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
         noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(seed + 11))
         samplers = {
             f"ancestral, {task.diffusion.timesteps} steps": (None, True),
@@ -104,7 +107,7 @@ def main(argv=None) -> None:
                 **score_image_set(classifier, reference, images, seed=seed),
             }
             print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
-        record["moving_average_against_raw"] = moving_average_against_raw(task, args.run, classifier, reference, seed)
+        record["moving_average_against_raw"] = moving_average_against_raw(task, args.samples, classifier, reference, seed)
         precision_noise = task.noise(settings["precision_images"], torch.Generator().manual_seed(seed + 13))
         record["precision_against_fp32"] = precision_against_fp32(task, precision_noise, seed, classifier, reference,
                                                                   ddim_steps=50)

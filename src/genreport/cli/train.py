@@ -1,4 +1,8 @@
-"""Train one model of a preset: `genreport-train vae --preset cpu --out results/cpu/train/vae`."""
+"""Train one model: `genreport-train vae --settings JSON --out results/cpu/train/vae`.
+
+The workflow's training rules pass the settings they track: the model's preset section as
+`model`, and the preset's `seed`, `device` and `train_subset`.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,21 @@ from pathlib import Path
 
 import torch
 
-from ..config import MODEL_NAMES, load_preset
+from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
 from ..training import train
-from .common import run_reporting_errors
+from .common import add_settings_arguments, run_reporting_errors
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model", choices=(*MODEL_NAMES, "evaluator"))
-    parser.add_argument("--preset", required=True, help="name of a file in config/presets")
+    add_settings_arguments(parser)
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument("--data-dir", default=Path("data"), type=Path)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (Snakemake's {threads})")
-    parser.add_argument("--device", default=None, help="override the preset's device (cpu, cuda, auto)")
-    parser.add_argument("--override", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                        help="change one preset value for this run (repeatable), e.g. gan.epochs=1")
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
@@ -33,19 +34,19 @@ def main(argv=None) -> None:
     args = parse_args(argv)
 
     def run() -> None:
-        preset = load_preset(args.preset, overrides=args.override)
+        settings = args.settings
         configure_threads(args.threads)
-        device = select_device(args.device or preset["device"])
+        device = select_device(settings["device"])
         if device.type == "cuda":
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
             torch.backends.cudnn.benchmark = True
-        seed = preset["seed"]
+        seed = settings["seed"]
         seed_everything(seed)
         images, labels = load_split(args.data_dir, train=True)
-        if preset.get("train_subset"):
-            images, labels = images[: preset["train_subset"]], labels[: preset["train_subset"]]
-        config = preset[args.model]
+        if settings.get("train_subset"):
+            images, labels = images[: settings["train_subset"]], labels[: settings["train_subset"]]
+        config = settings["model"]
         task = build_task(args.model, config, device)
         train(
             task,
@@ -56,7 +57,7 @@ def main(argv=None) -> None:
             seed=seed,
             sample_epochs=config.get("sample_epochs", []),
             sample_count=config.get("sample_images", 64),
-            run_info={"preset": args.preset, "overrides": args.override, "device": describe_device(device), "seed": seed,
+            run_info={"preset": settings.get("preset"), "device": describe_device(device), "seed": seed,
                       "torch": torch.__version__},
             labels=labels if args.model == "evaluator" else None,
             progress=not args.no_progress,

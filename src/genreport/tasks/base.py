@@ -1,0 +1,70 @@
+"""What every model task has: its networks, optimizers, precision and saved state.
+
+The shared loop in `training.py` calls `training_step` on batches of images in [0, 1];
+each task owns its networks and optimizers and returns its loss terms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..runtime import autocast, resolve_precision
+
+
+def count_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+class Task:
+    name: str
+    generates = True  # False for the evaluator, which classifies instead
+    modules: dict[str, nn.Module]
+    optimizers: dict[str, torch.optim.Optimizer]
+
+    def __init__(self, config: dict[str, Any], device: torch.device):
+        self.config = config
+        self.device = device
+        # bf16 covers the networks' forward passes (and so their backward); losses, optimizer
+        # states and everything the evaluation computes stay in fp32.
+        self.precision = resolve_precision(device, config.get("precision", "fp32"))
+
+    def autocast(self):
+        return autocast(self.device, self.precision)
+
+    def training_step(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        raise NotImplementedError
+
+    def noise(self, count: int, generator: torch.Generator) -> torch.Tensor:
+        """Starting noise for `count` samples, drawn on the CPU so seeds agree across devices."""
+        raise NotImplementedError
+
+    def generate(self, noise: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Images in [0, 1] on the CPU, shape [N, 1, 28, 28]."""
+        raise NotImplementedError
+
+    def snapshot(self, noise: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """The samples training draws at the sampled epochs, from the same noise each time."""
+        return self.generate(noise, generator)
+
+    def parameter_counts(self) -> dict[str, int]:
+        return {name: count_parameters(module) for name, module in self.modules.items() if name != "ema"}
+
+    def train_mode(self, training: bool) -> None:
+        for module in self.modules.values():
+            module.train(training)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "modules": {name: m.state_dict() for name, m in self.modules.items()},
+            "optimizers": {name: o.state_dict() for name, o in self.optimizers.items()},
+        }
+
+    def load_state(self, state: dict[str, Any], with_optimizers: bool = True) -> None:
+        for name, module in self.modules.items():
+            module.load_state_dict(state["modules"][name])
+        if with_optimizers:
+            for name, optimizer in self.optimizers.items():
+                optimizer.load_state_dict(state["optimizers"][name])

@@ -1,0 +1,62 @@
+"""The DDPM task: a UNet noise predictor, its moving average, ancestral and DDIM sampling."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+from ..diffusion import GaussianDiffusion
+from ..models.unet import UNet
+from .base import Task
+
+
+class DDPMTask(Task):
+    name = "ddpm"
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.diffusion = GaussianDiffusion(config["timesteps"], config["beta_start"], config["beta_end"])
+        self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
+        # Samples come from an exponential moving average of the weights.
+        self.ema = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(config["ema_decay"]))
+        self.modules = {"model": self.model, "ema": self.ema}
+        self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
+
+    def training_step(self, images):
+        loss = self.diffusion.training_loss(self.predictor(self.model), images * 2 - 1)
+        optimizer = self.optimizers["model"]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        self.ema.update_parameters(self.model)
+        return {"loss": loss.detach()}
+
+    def snapshot(self, noise, generator):
+        # `snapshot_ddim_steps` trades the all-steps sampler for a short deterministic one where T steps cost too much.
+        return self.generate(noise, generator, ddim_steps=self.config.get("snapshot_ddim_steps"))
+
+    def predictor(self, network: nn.Module):
+        """The noise predictor the diffusion process calls: `network` under the task's precision, fp32 out."""
+        def predict(x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+            with self.autocast():
+                return network(x_t, t).float()
+        return predict
+
+    def noise(self, count, generator):
+        return torch.randn(count, 1, 28, 28, generator=generator)
+
+    @torch.no_grad()
+    def generate(self, noise, generator=None, progress=False, ddim_steps: int | None = None, use_ema: bool = True):
+        """Ancestral sampling through all T steps, or deterministic DDIM on `ddim_steps` steps.
+
+        `use_ema=False` samples from the raw trained weights instead of their moving average.
+        """
+        network = self.ema.module if use_ema else self.model
+        network.eval()
+        x_T = noise.to(self.device)
+        if ddim_steps:
+            x0 = self.diffusion.ddim_sample_loop(self.predictor(network), x_T, ddim_steps, progress)
+        else:
+            x0 = self.diffusion.p_sample_loop(self.predictor(network), x_T, generator, progress)
+        return ((x0 + 1) / 2).clamp(0, 1).cpu()

@@ -1,0 +1,31 @@
+"""The evaluator task: the MNIST classifier whose features the sample metrics use."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..models.classifier import DigitClassifier
+from .base import Task
+
+
+class EvaluatorTask(Task):
+    """The MNIST classifier behind the sample metrics; trained on real images only."""
+
+    name = "evaluator"
+    generates = False
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.model = DigitClassifier(config["channels"]).to(device)
+        self.modules = {"model": self.model}
+        self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
+
+    def training_step(self, images, labels):
+        logits = self.model(images)
+        loss = F.cross_entropy(logits, labels)
+        optimizer = self.optimizers["model"]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return {"loss": loss.detach(), "accuracy": (logits.argmax(1) == labels).float().mean().detach()}

@@ -1,0 +1,85 @@
+"""The GAN task: DCGAN training with a choice of how the discriminator step sees the fakes."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..errors import ConfigError
+from ..models.gan import Discriminator, Generator, init_dcgan_weights
+from .base import Task
+
+
+class GANTask(Task):
+    """DCGAN with the non-saturating generator loss.
+
+    `discriminator_input` (config) sets how the discriminator step sees the fakes, for the
+    detach experiment: "detached" (the default: its backward pass stops at the fakes),
+    "attached" (its backward pass runs on through the generator, whose gradients are then
+    reset before the generator step) or "attached_no_reset" (those gradients are left in
+    place, so the discriminator's loss leaks into the generator's update).
+    """
+
+    name = "gan"
+    DISCRIMINATOR_INPUTS = ("detached", "attached", "attached_no_reset")
+
+    def __init__(self, config, device):
+        super().__init__(config, device)
+        self.discriminator_input = config.get("discriminator_input", "detached")
+        if self.discriminator_input not in self.DISCRIMINATOR_INPUTS:
+            raise ConfigError(f"gan.discriminator_input is {self.discriminator_input!r}: "
+                              f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}")
+        self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
+        self.discriminator = Discriminator(config["channels"]).to(device)
+        self.generator.apply(init_dcgan_weights)
+        self.discriminator.apply(init_dcgan_weights)
+        self.modules = {"generator": self.generator, "discriminator": self.discriminator}
+        betas = (0.5, 0.999)
+        self.optimizers = {
+            "generator": torch.optim.Adam(self.generator.parameters(), lr=config["lr"], betas=betas),
+            "discriminator": torch.optim.Adam(self.discriminator.parameters(), lr=config["lr"], betas=betas),
+        }
+
+    def training_step(self, images):
+        real = images * 2 - 1
+        z = torch.randn(real.shape[0], self.config["latent_dim"], device=self.device)
+        self.optimizers["generator"].zero_grad(set_to_none=True)
+        with self.autocast():
+            fake = self.generator(z)
+        ones = torch.ones(real.shape[0], device=self.device)
+        zeros = torch.zeros_like(ones)
+        detached = self.discriminator_input == "detached"
+
+        # Discriminator step. Detached fakes keep this backward pass out of the generator.
+        with self.autocast():
+            d_real = self.discriminator(real).float()
+            d_fake = self.discriminator(fake.detach() if detached else fake).float()
+        loss_d = F.binary_cross_entropy_with_logits(d_real, ones) + F.binary_cross_entropy_with_logits(d_fake, zeros)
+        self.optimizers["discriminator"].zero_grad(set_to_none=True)
+        loss_d.backward(retain_graph=not detached)  # attached: the generator's graph is needed again below
+        self.optimizers["discriminator"].step()
+
+        # Generator step with the non-saturating loss: maximize log D(G(z)).
+        with self.autocast():
+            d_fake_for_generator = self.discriminator(fake).float()
+        loss_g = F.binary_cross_entropy_with_logits(d_fake_for_generator, ones)
+        if self.discriminator_input != "attached_no_reset":
+            self.optimizers["generator"].zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.optimizers["generator"].step()
+        return {
+            "loss_d": loss_d.detach(),
+            "loss_g": loss_g.detach(),
+            "d_real": torch.sigmoid(d_real).mean().detach(),
+            "d_fake": torch.sigmoid(d_fake).mean().detach(),
+        }
+
+    def noise(self, count, generator):
+        return torch.randn(count, self.config["latent_dim"], generator=generator)
+
+    @torch.no_grad()
+    def generate(self, noise, generator=None):
+        self.generator.eval()
+        with self.autocast():
+            images = self.generator(noise.to(self.device))
+        return ((images.float() + 1) / 2).clamp(0, 1).cpu()

@@ -1,0 +1,114 @@
+# What every stage shares: the preset, the run's paths, the settings each rule tracks,
+# the source files each entry point imports, and what a job asks of a cluster scheduler.
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+
+ROOT = Path(workflow.basedir)
+# The workflow and its jobs run this checkout's package, the code each rule is tracked against,
+# whichever environment runs them (an installed copy elsewhere, a conda environment of --sdm conda).
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
+
+from genreport.config import apply_overrides, load_preset, resolve_preset_name
+from genreport.sources import source_files
+
+# With --sdm conda every job runs in the environment environment.yml describes.
+ENVIRONMENT = str(ROOT / "environment.yml")
+PRESET = resolve_preset_name(config["preset"])
+SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
+RUN = f"{config['results_dir']}/{PRESET}"
+DATA = config["data_dir"]
+MODELS = ["vae", "gan", "ddpm"]
+DETACH_VARIANTS = ["detached", "attached", "attached_no_reset"]
+
+
+wildcard_constraints:
+    model="vae|gan|ddpm|evaluator",
+    variant="|".join(DETACH_VARIANTS),
+
+
+# Jobs run `python` from the interpreter that runs Snakemake (a conda environment, with
+# --sdm conda, comes first on the PATH and wins).
+os.environ.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+
+# Where the MNIST files come from does not change them (their checksums are verified), so the
+# source is handed to the data job through its environment, not as a tracked parameter.
+if config.get("mnist_source"):
+    os.environ.update(GENREPORT_MNIST_DIR=str(Path(config["mnist_source"]).resolve()))
+
+# What each job asks of a cluster scheduler (SLURM through profiles/slurm); local runs ignore it.
+# Jobs that run a model ask for a GPU when the preset computes on one; the rest need a CPU only.
+MODEL_JOB = dict(mem_mb=16000, runtime=120, gpu=1 if SETTINGS["device"] == "cuda" else 0)
+LIGHT_JOB = dict(mem_mb=4000, runtime=20)
+
+
+def tracked(**values):
+    """Settings as one JSON string, passed with --settings. Snakemake compares it with the
+    value recorded for the outputs, so changing any of these values reruns the rule."""
+    return json.dumps(values, sort_keys=True)
+
+
+def common_settings(*experiment_keys):
+    """The seed and device every job uses, with the named values of the preset's `experiments` section."""
+    return dict(seed=SETTINGS["seed"], device=SETTINGS["device"],
+                **{key: SETTINGS["experiments"][key] for key in experiment_keys})
+
+
+def model_settings(model, **overrides):
+    """What training one model uses: its section of the preset (with `overrides`), the seed, device and subset."""
+    section = SETTINGS[model]
+    if overrides:
+        changes = [f"{model}.{key}={json.dumps(value)}" for key, value in overrides.items()]
+        section = apply_overrides(SETTINGS, changes, ROOT / "config" / "presets" / f"{PRESET}.yaml")[model]
+    return tracked(preset=PRESET, model=section, **common_settings(), train_subset=SETTINGS["train_subset"])
+
+
+def in_workdir(path):
+    """A path of the project as the working directory sees it (the project may live elsewhere)."""
+    return os.path.relpath(path) if ROOT.resolve() == Path.cwd().resolve() else str(path)
+
+
+def code(*modules, notebook=None):
+    """The package's source files a job importing `modules` (and `notebook`'s imports) runs."""
+    files = source_files(*modules, src=ROOT / "src", notebook=notebook)
+    return [in_workdir(ROOT / name) for name in files]
+
+
+def task(model):
+    """The module a job loads by name to rebuild `model` from its checkpoint."""
+    return f"genreport.tasks.{model}"
+
+
+def checkpoint_of(model):
+    return f"{RUN}/train/{model}/checkpoint.pt"
+
+
+def notebook_path(name):
+    return in_workdir(ROOT / "notebooks" / f"{name}.ipynb")
+
+
+def named_paths(flag, names, paths):
+    """`--flag name=path` for each pair, quoted for the shell."""
+    return " ".join(f"{flag} {shlex.quote(f'{name}={path}')}" for name, path in zip(names, paths))
+
+
+def notebook_settings(model):
+    """The preset values a model notebook uses, as papermill parameters."""
+    values = dict(seed=SETTINGS["seed"], device=SETTINGS["device"], n_images=SETTINGS["notebook_images"])
+    if model != "ddpm":
+        values.update(interpolation_pairs=SETTINGS["experiments"]["interpolation_pairs"],
+                      interpolation_frames=SETTINGS["experiments"]["interpolation_frames"])
+    return tracked(**values)
+
+
+def data_dir_of(wildcards, input):
+    """The data folder, from the data rule's stamp among a job's inputs."""
+    return os.path.dirname(input.data)
+
+
+def results_dir_of(wildcards, input):
+    """The run's folder, from its metrics.json among a job's inputs (absolute: notebooks run elsewhere)."""
+    return os.path.abspath(os.path.dirname(input.metrics))

@@ -1,0 +1,29 @@
+rule evaluate:
+    """FID, KID, precision/recall and class shares of every model's samples; likelihood bounds."""
+    input:
+        evaluator=checkpoint_of("evaluator"),
+        samples=expand(rules.sample.output, model=MODELS),
+        vae=checkpoint_of("vae"),
+        ddpm=checkpoint_of("ddpm"),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.evaluate", task("evaluator"), task("vae"), task("ddpm")),
+    output:
+        report(f"{RUN}/metrics.json", caption="../report/metrics.rst", category="Measurements"),
+    log:
+        f"{RUN}/logs/evaluate.log",
+    benchmark:
+        f"{RUN}/benchmarks/evaluate.tsv"
+    params:
+        settings=tracked(**common_settings(), **{key: SETTINGS["evaluation"][key] for key in (
+            "real_images", "iwae_images", "iwae_samples", "ddpm_bound_images", "ddpm_bound_draws")}),
+        samples=lambda wildcards, input: named_paths("--samples", MODELS, input.samples),
+        data_dir=lambda wildcards, input: os.path.dirname(input.data),
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.evaluate --settings {params.settings:q} --evaluator {input.evaluator:q}"
+        " {params.samples} --checkpoint vae={input.vae:q} --checkpoint ddpm={input.ddpm:q}"
+        " --data-dir {params.data_dir:q} --out {output:q} --threads {threads} > {log:q} 2>&1"

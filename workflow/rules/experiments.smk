@@ -1,0 +1,154 @@
+# The experiments behind the answers. Each reads the checkpoints it names and writes one JSON.
+rule detach_experiment:
+    """Question 2.3: what detaching the fakes in the discriminator step changes, measured."""
+    input:
+        evaluator=checkpoint_of("evaluator"),
+        variants=expand(rules.train_detach_variant.output.checkpoint, variant=DETACH_VARIANTS),
+        metrics=expand(rules.train_detach_variant.output.metrics, variant=DETACH_VARIANTS),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.detach", task("evaluator"), task("gan")),
+    output:
+        json=f"{RUN}/experiments/detach.json",
+        figure=report(f"{RUN}/figures/detach_samples.png", caption="../report/detach.rst", category="2. GAN"),
+        provenance=f"{RUN}/provenance/detach_experiment.json",
+    log:
+        f"{RUN}/logs/detach_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/detach_experiment.tsv"
+    params:
+        settings=tracked(**common_settings("detach_epochs", "detach_samples")),
+        checkpoints=lambda wildcards, input: named_paths("--checkpoint", DETACH_VARIANTS, input.variants),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.detach --evaluator {input.evaluator:q} {params.checkpoints}"
+        " --figure {output.figure:q} --provenance {output.provenance:q}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"
+
+
+rule reconstruction_experiment:
+    """Question 2.4 a: VAE reconstructions against GAN inversions of the same test images."""
+    input:
+        evaluator=checkpoint_of("evaluator"),
+        vae=checkpoint_of("vae"),
+        gan=checkpoint_of("gan"),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.reconstruct", task("evaluator"), task("vae"), task("gan")),
+    output:
+        json=f"{RUN}/experiments/reconstruction.json",
+        figure=report(f"{RUN}/figures/reconstruction_vae_gan.png", caption="../report/reconstruction.rst",
+                      category="2. GAN"),
+        provenance=f"{RUN}/provenance/reconstruction_experiment.json",
+    log:
+        f"{RUN}/logs/reconstruction_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/reconstruction_experiment.tsv"
+    params:
+        settings=tracked(**common_settings("inversion_images", "inversion_steps", "inversion_restarts")),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.reconstruct --evaluator {input.evaluator:q} --checkpoint vae={input.vae:q}"
+        " --checkpoint gan={input.gan:q} --figure {output.figure:q}"
+        " --provenance {output.provenance:q}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"
+
+
+rule probe_experiment:
+    """Question 2.4 c: linear probes of each model's representation."""
+    input:
+        checkpoints=expand(checkpoint_of("{model}"), model=MODELS),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.probe", *map(task, MODELS)),
+    output:
+        json=report(f"{RUN}/experiments/probes.json", caption="../report/probes.rst", category="2. GAN"),
+    log:
+        f"{RUN}/logs/probe_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/probe_experiment.tsv"
+    params:
+        settings=tracked(**common_settings(
+            "probe_labels_per_class", "probe_train_images", "probe_inversion_test_images", "probe_ddpm_timestep",
+            "inversion_steps")),
+        checkpoints=lambda wildcards, input: named_paths("--checkpoint", MODELS, input.checkpoints),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.probe {params.checkpoints}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"
+
+
+rule interpolation_experiment:
+    """Questions 1.3 c and 2.2 c: how smoothly each model's interpolations change; the DDPM's figure."""
+    input:
+        evaluator=checkpoint_of("evaluator"),
+        checkpoints=expand(checkpoint_of("{model}"), model=MODELS),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.interpolate", task("evaluator"), *map(task, MODELS)),
+    output:
+        json=f"{RUN}/experiments/interpolation.json",
+        figure=report(f"{RUN}/figures/fig7_ddpm_interpolation.png", caption="../report/interpolation.rst",
+                      category="3. DDPM"),
+        provenance=f"{RUN}/provenance/interpolation_experiment.json",
+    log:
+        f"{RUN}/logs/interpolation_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/interpolation_experiment.tsv"
+    params:
+        settings=tracked(**common_settings("interpolation_pairs", "interpolation_frames", "interpolation_ddim_steps")),
+        checkpoints=lambda wildcards, input: named_paths("--checkpoint", MODELS, input.checkpoints),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.interpolate --evaluator {input.evaluator:q} {params.checkpoints}"
+        " --figure {output.figure:q} --provenance {output.provenance:q}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"
+
+
+rule sampler_experiment:
+    """Question 4: DDPM sampling cost and quality, ancestral against DDIM; moving average against raw weights."""
+    input:
+        evaluator=checkpoint_of("evaluator"),
+        ddpm=checkpoint_of("ddpm"),
+        samples=expand(rules.sample.output, model="ddpm"),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.samplers", task("evaluator"), task("ddpm")),
+    output:
+        json=report(f"{RUN}/experiments/samplers.json", caption="../report/samplers.rst", category="4. Comparison"),
+    log:
+        f"{RUN}/logs/sampler_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/sampler_experiment.tsv"
+    params:
+        settings=tracked(**common_settings("sampler_images", "precision_images")),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.samplers --evaluator {input.evaluator:q} --checkpoint ddpm={input.ddpm:q}"
+        " --samples {input.samples:q}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"

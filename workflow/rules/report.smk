@@ -1,0 +1,120 @@
+# The written report: every figure, measurement and experiment of the run, assembled by the
+# report notebook (HTML through nbconvert) and by genreport.report (Markdown).
+REPORT_INPUTS = dict(
+    metrics=rules.evaluate.output[0],
+    training=expand(rules.train.output.metrics, model=MODELS),
+    experiments=[rules.detach_experiment.output.json, rules.reconstruction_experiment.output.json,
+                 rules.probe_experiment.output.json, rules.interpolation_experiment.output.json,
+                 rules.sampler_experiment.output.json],
+    measurements=[rules.notebook_vae.output.measurements, rules.notebook_gan.output.measurements,
+                  rules.notebook_ddpm.output.measurements],
+    figures=[*rules.notebook_vae.output.figures, *rules.notebook_gan.output.figures,
+             *rules.notebook_ddpm.output.figures, rules.detach_experiment.output.figure,
+             rules.reconstruction_experiment.output.figure, rules.interpolation_experiment.output.figure],
+    provenance=[rules.notebook_vae.output.provenance, rules.notebook_gan.output.provenance,
+                rules.notebook_ddpm.output.provenance, rules.detach_experiment.output.provenance,
+                rules.reconstruction_experiment.output.provenance, rules.interpolation_experiment.output.provenance],
+)
+
+
+rule report_notebook:
+    """The report notebook executed on this run's results."""
+    input:
+        notebook=notebook_path("report"),
+        code=code("genreport.cli.notebook", notebook=notebook_path("report")),
+        **REPORT_INPUTS,
+    output:
+        f"{RUN}/report/report.ipynb",
+    log:
+        f"{RUN}/logs/report_notebook.log",
+    benchmark:
+        f"{RUN}/benchmarks/report_notebook.tsv"
+    params:
+        results_dir=results_dir_of,
+    conda:
+        ENVIRONMENT
+    resources:
+        **LIGHT_JOB,
+    shell:
+        "python -m genreport.cli.notebook {input.notebook:q} {output:q} -p results_dir {params.results_dir:q} 2> {log:q}"
+
+
+rule report_html:
+    """The executed report notebook as one self-contained HTML page, code hidden."""
+    input:
+        rules.report_notebook.output,
+    output:
+        report(f"{RUN}/report/report.html", caption="../report/written_report.rst", category="Written report"),
+    log:
+        f"{RUN}/logs/report_html.log",
+    benchmark:
+        f"{RUN}/benchmarks/report_html.tsv"
+    conda:
+        ENVIRONMENT
+    resources:
+        **LIGHT_JOB,
+    shell:
+        "python -m nbconvert --to html --no-input --output report.html {input:q} 2> {log:q}"
+
+
+rule report_markdown:
+    """The same report as Markdown, its figures linked."""
+    input:
+        code=code("genreport.report"),
+        **REPORT_INPUTS,
+    output:
+        f"{RUN}/report/report.md",
+    log:
+        f"{RUN}/logs/report_markdown.log",
+    benchmark:
+        f"{RUN}/benchmarks/report_markdown.tsv"
+    params:
+        results_dir=results_dir_of,
+    conda:
+        ENVIRONMENT
+    resources:
+        **LIGHT_JOB,
+    shell:
+        "python -m genreport.report --results-dir {params.results_dir:q} --out {output:q} 2> {log:q}"
+
+
+rule report_pdf:
+    """The HTML report printed to PDF by headless Chromium."""
+    input:
+        html=rules.report_html.output[0],
+        code=code("genreport.cli.pdf"),
+    output:
+        f"{RUN}/report/report.pdf",
+    log:
+        f"{RUN}/logs/report_pdf.log",
+    conda:
+        ENVIRONMENT
+    resources:
+        **LIGHT_JOB,
+    shell:
+        "python -m genreport.cli.pdf {input.html:q} {output:q} 2> {log:q}"
+
+
+rule publish:
+    """Copy this preset's figures, report and metrics into report/<preset>/ (and into figures/ and
+    report/ when it is the run those folders show), with a manifest."""
+    input:
+        html=rules.report_html.output[0],
+        markdown=rules.report_markdown.output[0],
+        pdf=rules.report_pdf.output[0],
+        code=code("genreport.cli.publish"),
+        **REPORT_INPUTS,
+    output:
+        manifest=f"report/{PRESET}/manifest.json",
+    log:
+        f"{RUN}/logs/publish.log",
+    params:
+        preset=PRESET,
+    conda:
+        ENVIRONMENT
+    resources:
+        **LIGHT_JOB,
+    shell:
+        "python -m genreport.cli.publish --preset {params.preset} --metrics {input.metrics:q}"
+        " --report-files {input.html:q} {input.markdown:q} {input.pdf:q} --figures {input.figures:q}"
+        " --manifest {output.manifest:q} > {log:q} 2>&1"

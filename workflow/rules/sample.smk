@@ -1,0 +1,23 @@
+rule sample:
+    """A model's evaluation samples, half from each of two seeds (the DDPM's through DDIM where the preset says)."""
+    input:
+        checkpoint=checkpoint_of("{model}"),
+        code=lambda wildcards: code("genreport.cli.sample", task(wildcards.model)),
+    output:
+        f"{RUN}/samples/{{model}}.npz",
+    log:
+        f"{RUN}/logs/sample_{{model}}.log",
+    benchmark:
+        f"{RUN}/benchmarks/sample_{{model}}.tsv"
+    params:
+        settings=lambda wildcards: tracked(
+            count=SETTINGS["evaluation"]["samples"], seed=SETTINGS["seed"] + 7, device=SETTINGS["device"],
+            ddim_steps=SETTINGS["evaluation"]["ddim_steps"] if wildcards.model == "ddpm" else 0),
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.sample --settings {params.settings:q} --checkpoint {input.checkpoint:q}"
+        " --out {output:q} --threads {threads} > {log:q} 2>&1"
