@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,41 @@ def planned_jobs(dry_run_output: str) -> dict[str, str]:
                 block.append(line)
     close()
     return jobs
+
+
+# What a fresh clone needs to run the pipeline (published runs, caches and local outputs left out).
+PROJECT_FILES = ("Snakefile", "config", "workflow", "src", "notebooks", "environment.yml", "pyproject.toml")
+
+
+def copy_project(target: Path, preset: str) -> Path:
+    """A copy of the project as a clone has it, with config/config.yaml choosing `preset`."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints")
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=ignore)
+        else:
+            shutil.copy2(source, target / name)
+    settings = target / "config" / "config.yaml"
+    settings.write_text(settings.read_text().replace("preset: auto", f"preset: {preset}"))
+    return target
+
+
+def snakemake(project: Path, *arguments: str, timeout: float = 1200) -> subprocess.CompletedProcess:
+    """Run Snakemake in `project` as a user would, from its folder."""
+    source = mnist_source()
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", *arguments]
+    if source is not None:
+        command += ["--config", f"mnist_source={source}"]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def smoke_project(tmp_path_factory) -> Path:
+    """A project copy after a complete `snakemake report` of the smoke preset (shared: tests that edit it restore it)."""
+    if mnist_source() is None:
+        pytest.skip("no offline MNIST copy: set GENREPORT_MNIST_DIR")
+    project = copy_project(tmp_path_factory.mktemp("project"), "smoke")
+    result = snakemake(project, "report")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return project

@@ -1,4 +1,4 @@
-"""The whole smoke DAG from the offline MNIST copy, in a scratch directory."""
+"""The whole smoke DAG from the offline MNIST copy, in a copy of the project."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def run_smoke(project_root, directory, *targets):
 
 
 @pytest.fixture(scope="module")
-def smoke_run(project_root, tmp_path_factory):
-    return run_smoke(project_root, tmp_path_factory.mktemp("first"), "report")
+def smoke_run(smoke_project):
+    return smoke_project / "results" / "smoke"
 
 
 @pytest.mark.slow

@@ -1,0 +1,86 @@
+"""The import graph that decides which source files each rule depends on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from genreport.sources import notebook_imports, source_files
+
+
+def files_of(project_root: Path, *roots: str, notebook: Path | None = None) -> set[str]:
+    return {name.removeprefix("src/genreport/")
+            for name in source_files(*roots, src=project_root / "src", notebook=notebook)}
+
+
+def write_package(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / "src" / "genreport" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root / "src"
+
+
+def test_relative_absolute_lazy_and_parent_imports_are_followed(tmp_path):
+    src = write_package(tmp_path, {
+        "__init__.py": "",
+        "cli/__init__.py": "",
+        "cli/run.py": "from ..a import f\nfrom genreport import b\n\ndef main():\n    from .helpers import g\n",
+        "cli/helpers.py": "import genreport.c.d\n",
+        "a.py": "from . import e\n",
+        "b.py": "", "e.py": "", "c/__init__.py": "", "c/d.py": "", "unused.py": "",
+    })
+    found = {name.removeprefix("src/genreport/") for name in source_files("genreport.cli.run", src=src)}
+    assert found == {"__init__.py", "cli/__init__.py", "cli/run.py", "cli/helpers.py", "a.py", "b.py", "e.py",
+                     "c/__init__.py", "c/d.py"}
+
+
+def test_annotation_only_imports_are_not_dependencies(tmp_path):
+    src = write_package(tmp_path, {
+        "__init__.py": "",
+        "run.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .heavy import Model\nelse:\n    from . import light\n",
+        "heavy.py": "", "light.py": "",
+    })
+    found = {name.removeprefix("src/genreport/") for name in source_files("genreport.run", src=src)}
+    assert found == {"__init__.py", "run.py", "light.py"}
+
+
+def test_an_unknown_root_is_refused(tmp_path):
+    src = write_package(tmp_path, {"__init__.py": ""})
+    with pytest.raises(ValueError, match="no module genreport.missing"):
+        source_files("genreport.missing", src=src)
+
+
+def test_notebook_imports_skip_magics(tmp_path):
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "source": ["from genreport import nothing"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "!ls\n", "from genreport import plotting\n",
+                                         "import numpy"]},
+    ]}))
+    assert notebook_imports(notebook) == ["genreport", "genreport.plotting"]
+
+
+def test_each_model_depends_on_its_own_network_only(project_root):
+    ddpm = files_of(project_root, "genreport.cli.train", "genreport.tasks.ddpm")
+    vae = files_of(project_root, "genreport.cli.train", "genreport.tasks.vae")
+    assert "models/unet.py" in ddpm and "diffusion.py" in ddpm
+    assert not {"models/vae.py", "models/gan.py", "models/classifier.py"} & ddpm
+    assert "models/vae.py" in vae and "models/unet.py" not in vae
+
+
+def test_the_report_depends_on_no_model_code(project_root):
+    report = files_of(project_root, "genreport.report")
+    assert "answers.py" in report
+    assert not any(name.startswith(("models/", "tasks/")) for name in report)
+    # Only the report rules read the answers.
+    for entry in ("genreport.cli.train", "genreport.cli.evaluate", "genreport.cli.detach", "genreport.cli.samplers"):
+        assert "answers.py" not in files_of(project_root, entry), entry
+
+
+def test_model_notebooks_depend_on_what_their_cells_import(project_root):
+    vae = files_of(project_root, "genreport.cli.notebook", "genreport.tasks.vae",
+                   notebook=project_root / "notebooks" / "vae.ipynb")
+    assert {"plotting.py", "analysis.py", "likelihood.py", "notebook_support.py", "tasks/vae.py"} <= vae
