@@ -105,5 +105,5 @@ def test_bad_override_is_blamed_on_the_override():
     from genreport.config import load_preset
     from genreport.errors import ConfigError
 
-    with pytest.raises(ConfigError, match=r"gan\.precision: .*; fix the --override value$"):
+    with pytest.raises(ConfigError, match=r"gan\.precision: .*; fix the overriding value$"):
         load_preset("smoke", overrides=["gan.precision=fp8"])

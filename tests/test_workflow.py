@@ -88,6 +88,8 @@ def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key,
     ("src/genreport/models/gan.py", GAN_DOWNSTREAM | REPORT),
     ("src/genreport/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment"} | REPORT),
     ("src/genreport/answers.py", REPORT),
+    ("src/genreport/provenance.py", {"notebook_vae", "notebook_gan", "notebook_ddpm", "detach_experiment",
+                                     "reconstruction_experiment", "interpolation_experiment"} | REPORT),
     ("notebooks/vae.ipynb", {"notebook_vae"} | REPORT),
     ("notebooks/report.ipynb", {"report_notebook", "report_html", "report"}),
 ])

@@ -58,7 +58,7 @@ def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) ->
                 raise ConfigError(f"override '{override}': the preset has no section '{section}'")
             target = target[section]
         target[last] = yaml.safe_load(value)
-    validate_preset(preset, path, remedy="fix the --override value")
+    validate_preset(preset, path, remedy="fix the overriding value")
     return preset
 
 

@@ -83,7 +83,8 @@ def task(model):
 
 
 def checkpoint_of(model):
-    return f"{RUN}/train/{model}/checkpoint.pt"
+    """The train rule's checkpoint of `model` ("{model}" keeps the wildcard)."""
+    return expand(rules.train.output.checkpoint, model=model)[0]
 
 
 def notebook_path(name):

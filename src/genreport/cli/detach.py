@@ -10,13 +10,14 @@ import json
 import torch
 
 from ..checkpoint import write_json
+from ..provenance import record
 from ..evaluation import embed, score_image_set
 from ..formatting import plural
 from ..notebook_support import load_task
 from ..errors import CheckpointError
 from ..plotting import figure_of_rows
-from .common import (experiment_parser, load_evaluator, load_test_images, record_provenance, run_reporting_errors,
-                     start_experiment)
+from .common import run_reporting_errors
+from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 
 VARIANTS = {
     "detached": "detached fakes (the usual step)",
@@ -52,7 +53,7 @@ def main(argv=None) -> None:
         figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],
                        f"GAN samples after {plural(settings['detach_epochs'], 'epoch')}, three discriminator steps", args.figure)
         write_json(args.out, record)
-        record_provenance(args, "genreport.cli.detach")
+        record(args.provenance, "genreport.cli.detach", args.settings)
         print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))
 
     run_reporting_errors(run)

@@ -9,11 +9,12 @@ import json
 
 from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
 from ..checkpoint import write_json
+from ..provenance import record
 from ..config import MODEL_NAMES
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
-from .common import (experiment_parser, load_evaluator, record_provenance, run_reporting_errors,
-                     start_experiment)
+from .common import run_reporting_errors
+from .experiments import experiment_parser, load_evaluator, start_experiment
 
 PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
          "ddpm": "DDIM sampling from spherically interpolated starting noise"}
@@ -39,7 +40,7 @@ def main(argv=None) -> None:
                                f"DDPM: DDIM ({settings['interpolation_ddim_steps']} steps) from slerped noise",
                                args.figure)
         write_json(args.out, record)
-        record_provenance(args, "genreport.cli.interpolate")
+        record(args.provenance, "genreport.cli.interpolate", args.settings)
         print(json.dumps({m: (r["mean_feature_step"], r["class_changes_per_path"]) for m, r in record["models"].items()}))
 
     run_reporting_errors(run)

@@ -1,7 +1,7 @@
 """Run a notebook with papermill: `genreport-notebook IN OUT --settings JSON -p name value ...`.
 
-Each key of --settings (the preset values the rule tracks) and each -p pair (paths) becomes a
-papermill parameter.
+Each key of --settings (the preset values the rule tracks) and each -p pair (a path, passed as
+a string) becomes a papermill parameter.
 
 On failure it prints one line naming the failing cell and the error, and removes the
 partly executed copy so nothing incomplete looks finished.
@@ -13,9 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
-from .common import add_settings_arguments, record_provenance
+from ..provenance import record
+from .common import add_settings_arguments
 
 
 def main(argv=None) -> None:
@@ -28,7 +27,7 @@ def main(argv=None) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    parameters = {**args.settings, **{name: yaml.safe_load(value) for name, value in args.parameter}}
+    parameters = {**args.settings, **dict(args.parameter)}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
@@ -41,7 +40,7 @@ def main(argv=None) -> None:
         print(f"error: {args.input.name} failed in cell {error.exec_count} ({error.ename}: {message})",
               file=sys.stderr)
         sys.exit(2)
-    record_provenance(args, made_by=notebook_name(args.input))
+    record(args.provenance, notebook_name(args.input), args.settings)
 
 
 def notebook_name(path: Path) -> str:

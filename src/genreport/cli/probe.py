@@ -13,7 +13,8 @@ from ..inversion import invert_generator
 from ..notebook_support import load_task
 from ..probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
                       pixel_features, probe_accuracy, vae_posterior_means)
-from .common import experiment_parser, random_subset, run_reporting_errors, start_experiment
+from .common import random_subset, run_reporting_errors
+from .experiments import experiment_parser, start_experiment
 
 
 def main(argv=None) -> None:

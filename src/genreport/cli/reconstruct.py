@@ -11,13 +11,14 @@ import time
 import torch
 
 from ..checkpoint import write_json
+from ..provenance import record
 from ..data import load_split, to_unit_float
 from ..inversion import invert_generator
 from ..likelihood import mean_and_standard_error
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
-from .common import (experiment_parser, load_evaluator, random_subset, record_provenance, run_reporting_errors,
-                     start_experiment, synchronize)
+from .common import random_subset, run_reporting_errors, synchronize
+from .experiments import experiment_parser, load_evaluator, start_experiment
 
 
 def errors(originals: torch.Tensor, reconstructions: torch.Tensor) -> dict[str, dict[str, float]]:
@@ -69,7 +70,7 @@ def main(argv=None) -> None:
                        ["test image", "VAE", "GAN\n(inverted)"],
                        "Reconstructions of the same test images", args.figure)
         write_json(args.out, record)
-        record_provenance(args, "genreport.cli.reconstruct")
+        record(args.provenance, "genreport.cli.reconstruct", args.settings)
         print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))
 
     run_reporting_errors(run)

@@ -3,7 +3,7 @@
 Settings: `count`, `seed`, `device` and, for the DDPM, `ddim_steps` (0: ancestral sampling through all T steps).
 
 Writes uint8 images [N, 28, 28] with the seeds, the checkpoint and the sampler recorded beside them.
-The first half of the images comes from `--seed`, the second from `--seed + 1`, so the
+The first half of the images comes from the settings' `seed`, the second from `seed + 1`, so the
 evaluation can check that its ranking of the models holds across two sampling seeds.
 """
 

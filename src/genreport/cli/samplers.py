@@ -17,8 +17,8 @@ import torch
 from ..checkpoint import write_json
 from ..evaluation import embed, score_image_set
 from ..notebook_support import load_task
-from .common import (experiment_parser, load_evaluator, load_test_images, run_reporting_errors, start_experiment,
-                     synchronize)
+from .common import run_reporting_errors, synchronize
+from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 from .sample import draw_images
 
 

@@ -1,0 +1,50 @@
+"""What the experiment entry points share: their arguments, the evaluator, the test images."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+from ..data import load_split, to_unit_float
+from ..notebook_support import load_task
+from ..runtime import configure_threads
+from .common import add_settings_arguments, named_path
+
+
+def experiment_parser(description: str, figure: str | None = None, evaluator: bool = True) -> argparse.ArgumentParser:
+    """The arguments every experiment takes: its settings, the files it reads, where the data is, where to write.
+
+    --checkpoint NAME=PATH (repeatable) names the trained models it reads; with `evaluator` it also
+    reads the evaluator's checkpoint; with `figure` (its help text) it draws the PNG given as --figure.
+    """
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_settings_arguments(parser)
+    parser.add_argument("--checkpoint", type=named_path, action="append", default=[], metavar="NAME=PATH",
+                        help="a trained model's checkpoint (repeatable)")
+    if evaluator:
+        parser.add_argument("--evaluator", type=Path, required=True, help="the evaluator classifier's checkpoint")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    parser.add_argument("--threads", type=int, default=1)
+    if figure:
+        parser.add_argument("--figure", type=Path, required=True, help=figure)
+    return parser
+
+
+def start_experiment(args: argparse.Namespace) -> tuple[dict, int]:
+    """Set the thread count and turn --checkpoint pairs into a dict; the job's settings and its seed."""
+    configure_threads(args.threads)
+    args.checkpoint = dict(args.checkpoint)
+    return args.settings, args.settings["seed"]
+
+
+def load_evaluator(checkpoint: Path, device: str) -> torch.nn.Module:
+    """The run's evaluator classifier, on the CPU, where the metrics are computed."""
+    return load_task(checkpoint, device)[0].model.eval().cpu()
+
+
+def load_test_images(data_dir: Path) -> torch.Tensor:
+    """The 10,000 MNIST test images in [0, 1], [N, 1, 28, 28]."""
+    return to_unit_float(load_split(data_dir, train=False)[0])
