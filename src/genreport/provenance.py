@@ -40,7 +40,7 @@ def write_provenance(path: Path, rule: str, made_by: str, settings: dict[str, An
     })
 
 
-def record(path: Path | None, made_by: str, settings: dict[str, Any]) -> None:
+def record_provenance(path: Path | None, made_by: str, settings: dict[str, Any]) -> None:
     """Write the provenance of a job's figures to `path` (named after the rule), if one was asked for."""
     if path is not None:
         write_provenance(path, Path(path).stem, made_by, settings)

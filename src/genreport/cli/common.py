@@ -39,7 +39,7 @@ def json_object(text: str) -> dict:
 def add_settings_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
     """--settings: the preset values this job uses, as the workflow's rule passes them (its params).
     --provenance: where to record what made the job's figures; the workflow names it after the rule
-    (written by provenance.record)."""
+    (written by provenance.record_provenance)."""
     parser.add_argument("--settings", type=json_object, required=required, default={}, metavar="JSON",
                         help="the preset values this job uses, as a JSON object (the rule's params)")
     parser.add_argument("--provenance", type=Path, default=None,

@@ -10,7 +10,7 @@ import json
 import torch
 
 from ..checkpoint import write_json
-from ..provenance import record
+from ..provenance import record_provenance
 from ..evaluation import embed, score_image_set
 from ..formatting import plural
 from ..notebook_support import load_task
@@ -53,7 +53,7 @@ def main(argv=None) -> None:
         figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],
                        f"GAN samples after {plural(settings['detach_epochs'], 'epoch')}, three discriminator steps", args.figure)
         write_json(args.out, record)
-        record(args.provenance, "genreport.cli.detach", args.settings)
+        record_provenance(args.provenance, "genreport.cli.detach", args.settings)
         print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))
 
     run_reporting_errors(run)

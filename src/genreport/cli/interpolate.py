@@ -9,7 +9,7 @@ import json
 
 from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
 from ..checkpoint import write_json
-from ..provenance import record
+from ..provenance import record_provenance
 from ..config import MODEL_NAMES
 from ..notebook_support import load_task
 from ..plotting import figure_of_rows
@@ -40,7 +40,7 @@ def main(argv=None) -> None:
                                f"DDPM: DDIM ({settings['interpolation_ddim_steps']} steps) from slerped noise",
                                args.figure)
         write_json(args.out, record)
-        record(args.provenance, "genreport.cli.interpolate", args.settings)
+        record_provenance(args.provenance, "genreport.cli.interpolate", args.settings)
         print(json.dumps({m: (r["mean_feature_step"], r["class_changes_per_path"]) for m, r in record["models"].items()}))
 
     run_reporting_errors(run)

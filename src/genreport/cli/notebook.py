@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..provenance import record
+from ..provenance import record_provenance
 from .common import add_settings_arguments
 
 
@@ -40,7 +40,7 @@ def main(argv=None) -> None:
         print(f"error: {args.input.name} failed in cell {error.exec_count} ({error.ename}: {message})",
               file=sys.stderr)
         sys.exit(2)
-    record(args.provenance, notebook_name(args.input), args.settings)
+    record_provenance(args.provenance, notebook_name(args.input), args.settings)
 
 
 def notebook_name(path: Path) -> str:

@@ -11,7 +11,7 @@ import time
 import torch
 
 from ..checkpoint import write_json
-from ..provenance import record
+from ..provenance import record_provenance
 from ..data import load_split, to_unit_float
 from ..inversion import invert_generator
 from ..likelihood import mean_and_standard_error
@@ -70,7 +70,7 @@ def main(argv=None) -> None:
                        ["test image", "VAE", "GAN\n(inverted)"],
                        "Reconstructions of the same test images", args.figure)
         write_json(args.out, record)
-        record(args.provenance, "genreport.cli.reconstruct", args.settings)
+        record_provenance(args.provenance, "genreport.cli.reconstruct", args.settings)
         print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))
 
     run_reporting_errors(run)
