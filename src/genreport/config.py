@@ -74,6 +74,16 @@ def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in
         raise ConfigError(f"preset file {path}: {key}: {error.message}; {remedy}")
 
 
+def notebook_values(preset: dict[str, Any], model: str) -> dict[str, Any]:
+    """The preset values a model's notebook uses, under its parameter names (the pipeline passes them;
+    a notebook run by hand falls back to them)."""
+    values = {"seed": preset["seed"], "n_images": preset["notebook_images"], "device": preset["device"]}
+    if model != "ddpm":  # the DDPM notebook draws no interpolation
+        values.update(interpolation_pairs=preset["experiments"]["interpolation_pairs"],
+                      interpolation_frames=preset["experiments"]["interpolation_frames"])
+    return values
+
+
 def default_preset_name() -> str:
     """`gpu` where CUDA is present, `cpu` otherwise."""
     import torch

@@ -10,7 +10,8 @@ from typing import Any
 import torch
 
 from .checkpoint import load_checkpoint
-from .config import default_results_dir, load_preset, pipeline_settings, project_root, resolve_preset_name
+from .config import (default_results_dir, load_preset, notebook_values, pipeline_settings, project_root,
+                     resolve_preset_name)
 from .data import load_split, to_unit_float
 from .errors import CheckpointError
 from .runtime import configure_threads, select_device
@@ -20,17 +21,6 @@ from .tasks import Task, build_task
 def scratch_dir(model: str) -> Path:
     """Where a notebook opened by hand writes: never into a run's results, which only the pipeline writes."""
     return project_root() / "scratch" / model
-
-
-def preset_notebook_values(preset: dict[str, Any]) -> dict[str, Any]:
-    """The preset values the model notebooks use, under their parameter names."""
-    return {
-        "seed": preset["seed"],
-        "n_images": preset["notebook_images"],
-        "device": preset["device"],
-        "interpolation_pairs": preset["experiments"]["interpolation_pairs"],
-        "interpolation_frames": preset["experiments"]["interpolation_frames"],
-    }
 
 
 def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
@@ -54,7 +44,7 @@ def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
     missing = [name for name, value in values.items() if value is None]
     if missing:
         preset = load_preset(resolve_preset_name(pipeline_settings()["preset"]))
-        values.update({name: preset_notebook_values(preset)[name] for name in missing})
+        values.update({name: notebook_values(preset, model)[name] for name in missing})
     return SimpleNamespace(**values)
 
 

@@ -12,7 +12,7 @@ ROOT = Path(workflow.basedir)
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
 
-from genreport.config import apply_overrides, load_preset, resolve_preset_name
+from genreport.config import apply_overrides, load_preset, notebook_values, resolve_preset_name
 from genreport.sources import source_files
 
 # With --sdm conda every job runs in the environment environment.yml describes.
@@ -98,11 +98,7 @@ def named_paths(flag, names, paths):
 
 def notebook_settings(model):
     """The preset values a model notebook uses, as papermill parameters."""
-    values = dict(seed=SETTINGS["seed"], device=SETTINGS["device"], n_images=SETTINGS["notebook_images"])
-    if model != "ddpm":
-        values.update(interpolation_pairs=SETTINGS["experiments"]["interpolation_pairs"],
-                      interpolation_frames=SETTINGS["experiments"]["interpolation_frames"])
-    return tracked(**values)
+    return tracked(**notebook_values(SETTINGS, model))
 
 
 def data_dir_of(wildcards, input):
