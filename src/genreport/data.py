@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
 import zlib
 from pathlib import Path
@@ -17,6 +16,7 @@ import torch
 from torchvision.datasets import MNIST
 
 from .errors import DataError
+from .files import write_json
 
 SOURCE_ENV_VAR = "GENREPORT_MNIST_DIR"
 
@@ -132,9 +132,7 @@ def write_stamp(data_dir: Path, stamp: Path) -> None:
     directory = raw_dir(data_dir)
     record = {name: {"bytes": size, "sha256": sha} for name, (size, sha) in EXPECTED_FILES.items()}
     record["directory"] = str(directory)
-    tmp = stamp.with_name(stamp.name + ".partial")
-    tmp.write_text(json.dumps(record, indent=2) + "\n")
-    tmp.replace(stamp)
+    write_json(stamp, record)
 
 
 def load_split(data_dir: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]:

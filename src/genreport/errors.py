@@ -23,3 +23,15 @@ class TrainingError(PipelineError):
 
 class TrainingInterrupted(PipelineError):
     """Training was stopped by a signal; its state was saved for the next run to resume."""
+
+
+class OutputWriteError(PipelineError):
+    """An output file could not be written: disk full, no permission, read-only file system."""
+
+
+class ResultFileError(PipelineError):
+    """A file an earlier step wrote is missing, truncated or does not hold what it should."""
+
+
+class SampleFileError(ResultFileError):
+    """A sample array file (.npz) is missing, unsafe, or not uint8 images [N, 28, 28] with their metadata."""

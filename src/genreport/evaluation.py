@@ -16,6 +16,14 @@ from torchmetrics.image.kid import KernelInceptionDistance
 
 from .models.classifier import DigitClassifier
 
+NEIGHBOURS = 3  # the k of precision and recall
+
+
+def minimum_images(k: int = NEIGHBOURS) -> int:
+    """The fewest images each set needs for every metric of score_image_set: FID needs two (a covariance),
+    KID two per subset, and precision/recall k + 1 (each point is its own nearest neighbour)."""
+    return max(2, k + 1)
+
 
 class EvaluatorFeatures(nn.Module):
     """Adapter so torchmetrics can call the classifier: images in [0, 1] -> penultimate features."""
@@ -76,7 +84,8 @@ def _inside_manifold(queries: torch.Tensor, support: torch.Tensor, radii: torch.
     return inside
 
 
-def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = 3) -> dict[str, float]:
+def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor,
+                     k: int = NEIGHBOURS) -> dict[str, float]:
     """Improved precision (fakes inside the real manifold) and recall (reals inside the fake one)."""
     real_radii = _kth_neighbour_radius(real_features, k)
     fake_radii = _kth_neighbour_radius(fake_features, k)
@@ -121,7 +130,7 @@ def embed(classifier: DigitClassifier, images: torch.Tensor) -> torch.Tensor:
 
 
 def score_image_set(classifier: DigitClassifier, reference_features: torch.Tensor, images: torch.Tensor,
-                    k: int = 3, seed: int = 0) -> dict[str, Any]:
+                    k: int = NEIGHBOURS, seed: int = 0) -> dict[str, Any]:
     """Every sample metric of `images` (in [0, 1]) against the embedded reference set (the test set)."""
     fake_features = embed(classifier, images)
     return {

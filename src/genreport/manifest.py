@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from .data import sha256_of
+from .files import read_json
 from .provenance import git_state
 from .results import read_benchmark
 
@@ -39,7 +39,7 @@ def build_manifest(run_dir: Path, preset: str, published: list[Path], root: Path
     """`publication_dirs`: folders being published into, whose changes are not uncommitted code."""
     devices = {}
     for metrics in sorted(Path(run_dir).glob("train/*/metrics.json")):
-        devices[metrics.parent.name] = json.loads(metrics.read_text())["device"]
+        devices[metrics.parent.name] = read_json(metrics).get("device")
     return {
         "preset": preset,
         "git": git_state(root, tuple(sorted({*published_folders(published, root), *publication_dirs}))),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -14,8 +13,10 @@ from .config import (default_results_dir, load_preset, notebook_values, pipeline
                      resolve_preset_name)
 from .data import load_split, to_unit_float
 from .errors import CheckpointError
+from .files import read_json, write_json
 from .runtime import configure_threads, select_device
-from .tasks import Task, build_task
+from .samples import training_snapshots
+from .tasks import TASK_CLASSES, Task, build_task
 
 
 def scratch_dir(model: str) -> Path:
@@ -66,7 +67,11 @@ def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, A
     # OMP_NUM_THREADS comes from the rule's threads; never run more threads than there are cores.
     configure_threads(torch.get_num_threads())
     payload = load_checkpoint(require_checkpoint(checkpoint))
-    task = build_task(payload["model"], payload["config"], select_device(device))
+    model = payload["model"]
+    if not (isinstance(model, str) and model in TASK_CLASSES and isinstance(payload.get("config"), dict)):
+        raise CheckpointError(f"{checkpoint} names no model of this pipeline with its config: "
+                              "delete it and rerun snakemake, which retrains it")
+    task = build_task(model, payload["config"], select_device(device))
     try:
         task.load_state(payload, with_optimizers=False)
     except (KeyError, RuntimeError) as error:
@@ -84,22 +89,15 @@ def test_images(data_dir: Path, count: int) -> tuple[torch.Tensor, torch.Tensor]
 
 
 def training_metrics(checkpoint: Path) -> dict[str, Any]:
-    return json.loads((Path(checkpoint).parent / "metrics.json").read_text())
+    return read_json(Path(checkpoint).parent / "metrics.json")
 
 
 def save_measurements(path: Path, record: dict[str, Any]) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(record, indent=2) + "\n")
+    write_json(path, record)
 
 
 def evolution_rows(checkpoint: Path, per_row: int = 10) -> tuple[list[torch.Tensor], list[str]]:
     """Fixed-noise samples saved during training, one row per saved epoch."""
-    import numpy as np
-
-    rows, labels = [], []
-    for path in sorted((Path(checkpoint).parent / "samples").glob("epoch_*.npz")):
-        with np.load(path) as archive:
-            pixels = torch.from_numpy(archive["images"][:per_row]).float().div(255).unsqueeze(1)
-            rows.append(pixels)
-            labels.append(f"epoch {int(archive['epoch'])}")
-    return rows, labels
+    snapshots = training_snapshots(Path(checkpoint).parent)
+    rows = [to_unit_float(torch.from_numpy(snapshot["images"][:per_row])) for snapshot in snapshots]
+    return rows, [f"epoch {snapshot['epoch']}" for snapshot in snapshots]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -12,11 +13,12 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torchvision.utils import make_grid, save_image  # noqa: E402
 
+from .files import write_png  # noqa: E402
+
 
 def save_sample_grid(images: torch.Tensor, path: Path, nrow: int = 8) -> None:
     """Images in [0, 1], shape [N, 1, 28, 28], written as one PNG grid."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    save_image(images, str(path), nrow=nrow, padding=2, pad_value=1.0)
+    write_png(path, partial(save_image, images), nrow=nrow, padding=2, pad_value=1.0)
 
 
 def grid_array(images: torch.Tensor, nrow: int) -> np.ndarray:
@@ -35,8 +37,7 @@ def figure_of_rows(rows: list[torch.Tensor], labels: list[str], title: str, path
         axis.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    write_png(path, fig.savefig, dpi=150, bbox_inches="tight")
     return fig
 
 
@@ -47,6 +48,5 @@ def figure_of_grid(images: torch.Tensor, nrow: int, title: str, path: Path, size
     axis.axis("off")
     axis.set_title(title, fontsize=11)
     fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    write_png(path, fig.savefig, dpi=150, bbox_inches="tight")
     return fig

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from .checkpoint import write_json
+from .files import write_json
 
 
 def git_state(root: Path, published_dirs: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answers import ANSWERS, LABELS, TABLES, coverage_sentence
+from .cli.common import run_reporting_errors
+from .files import write_text
 from .formatting import fmt_count, fmt_losses, fmt_seconds
 from .results import load_results
 
@@ -232,9 +234,12 @@ def main(argv=None) -> None:
     parser.add_argument("--results-dir", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    blocks = build_report(args.results_dir)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(to_markdown(blocks, args.out.parent.resolve()))
+
+    def run() -> None:
+        blocks = build_report(args.results_dir)
+        write_text(args.out, to_markdown(blocks, args.out.parent.resolve()))
+
+    run_reporting_errors(run)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,10 @@ import torch
 
 from .analysis import edge_sharpness
 from .config import MODEL_NAMES
+from .data import to_unit_float
+from .errors import ResultFileError
+from .files import read_json
+from .samples import training_snapshots
 
 FIGURES = {
     "fig1": "fig1_vae_reconstructions.png",
@@ -42,32 +45,38 @@ FIGURE_JOBS = {
 }
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    return json.loads(Path(path).read_text())
-
-
 def read_benchmark(path: Path) -> dict[str, float] | None:
     """Snakemake's benchmark file: wall seconds (s) and peak resident memory (max_rss, MB)."""
     if not Path(path).is_file():
         return None
-    with Path(path).open() as handle:
-        row = next(csv.DictReader(handle, delimiter="\t"))
-    return {"s": float(row["s"]), "max_rss_mb": float(row["max_rss"]) if row.get("max_rss") not in (None, "-", "NA") else None}
+    try:
+        with Path(path).open() as handle:
+            row = next(csv.DictReader(handle, delimiter="\t"))
+        max_rss = row.get("max_rss")
+        return {"s": float(row["s"]), "max_rss_mb": float(max_rss) if max_rss not in (None, "-", "NA") else None}
+    except (OSError, StopIteration, KeyError, ValueError, csv.Error):
+        raise ResultFileError(f"{path} is not a readable benchmark file (truncated or damaged): "
+                              "delete it and rerun snakemake, which rebuilds it") from None
 
 
 def sharpness_by_epoch(train_dir: Path) -> list[tuple[int, float]]:
     """Edge sharpness of the fixed-noise samples saved at each sampled epoch."""
-    points = []
-    for path in sorted((Path(train_dir) / "samples").glob("epoch_*.npz")):
-        with np.load(path) as archive:
-            images = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
-            points.append((int(archive["epoch"]), edge_sharpness(images)))
-    return points
+    return [(snapshot["epoch"], edge_sharpness(to_unit_float(torch.from_numpy(snapshot["images"]))))
+            for snapshot in training_snapshots(train_dir)]
 
 
 def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
-    training = _read_json(results_dir / "train" / model / "metrics.json")
-    measurements = _read_json(results_dir / "measurements" / f"{model}.json")
+    files = (results_dir / "train" / model / "metrics.json", results_dir / "measurements" / f"{model}.json")
+    try:
+        return model_summary(results_dir, model, *(read_json(path) for path in files))
+    except (KeyError, IndexError) as error:
+        entry = f"the entry {error.args[0]!r}" if isinstance(error, KeyError) else "an entry"
+        raise ResultFileError(f"{files[0]} or {files[1]} lacks {entry} (damaged, or from an older version): "
+                              "delete both and rerun snakemake, which rebuilds them") from None
+
+
+def model_summary(results_dir: Path, model: str, training: dict[str, Any],
+                  measurements: dict[str, Any]) -> dict[str, Any]:
     epochs = training["epochs"]
     loss_names = [k for k in epochs[-1] if k not in ("epoch", "step", "wall_time_s", "images_per_s", "sample_time_s")]
     parameters = training["parameters"]
@@ -106,15 +115,15 @@ def load_results(results_dir: Path) -> dict[str, Any]:
     figures.update({f"evolution_{m}": results_dir / "figures" / f"evolution_{m}.png" for m in MODEL_NAMES})
     missing = [str(path) for path in figures.values() if not path.is_file()]
     if missing:
-        raise FileNotFoundError(f"figures missing: {', '.join(missing)}; run the notebook rules first")
+        raise ResultFileError(f"figures missing: {', '.join(missing)}; run the notebook rules first")
     figures.update({key: results_dir / "figures" / name for key, name in EXPERIMENT_FIGURES.items()
                     if (results_dir / "figures" / name).is_file()})
     # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
     metrics_path = results_dir / "metrics.json"
-    metrics = _read_json(metrics_path) if metrics_path.is_file() else None
-    experiments = {name: _read_json(path) if (path := results_dir / "experiments" / f"{name}.json").is_file() else None
+    metrics = read_json(metrics_path) if metrics_path.is_file() else None
+    experiments = {name: read_json(path) if (path := results_dir / "experiments" / f"{name}.json").is_file() else None
                    for name in EXPERIMENTS}
-    provenance = {key: _read_json(path) for key, job in FIGURE_JOBS.items()
+    provenance = {key: read_json(path) for key, job in FIGURE_JOBS.items()
                   if (path := results_dir / "provenance" / f"{job}.json").is_file()}
     return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures,
             "metrics": metrics, "experiments": experiments, "provenance": provenance}

@@ -7,14 +7,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .checkpoint import save_checkpoint, write_json
+from .checkpoint import save_checkpoint
 from .errors import TrainingError, TrainingInterrupted
+from .files import write_json
 from .plotting import save_sample_grid
 from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
+from .samples import save_samples
 from .tasks import Task
 
 FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
@@ -146,7 +147,7 @@ def train(
                 entry["sample_time_s"] = time.perf_counter() - started
                 save_sample_grid(samples, out_dir / "samples" / f"epoch_{epoch:03d}.png")
                 pixels = (samples[:, 0] * 255).round().to(torch.uint8).numpy()
-                np.savez_compressed(out_dir / "samples" / f"epoch_{epoch:03d}.npz", images=pixels, epoch=epoch)
+                save_samples(out_dir / "samples" / f"epoch_{epoch:03d}.npz", pixels, epoch=epoch)
 
             record["epochs"].append(entry)
             totals = {}

@@ -9,9 +9,9 @@ import json
 
 import torch
 
-from ..checkpoint import write_json
 from ..provenance import record_provenance
 from ..evaluation import embed, score_image_set
+from ..files import read_json, write_json
 from ..formatting import plural
 from ..notebook_support import load_task
 from ..errors import CheckpointError
@@ -39,7 +39,7 @@ def main(argv=None) -> None:
             task, payload = load_task(checkpoint, settings["device"])
             if getattr(task, "discriminator_input", None) != variant:
                 raise CheckpointError(f"{checkpoint} is not the '{variant}' GAN of the detach experiment")
-            training = json.loads((checkpoint.parent / "metrics.json").read_text())
+            training = read_json(checkpoint.parent / "metrics.json")
             images = task.generate(task.noise(settings["detach_samples"], torch.Generator().manual_seed(seed + 7)))
             final = training["epochs"][-1]
             record["variants"][variant] = {

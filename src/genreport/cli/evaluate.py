@@ -12,16 +12,16 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
-from ..checkpoint import write_json
 from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
-from ..evaluation import bits_per_dim, embed, fid_by_seed, ranking_across_seeds, score_image_set
+from ..evaluation import bits_per_dim, embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
+from ..files import write_json
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
 from ..runtime import configure_threads
+from ..samples import load_samples
 from .common import add_settings_arguments, named_path, random_subset, run_reporting_errors
 
 
@@ -82,13 +82,20 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
+    missing = [f"--samples {model}=PATH" for model in MODEL_NAMES if model not in dict(args.samples)]
+    missing += [f"--checkpoint {model}=PATH" for model in ("vae", "ddpm") if model not in dict(args.checkpoint)]
+    if missing:
+        parser.error(f"missing {', '.join(missing)}")
     warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
 
     def run() -> None:
         configure_threads(args.threads)
         settings = args.settings
         seed, device = settings["seed"], settings["device"]
-        checkpoints, sample_files = dict(args.checkpoint), dict(args.samples)
+        checkpoints = dict(args.checkpoint)
+        # Checked first: a bad sample file fails before minutes of loading and embedding.
+        drawn = {model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
+                 for model in MODEL_NAMES}
         evaluator, _ = load_task(args.evaluator, device)
         classifier = evaluator.model.eval().cpu()
         test_uint8, test_labels = load_split(args.data_dir, train=False)
@@ -99,10 +106,10 @@ def main(argv=None) -> None:
         samples = {"real (training images)": real}
         sampling, seed_of_image = {}, {}
         for model in MODEL_NAMES:
-            with np.load(sample_files[model]) as archive:
-                samples[model] = torch.from_numpy(archive["images"]).float().div(255).unsqueeze(1)
-                seed_of_image[model] = torch.from_numpy(archive["seed_of_image"])
-                sampling[model] = {"sampler": str(archive["sampler"])}  # timings stay out: this file is compared byte for byte
+            samples[model] = to_unit_float(torch.from_numpy(drawn[model]["images"]))
+            seed_of_image[model] = torch.from_numpy(drawn[model]["seed_of_image"])
+            # Timings stay out: this file is compared byte for byte.
+            sampling[model] = {"sampler": drawn[model]["sampler"]}
         reference = embed(classifier, test)
         scores = {name: score_image_set(classifier, reference, images, seed=seed) for name, images in samples.items()}
         floor = scores["real (training images)"]["fid"]

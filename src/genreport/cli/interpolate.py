@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
-from ..checkpoint import write_json
+from ..files import write_json
 from ..provenance import record_provenance
 from ..config import MODEL_NAMES
 from ..notebook_support import load_task

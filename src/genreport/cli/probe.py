@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from ..checkpoint import write_json
+from ..files import write_json
 from ..data import load_split, to_unit_float
 from ..inversion import invert_generator
 from ..notebook_support import load_task

@@ -8,44 +8,41 @@ the latest published run of another preset.
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 from pathlib import Path
 
 from ..config import project_root
+from ..files import copy_file, read_json, remove_file, write_json
 from ..manifest import build_manifest
+from .common import run_reporting_errors
 
 TOP_LEVEL_PRESET = "gpu"
 
 
 def copy_into(files: list[Path], target: Path, pattern: str) -> list[Path]:
     """Replace the files matching `pattern` in `target` with `files`."""
-    target.mkdir(parents=True, exist_ok=True)
+    names = {source.name for source in files}
     for stale in target.glob(pattern):
-        stale.unlink()
-    copies = []
+        if stale.name not in names:
+            remove_file(stale)
     for source in files:
-        shutil.copy2(source, target / source.name)
-        copies.append((target / source.name).resolve())
-    return copies
+        copy_file(source, target / source.name)
+    return [(target / source.name).resolve() for source in files]
 
 
 def publish(run: Path, preset: str, figures: list[Path], report_files: list[Path], report_dir: Path,
             figures_dir: Path, manifest_path: Path, root: Path) -> None:
     published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
-    metrics = run / "metrics.json"
-    shutil.copy2(metrics, manifest_path.parent / "metrics.json")
+    copy_file(run / "metrics.json", manifest_path.parent / "metrics.json")
     published.append((manifest_path.parent / "metrics.json").resolve())
     manifest = build_manifest(run, preset, published, root, publication_dirs=("figures", "report"))
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    write_json(manifest_path, manifest)
 
 
 def shows_top_level(preset: str, top_manifest: Path) -> bool:
     """Whether this run belongs in the top-level figures/ and report/."""
     if preset == TOP_LEVEL_PRESET or not top_manifest.is_file():
         return True
-    return json.loads(top_manifest.read_text()).get("preset") != TOP_LEVEL_PRESET
+    return read_json(top_manifest).get("preset") != TOP_LEVEL_PRESET
 
 
 def main(argv=None) -> None:
@@ -60,12 +57,18 @@ def main(argv=None) -> None:
     root = project_root()
     run = args.metrics.parent
     mirror = args.manifest.parent
-    publish(run, args.preset, args.figures, args.report_files, mirror / "report", mirror / "figures", args.manifest, root)
-    print(f"published {run} into {mirror}")
-    top_manifest = root / "report" / "manifest.json"
-    if shows_top_level(args.preset, top_manifest):
-        publish(run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest, root)
-        print(f"published {run} into figures/ and report/")
+
+    def publish_run() -> None:
+        publish(run, args.preset, args.figures, args.report_files, mirror / "report", mirror / "figures", args.manifest,
+                root)
+        print(f"published {run} into {mirror}")
+        top_manifest = root / "report" / "manifest.json"
+        if shows_top_level(args.preset, top_manifest):
+            publish(run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest,
+                    root)
+            print(f"published {run} into figures/ and report/")
+
+    run_reporting_errors(publish_run)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import time
 
 import torch
 
-from ..checkpoint import write_json
+from ..files import write_json
 from ..provenance import record_provenance
 from ..data import load_split, to_unit_float
 from ..inversion import invert_generator

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..checkpoint import atomic_write
 from ..notebook_support import load_task
 from ..runtime import configure_threads
+from ..samples import save_samples
 from .common import add_settings_arguments, run_reporting_errors
 
 
@@ -78,10 +78,9 @@ def main(argv=None) -> None:
         ddim_steps = settings.get("ddim_steps", 0)
         images, seed_of_image, seconds_per_sample, sampler = draw(
             task, settings["count"], seeds, args.batch_size, ddim_steps or None)
-        record = dict(images=images, seed_of_image=seed_of_image, batch_size=args.batch_size, ddim_steps=ddim_steps,
-                      checkpoint=str(args.checkpoint), model=payload["model"], epoch=payload["epoch"], sampler=sampler,
-                      seconds_per_sample=seconds_per_sample)
-        atomic_write(args.out, lambda handle: np.savez_compressed(handle, **record))
+        save_samples(args.out, images, seed_of_image=seed_of_image, batch_size=args.batch_size, ddim_steps=ddim_steps,
+                     checkpoint=str(args.checkpoint), model=payload["model"], epoch=payload["epoch"], sampler=sampler,
+                     seconds_per_sample=seconds_per_sample)
         print(f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
 
     run_reporting_errors(run)

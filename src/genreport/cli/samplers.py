@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import torch
 
-from ..checkpoint import write_json
-from ..evaluation import embed, score_image_set
+from ..data import to_unit_float
+from ..evaluation import embed, minimum_images, score_image_set
+from ..files import write_json
 from ..notebook_support import load_task
+from ..samples import load_samples
 from .common import run_reporting_errors, synchronize
 from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 from .sample import draw_images
@@ -39,17 +41,20 @@ def timed_generation(task, noise: torch.Tensor, seed: int, ddim_steps: int | Non
     return images, seconds, peak
 
 
-def moving_average_against_raw(task, samples: Path, classifier, reference: torch.Tensor, seed: int) -> dict:
-    """Redraw the first seed's evaluation samples from the raw weights, same noise and sampler; score both."""
-    with np.load(samples) as archive:
-        first_seed = int(archive["seed_of_image"][0])
-        averaged = archive["images"][archive["seed_of_image"] == first_seed]
-        ddim_steps, batch_size, sampler = int(archive["ddim_steps"]), int(archive["batch_size"]), str(archive["sampler"])
-    raw = draw_images(task, len(averaged), first_seed, batch_size, ddim_steps or None, use_ema=False)
-    as_float = {"moving average": averaged, "raw": raw}
-    return {"sampler": sampler, "images": len(averaged),
-            **{name: score_image_set(classifier, reference, torch.from_numpy(images).float().div(255).unsqueeze(1), seed=seed)
-               for name, images in as_float.items()}}
+SAMPLE_FIELDS = ("seed_of_image", "ddim_steps", "batch_size", "sampler")
+
+
+def moving_average_against_raw(task, samples: dict[str, Any], classifier, reference: torch.Tensor, seed: int) -> dict:
+    """Redraw the first seed's evaluation samples (as load_samples returns them) from the raw weights,
+    same noise and sampler; score both."""
+    first_seed = int(samples["seed_of_image"][0])
+    averaged = samples["images"][samples["seed_of_image"] == first_seed]
+    raw = draw_images(task, len(averaged), first_seed, samples["batch_size"], samples["ddim_steps"] or None,
+                      use_ema=False)
+    as_uint8 = {"moving average": averaged, "raw": raw}
+    return {"sampler": samples["sampler"], "images": len(averaged),
+            **{name: score_image_set(classifier, reference, to_unit_float(torch.from_numpy(images)), seed=seed)
+               for name, images in as_uint8.items()}}
 
 
 def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, reference: torch.Tensor,
@@ -86,6 +91,7 @@ def main(argv=None) -> None:
 
     def run() -> None:
         settings, seed = start_experiment(args)
+        samples = load_samples(args.samples, minimum_images(), fields=SAMPLE_FIELDS)  # before minutes of sampling
         classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
         task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
@@ -107,7 +113,7 @@ def main(argv=None) -> None:
                 **score_image_set(classifier, reference, images, seed=seed),
             }
             print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
-        record["moving_average_against_raw"] = moving_average_against_raw(task, args.samples, classifier, reference, seed)
+        record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
         precision_noise = task.noise(settings["precision_images"], torch.Generator().manual_seed(seed + 13))
         record["precision_against_fp32"] = precision_against_fp32(task, precision_noise, seed, classifier, reference,
                                                                   ddim_steps=50)

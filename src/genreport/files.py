@@ -1,0 +1,93 @@
+"""Writing and reading the files the pipeline makes: writes are atomic, and every failure is one line."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import OutputWriteError, ResultFileError
+
+
+def write_failed(path: Path, error: OSError) -> OutputWriteError:
+    return OutputWriteError(
+        f"could not write {path}: {error.strerror or error}; "
+        f"free disk space or check the permissions of {Path(path).parent}, then rerun snakemake"
+    )
+
+
+def atomic_write(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
+    """Call write(handle) on a temporary file beside `path`, fsync it, then rename it over `path`.
+
+    Readers see the old file or the complete new one, never a partial one; the temporary file is
+    removed on any failure, and an OSError (disk full, no permission) becomes an OutputWriteError."""
+    path = Path(path)
+    # A unique name, so two jobs writing the same file cannot write into one temporary file.
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("xb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        raise write_failed(path, error) from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda handle: handle.write(text.encode()))
+
+
+def write_json(path: Path, record: Any) -> None:
+    write_text(path, json.dumps(record, indent=2) + "\n")
+
+
+def write_png(path: Path, save: Callable[..., Any], **options: Any) -> None:
+    """Write a PNG through save(handle, format="png", **options): `fig.savefig` or `partial(save_image, images)`."""
+    atomic_write(path, lambda handle: save(handle, format="png", **options))
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy `source` to `target` atomically."""
+    try:
+        reader = Path(source).open("rb")
+    except OSError as error:
+        raise ResultFileError(f"cannot read {source}: {error.strerror or error}; "
+                              "rerun snakemake to rebuild it") from None
+    with reader:
+        atomic_write(target, lambda handle: shutil.copyfileobj(reader, handle))
+
+
+def remove_file(path: Path) -> None:
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError as error:
+        raise OutputWriteError(f"could not remove {path}: {error.strerror or error}; "
+                               f"check the permissions of {Path(path).parent}, then rerun snakemake") from None
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object that an earlier step wrote; a missing, truncated or corrupt file is one line naming it."""
+    path = Path(path)
+    try:
+        record = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ResultFileError(f"{path} is missing: rerun snakemake, which rebuilds it") from None
+    except OSError as error:
+        raise ResultFileError(f"cannot read {path}: {error.strerror or error}; check its permissions") from None
+    except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8 text"
+        raise ResultFileError(f"{path} is truncated or not JSON ({reason}): "
+                              "delete it and rerun snakemake, which rebuilds it") from None
+    if not isinstance(record, dict):
+        raise ResultFileError(f"{path} does not hold a JSON object: delete it and rerun snakemake, which rebuilds it")
+    return record
