@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +53,7 @@ def planned_jobs(dry_run_output: str) -> dict[str, str]:
 
 
 # What a fresh clone needs to run the pipeline (published runs, caches and local outputs left out).
-PROJECT_FILES = ("Snakefile", "config", "workflow", "src", "notebooks", "environment.yml", "pyproject.toml")
+PROJECT_FILES = ("Snakefile", "config", "workflow", "profiles", "src", "notebooks", "environment.yml", "pyproject.toml")
 
 
 def copy_project(target: Path, preset: str) -> Path:
@@ -68,13 +70,21 @@ def copy_project(target: Path, preset: str) -> Path:
     return target
 
 
-def snakemake(project: Path, *arguments: str, timeout: float = 1200) -> subprocess.CompletedProcess:
-    """Run Snakemake in `project` as a user would, from its folder."""
+def snakemake(project: Path, *arguments: str, config: dict[str, str] | None = None,
+              timeout: float = 1200) -> subprocess.CompletedProcess:
+    """Run Snakemake in `project` as a user would, from its folder, with `config` as --config values."""
+    return subprocess.run(snakemake_command(*arguments, config=config), cwd=project, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def snakemake_command(*arguments: str, config: dict[str, str] | None = None) -> list[str]:
+    """The command line of a Snakemake run (the offline MNIST copy as mnist_source when there is one)."""
+    values = dict(config or {})
     source = mnist_source()
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", *arguments]
     if source is not None:
-        command += ["--config", f"mnist_source={source}"]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=timeout)
+        values.setdefault("mnist_source", str(source))
+    settings = ["--config", *(f"{key}={value}" for key, value in values.items())] if values else []
+    return [sys.executable, "-m", "snakemake", "--cores", "2", *arguments, *settings]
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +96,22 @@ def smoke_project(tmp_path_factory) -> Path:
     result = snakemake(project, "report")
     assert result.returncode == 0, result.stderr[-4000:]
     return project
+
+
+def weights_and_losses(out: Path) -> tuple[dict[str, torch.Tensor], list[dict[str, float]]]:
+    """A training run's weights and per-epoch losses (its timings left out)."""
+    payload = torch.load(out / "checkpoint.pt", weights_only=True)
+    flat = {f"{group}.{name}": value for group, state in payload["modules"].items() for name, value in state.items()}
+    epochs = json.loads((out / "metrics.json").read_text())["epochs"]
+    losses = [{k: v for k, v in e.items() if k not in ("wall_time_s", "images_per_s", "sample_time_s")} for e in epochs]
+    return flat, losses
+
+
+def assert_same_run(a: Path, b: Path) -> None:
+    """Two training runs (folders with checkpoint.pt and metrics.json) ended with the same weights and losses."""
+    weights_a, losses_a = weights_and_losses(a)
+    weights_b, losses_b = weights_and_losses(b)
+    assert losses_a == losses_b
+    assert weights_a.keys() == weights_b.keys()
+    for name in weights_a:
+        assert torch.equal(weights_a[name], weights_b[name]), name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import mnist_source
+from conftest import assert_same_run, mnist_source
 from genreport.config import load_preset
-from genreport.errors import TrainingError
+from genreport.errors import TrainingError, TrainingInterrupted
 from genreport.resume import STATE_FILE
 from genreport.tasks import build_task
 from genreport.training import train
@@ -41,23 +42,6 @@ def train_command(model: str, out: Path, data_dir: Path) -> list[str]:
                 "model": {**smoke[model], "epochs": EPOCHS[model], **({"sample_epochs": []} if model == "ddpm" else {})}}
     return [sys.executable, "-m", "genreport.cli.train", model, "--settings", json.dumps(settings), "--out", str(out),
             "--data-dir", str(data_dir), "--no-progress"]
-
-
-def weights_and_losses(out: Path) -> tuple[dict[str, torch.Tensor], list[dict[str, float]]]:
-    payload = torch.load(out / "checkpoint.pt", weights_only=True)
-    flat = {f"{group}.{name}": value for group, state in payload["modules"].items() for name, value in state.items()}
-    epochs = json.loads((out / "metrics.json").read_text())["epochs"]
-    losses = [{k: v for k, v in e.items() if k not in ("wall_time_s", "images_per_s", "sample_time_s")} for e in epochs]
-    return flat, losses
-
-
-def assert_same_run(a: Path, b: Path) -> None:
-    weights_a, losses_a = weights_and_losses(a)
-    weights_b, losses_b = weights_and_losses(b)
-    assert losses_a == losses_b
-    assert weights_a.keys() == weights_b.keys()
-    for name in weights_a:
-        assert torch.equal(weights_a[name], weights_b[name]), name
 
 
 def wait_for(path: Path, process: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -161,3 +145,33 @@ def test_state_made_with_other_settings_is_not_resumed(tmp_path, capsys):
     torch.save({"model": "vae", "identity": {"config": "another"}, **first}, tmp_path / STATE_FILE)
     tiny_run(tmp_path, build_task("vae", {**smoke["vae"], "lr": 5e-4}, torch.device("cpu")), epochs=1)
     assert "made with other settings; starting over" in capsys.readouterr().out
+
+
+def test_time_per_step_after_a_mid_epoch_stop_matches_the_uninterrupted_run(tmp_path, monkeypatch):
+    """Every step takes one second of a fake clock, so the per-step time must be exactly 1 s however the run is cut."""
+    clock = {"now": 0.0}
+    monkeypatch.setattr(time, "perf_counter", lambda: clock["now"])
+    smoke = load_preset("smoke")
+
+    def timed_task(stop_at_step=None):
+        task = build_task("vae", smoke["vae"], torch.device("cpu"))
+        original, calls = task.training_step, {"n": 0}
+
+        def step(images):
+            calls["n"] += 1
+            clock["now"] += 1.0
+            if calls["n"] == stop_at_step:
+                os.kill(os.getpid(), signal.SIGTERM)  # the loop saves after this step and stops
+            return original(images)
+
+        task.training_step = step
+        return task
+
+    reference = tiny_run(tmp_path / "reference", timed_task())
+    with pytest.raises(TrainingInterrupted):
+        tiny_run(tmp_path / "cut", timed_task(stop_at_step=6))  # epoch 2 of 2, 4 steps per epoch
+    resumed = tiny_run(tmp_path / "cut", timed_task())
+    assert reference["seconds_per_step"] == resumed["seconds_per_step"] == 1.0
+    assert [e["wall_time_s"] for e in resumed["epochs"]] == [4.0, 4.0]
+    assert [(s["first_step"], s["steps"], s["wall_time_s"]) for s in resumed["segments"]] == [(0, 6, 6.0), (6, 2, 2.0)]
+    assert resumed["resumed_at"] == [{"epoch": 2, "step": 6}]

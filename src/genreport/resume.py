@@ -1,8 +1,8 @@
 """Training state that survives interruption: every random stream, and a stop-on-signal guard.
 
 The training loop saves its whole state (weights, optimizers, step, the partly filled
-metrics record and the random number generators) after every epoch and when SIGINT or
-SIGTERM arrive; a later run with the same settings continues from it and ends with the
+metrics record and the random number generators) after every epoch and when SIGINT,
+SIGTERM or SIGHUP arrive; a later run with the same settings continues from it and ends with the
 weights and losses an uninterrupted run would have.
 """
 
@@ -66,8 +66,12 @@ def load_state(path: Path, identity: dict[str, Any]) -> dict[str, Any] | None:
     return state
 
 
+# Ctrl-C, a scheduler's or the workflow watchdog's stop, a closed terminal.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 class StopRequest:
-    """Set by SIGINT/SIGTERM; the loop checks it between steps, saves, and stops."""
+    """Set by one of STOP_SIGNALS; the loop checks it between steps, saves, and stops."""
 
     def __init__(self) -> None:
         self.signal_name: str | None = None
@@ -83,7 +87,7 @@ def stop_on_signals() -> Iterator[StopRequest]:
     def handler(signum, frame):
         request.signal_name = signal.Signals(signum).name
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
         yield request
     finally:

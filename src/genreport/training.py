@@ -19,6 +19,7 @@ from .samples import save_samples
 from .tasks import Task
 
 FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
+STATE_FORMAT = 2  # what a saved state holds; a state of another format is not resumed
 
 
 def _check_finite(terms: dict[str, float], epoch: int, step: int, lr: float) -> None:
@@ -78,9 +79,13 @@ def train(
         "deterministic": device.type == "cpu",
         "epochs": [],
     }
-    identity = {"model": task.name, "config": task.config, "seed": seed, "epochs": epochs,
-                "batch_size": batch_size, "train_images": len(data), "precision": task.precision}
+    identity = {"state_format": STATE_FORMAT, "model": task.name, "config": task.config, "seed": seed,
+                "epochs": epochs, "batch_size": batch_size, "train_images": len(data), "precision": task.precision}
     step, first_epoch, first_index, totals = 0, 1, 0, {}
+    # Time is kept per segment (one process's share of the run) and per epoch; a mid-epoch stop
+    # saves the seconds the epoch had taken so far, so every epoch's time covers all its steps.
+    segments: list[dict[str, float]] = []
+    elapsed_in_epoch = 0.0
     saved = load_state(state_path, identity)
     if saved is not None:
         task.load_state(saved)
@@ -88,14 +93,17 @@ def train(
         restore_random_states(saved["random"])
         record["epochs"] = saved["epochs_done"]
         step, first_epoch, first_index, totals = saved["step"], saved["epoch"], saved["next_index"], saved["totals"]
-        record["resumed_at"] = record.get("resumed_at", []) + [{"epoch": first_epoch, "step": step}]
+        segments, elapsed_in_epoch = saved["segments"], saved["elapsed_in_epoch_s"]
         print(f"[{task.name}] resuming at epoch {first_epoch}, step {step} from {state_path}", flush=True)
+    segment = {"first_epoch": first_epoch, "first_step": step, "steps": 0, "wall_time_s": 0.0}
+    segments.append(segment)
 
-    def save_progress(epoch: int, next_index: int, order_at_epoch_start: torch.Tensor) -> None:
+    def save_progress(epoch: int, next_index: int, order_at_epoch_start: torch.Tensor, elapsed: float) -> None:
         save_state(state_path, {
             "model": task.name, "identity": identity, **task.state(), "epoch": epoch, "next_index": next_index,
-            "step": step, "totals": totals, "epochs_done": record["epochs"],
-            "order_at_epoch_start": order_at_epoch_start, "random": random_states(device),
+            "step": step, "totals": totals, "epochs_done": record["epochs"], "segments": segments,
+            "elapsed_in_epoch_s": elapsed, "order_at_epoch_start": order_at_epoch_start,
+            "random": random_states(device),
         })
 
     with stop_on_signals() as stop:
@@ -104,6 +112,7 @@ def train(
             order_at_epoch_start = order.get_state()
             permutation = torch.randperm(len(data), generator=order).to(device)
             start_index = first_index if epoch == first_epoch else 0
+            earlier = elapsed_in_epoch if epoch == first_epoch else 0.0
             if start_index == 0:
                 totals = {}
             if device.type == "cuda":
@@ -113,7 +122,8 @@ def train(
                        disable=not progress, mininterval=2.0)
             for index in bar:
                 if stop:
-                    save_progress(epoch, index, order_at_epoch_start)
+                    segment["wall_time_s"] += time.perf_counter() - started
+                    save_progress(epoch, index, order_at_epoch_start, earlier + time.perf_counter() - started)
                     raise TrainingInterrupted(
                         f"{task.name} training stopped by {stop.signal_name} at epoch {epoch}, step {step}; its state "
                         f"is saved in {state_path}: rerun the same command (or snakemake) to resume")
@@ -126,6 +136,7 @@ def train(
                         f"the GPU ran out of memory training the {task.name} at epoch {epoch}, step {step + 1}: lower "
                         f"{task.name}.batch_size (now {batch_size}) or {task.name}.channels in the preset") from None
                 step += 1
+                segment["steps"] += 1
                 for name, value in terms.items():
                     totals[name] = totals.get(name, 0.0) + value
                 if step % 50 == 0 or index == steps_per_epoch - 1:
@@ -134,11 +145,13 @@ def train(
                     bar.set_postfix({k: f"{v:.3f}" for k, v in current.items()}, refresh=False)
             if device.type == "cuda":
                 torch.cuda.synchronize()
-            wall = time.perf_counter() - started
+            this_segment = time.perf_counter() - started
+            segment["wall_time_s"] += this_segment
+            wall = earlier + this_segment
             means = {name: float(total) / steps_per_epoch for name, total in totals.items()}
             _check_finite(means, epoch, step, lr)
             entry = {"epoch": epoch, "step": step, **means, "wall_time_s": wall,
-                     "images_per_s": (steps_per_epoch - start_index) * batch_size / wall}
+                     "images_per_s": steps_per_epoch * batch_size / wall}
 
             if task.generates and (epoch in sample_epochs or epoch == epochs):
                 task.train_mode(False)
@@ -151,12 +164,17 @@ def train(
 
             record["epochs"].append(entry)
             totals = {}
-            save_progress(epoch + 1, 0, order.get_state())
+            save_progress(epoch + 1, 0, order.get_state(), 0.0)
             if progress:
                 summary = ", ".join(f"{k} {v:.4g}" for k, v in means.items())
                 print(f"[{task.name}] epoch {epoch}/{epochs}: {summary}, {wall:.1f} s", flush=True)
 
+    # Steps a killed segment made after its last saved state were redone and are counted once.
+    record["segments"] = segments
+    record["resumed_at"] = [{"epoch": s["first_epoch"], "step": s["first_step"]} for s in segments[1:]]
     record["total_train_time_s"] = sum(e["wall_time_s"] for e in record["epochs"])
+    record["steps"] = step
+    record["seconds_per_step"] = record["total_train_time_s"] / step
     if device.type == "cuda":
         record["peak_gpu_memory_bytes"] = torch.cuda.max_memory_allocated(device)
     save_checkpoint(out_dir / "checkpoint.pt", {
