@@ -13,15 +13,12 @@
 # Each rule receives exactly the preset values it uses as params (a changed value reruns it and
 # what depends on it) and lists the package's source files its entry point imports as inputs
 # (an edited file reruns the rules that run it).
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("8.20")
 
 
 configfile: workflow.source_path("config/config.yaml")
-
-
-validate(config, "config/schema.yaml")
 
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import mnist_source
+from conftest import copy_project, mnist_source, snakemake
 from genreport.report import QUESTIONS
 from genreport.results import FIGURES
 
@@ -78,5 +79,31 @@ def test_bad_preset_stops_before_any_job(project_root, tmp_path):
                "--directory", str(tmp_path), "-n", "report", "--config", "preset=laptop"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
-    assert "preset" in (result.stdout + result.stderr)
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
+    assert errors == [f"error: unknown preset 'laptop': choose one of cpu, gpu, smoke (files in "
+                      f"{project_root / 'config' / 'presets'})"]
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.fault
+@needs_mnist
+def test_folders_with_spaces_and_shell_syntax_run_the_whole_dag_and_run_nothing_else(tmp_path):
+    """Every path setting, and the project's own folder, holds a space, a command substitution, a `;`
+    command and a backquoted one: the smoke report is built into those folders, and none of the commands ran."""
+    odd = "odd {}$(touch INJECTED_{}) ; touch INJECTED_{} `touch INJECTED_{}`"
+    (tmp_path / odd.format("project ", 7, 8, 9)).mkdir()
+    project = copy_project(tmp_path / odd.format("project ", 7, 8, 9), "smoke")
+    outside = tmp_path / odd.format("outside ", 4, 5, 6)
+    shutil.copytree(SOURCE, outside / "mnist source")
+    config = {"results_dir": odd.format("", 1, 2, 3), "data_dir": str(outside / "data dir"),
+              "mnist_source": str(outside / "mnist source")}
+    result = snakemake(project, "report", config=config)
+    assert result.returncode == 0, result.stderr[-4000:]
+    run = project / config["results_dir"] / "smoke"
+    assert (run / "report" / "report.html").is_file() and (run / "report" / "report.md").is_file()
+    assert (outside / "data dir" / "mnist.verified.json").is_file()
+    injected = [path for path in tmp_path.rglob("INJECTED_*") if path.is_file()]
+    assert not injected, f"a path setting ran a command: {injected}"
+    assert not (project / "results").exists(), "nothing is written beside the configured folders"

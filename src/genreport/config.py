@@ -62,16 +62,72 @@ def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) ->
     return preset
 
 
-def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in the file") -> None:
-    """Check a preset against config/preset.schema.yaml; the first problem becomes one line."""
+def schema_problem(instance: Any, schema_path: Path) -> tuple[str, str] | None:
+    """The first way `instance` breaks the JSON schema in `schema_path`, as (key, message)."""
     import jsonschema
 
-    with (path.parent.parent / "preset.schema.yaml").open() as handle:
+    with Path(schema_path).open() as handle:
         schema = yaml.safe_load(handle)
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(preset))
-    if error is not None:
-        key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise ConfigError(f"preset file {path}: {key}: {error.message}; {remedy}")
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(instance))
+    if error is None:
+        return None
+    return ".".join(str(part) for part in error.absolute_path) or "(top level)", error.message
+
+
+def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in the file") -> None:
+    """Check a preset against config/preset.schema.yaml and the bounds between its values;
+    the first problem becomes one line."""
+    problem = schema_problem(preset, path.parent.parent / "preset.schema.yaml") or related_values_problem(preset)
+    if problem is not None:
+        key, message = problem
+        raise ConfigError(f"preset file {path}: {key}: {message}; {remedy}")
+
+
+def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
+    """Bounds the schema cannot state: one value limited by another."""
+    timesteps = preset["ddpm"]["timesteps"]
+    limits = [
+        ("ddpm.beta_start", preset["ddpm"]["beta_start"], preset["ddpm"]["beta_end"], "below ddpm.beta_end"),
+        ("ddpm.snapshot_ddim_steps", preset["ddpm"].get("snapshot_ddim_steps", 1), timesteps + 1,
+         "at most ddpm.timesteps"),
+        ("evaluation.ddim_steps", preset["evaluation"]["ddim_steps"], timesteps + 1, "at most ddpm.timesteps"),
+        ("experiments.interpolation_ddim_steps", preset["experiments"]["interpolation_ddim_steps"], timesteps + 1,
+         "at most ddpm.timesteps"),
+        ("experiments.probe_ddpm_timestep", preset["experiments"]["probe_ddpm_timestep"], timesteps,
+         "below ddpm.timesteps"),
+    ]
+    for model in (*MODEL_NAMES, "evaluator"):
+        section = preset[model]
+        limits.append((f"{model}.batch_size", section["batch_size"], (preset["train_subset"] or 60000) + 1,
+                       "at most the training images (train_subset, or 60000)"))
+        late = [epoch for epoch in section.get("sample_epochs", []) if epoch > section["epochs"]]
+        if late:
+            return f"{model}.sample_epochs", f"{late[0]} is after the last epoch ({model}.epochs = {section['epochs']})"
+    for key, value, bound, wanted in limits:
+        if value >= bound:
+            return key, f"{value} must be {wanted}"
+    return None
+
+
+def check_pipeline_settings(settings: dict[str, Any], schema_path: Path) -> None:
+    """The workflow's settings (config/config.yaml with --config overrides): their schema, folders
+    without control characters, the parents of the output folders and the offline MNIST folder present."""
+    problem = schema_problem(settings, schema_path)
+    if problem is not None:
+        key, message = problem
+        raise ConfigError(f"setting {key}: {message}; fix it in config/config.yaml or in --config")
+    folders = {key: settings[key] for key in ("data_dir", "results_dir", "mnist_source") if settings.get(key)}
+    for key, value in folders.items():
+        if any(ord(character) < 32 or ord(character) == 127 for character in value):
+            raise ConfigError(f"setting {key}: {value!r} holds a control character; choose a folder name without one")
+    for key in ("data_dir", "results_dir"):
+        parent = Path(settings[key]).absolute().parent
+        if not parent.is_dir():
+            raise ConfigError(f"setting {key}: the folder {parent} that would hold '{settings[key]}' does not exist; "
+                              "create it or choose another folder")
+    if "mnist_source" in folders and not Path(folders["mnist_source"]).is_dir():
+        raise ConfigError(f"setting mnist_source: {folders['mnist_source']} is not a folder; point it at the folder "
+                          "holding the four MNIST .gz files")
 
 
 def notebook_values(preset: dict[str, Any], model: str) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 import json
 import os
 import shlex
+import signal
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(workflow.basedir)
@@ -12,13 +14,21 @@ ROOT = Path(workflow.basedir)
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
 
-from genreport.config import apply_overrides, load_preset, notebook_values, resolve_preset_name
+from genreport.config import (apply_overrides, check_pipeline_settings, load_preset, notebook_values,
+                              resolve_preset_name)
+from genreport.errors import PipelineError
 from genreport.sources import source_files
+from genreport.watchdog import WORKFLOW_PID
 
 # With --sdm conda every job runs in the environment environment.yml describes.
 ENVIRONMENT = str(ROOT / "environment.yml")
-PRESET = resolve_preset_name(config["preset"])
-SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
+# A bad setting or preset stops the workflow before any job, with one line (no traceback).
+try:
+    check_pipeline_settings(config, ROOT / "config" / "schema.yaml")
+    PRESET = resolve_preset_name(config["preset"])
+    SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
+except PipelineError as error:
+    sys.exit(f"error: {error}")
 RUN = f"{config['results_dir']}/{PRESET}"
 DATA = config["data_dir"]
 MODELS = ["vae", "gan", "ddpm"]
@@ -33,6 +43,14 @@ wildcard_constraints:
 # Jobs run `python` from the interpreter that runs Snakemake (a conda environment, with
 # --sdm conda, comes first on the PATH and wins).
 os.environ.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+
+# Jobs stop when this process is gone (genreport.watchdog), so killing Snakemake leaves no job running.
+os.environ.update({WORKFLOW_PID: str(os.getpid())})
+
+# A closed terminal (SIGHUP) stops the workflow as Ctrl-C does: Snakemake removes the incomplete
+# outputs and its lock, so the next run needs no --unlock. Set once, where the workflow is parsed.
+if threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGHUP, signal.default_int_handler)
 
 # Where the MNIST files come from does not change them (their checksums are verified), so the
 # source is handed to the data job through its environment, not as a tracked parameter.

@@ -14,10 +14,13 @@ from pathlib import Path
 import torch
 
 from ..errors import PipelineError
+from ..watchdog import stop_when_workflow_ends
 
 
 def run_reporting_errors(main: Callable[[], None]) -> None:
-    """Run `main`; a pipeline error becomes one line on stderr and exit status 2."""
+    """Run `main`; a pipeline error becomes one line on stderr and exit status 2.
+    Run by the workflow, the job stops once the workflow's process is gone."""
+    stop_when_workflow_ends()
     try:
         main()
     except PipelineError as error:

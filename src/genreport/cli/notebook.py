@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from ..provenance import record_provenance
+from ..watchdog import stop_when_workflow_ends
 from .common import add_settings_arguments
 
 
@@ -24,6 +25,7 @@ def main(argv=None) -> None:
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     add_settings_arguments(parser, required=False)
     args = parser.parse_args(argv)
+    stop_when_workflow_ends()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
