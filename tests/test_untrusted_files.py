@@ -102,7 +102,7 @@ def truncated(path):
     (lambda p: np.savez(p, images=digits(3), **good_fields(3)), "holds 3 images, fewer than the 4"),
     # Enough in all, too few from one of the two sampling seeds the ranking is checked under.
     (lambda p: np.savez(p, images=digits(6), **{**good_fields(6), "seed_of_image": np.array([7] * 5 + [8])}),
-     "holds 1 images from seed 8"),
+     "holds 1 image from seed 8"),
     (lambda p: np.savez(p, pixels=digits(), **good_fields()), "has no images array"),
     (lambda p: np.savez(p, images=digits(), **{**good_fields(), "sampler": 3}), "'sampler' of int64"),
     (lambda p: np.savez(p, images=digits(), **{**good_fields(), "seed_of_image": np.zeros(3, int)}),

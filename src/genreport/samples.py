@@ -93,7 +93,8 @@ def load_samples(path: Path, minimum: int = 1, fields: tuple[str, ...] = (),
     for source, count in counts.items():
         if count < minimum:
             drawn = " (evaluation.samples in the preset sets how many are drawn)" if minimum > 1 else ""
-            raise refuse(f"holds {count} images{source}, fewer than the {minimum} the metrics need{drawn}")
+            noun = "image" if count == 1 else "images"
+            raise refuse(f"holds {count} {noun}{source}, fewer than the {minimum} the metrics need{drawn}")
     return record
 
 
