@@ -115,6 +115,6 @@ rule publish:
     resources:
         **LIGHT_JOB,
     shell:
-        "python -m genreport.cli.publish --preset {params.preset} --metrics {input.metrics:q}"
+        "python -m genreport.cli.publish --preset {params.preset:q} --metrics {input.metrics:q}"
         " --report-files {input.html:q} {input.markdown:q} {input.pdf:q} --figures {input.figures:q}"
         " --manifest {output.manifest:q} > {log:q} 2>&1"
