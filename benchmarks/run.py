@@ -184,9 +184,10 @@ def main() -> None:
     for name in ("vae", "gan"):
         record["sampling_s_per_image"][name] = sampling_time(tasks[name], args.sample_images, args.repeats)
     ddpm = tasks["ddpm"]
-    for steps in (50, 100):
-        record["sampling_s_per_image"][f"ddpm, DDIM {steps} steps"] = sampling_time(
-            ddpm, args.sample_images, args.repeats, ddim_steps=steps)
+    for setting in ("ddim:50", "ddim:100", "dpm_solver:10", "dpm_solver:20"):
+        sampler = ddpm.sampler(setting)
+        record["sampling_s_per_image"][f"ddpm, {sampler.describe()}"] = sampling_time(
+            ddpm, args.sample_images, args.repeats, sampler=sampler)
     record["sampling_s_per_image"][f"ddpm, ancestral {ddpm.diffusion.timesteps} steps"] = sampling_time(
         ddpm, args.ancestral_images, args.ancestral_repeats)
     record["evaluation_s_per_2000_images"] = evaluation_time(args.repeats)

@@ -117,7 +117,7 @@ def measured(gan_fid=10.0, vae_fid=30.0, ddpm_fid=5.0):
             "raw pixels": {"few_labels": probe(0.85), "many_labels": probe(0.91)},
             "GAN discriminator, last hidden layer": {"few_labels": probe(0.90), "many_labels": probe(0.97)},
             "GAN inverted z": {"few_labels": probe(0.50, test=1000), "many_labels": None}}},
-        "interpolation": {"pairs": 6, "frames": 10, "ddim_steps": 50,
+        "interpolation": {"pairs": 6, "frames": 10, "sampler_setting": "ddim:50", "sampler": "DDIM, 50 steps",
                           "models": {"vae": path, "gan": {**path, "max_over_mean_feature_step": 1.2}, "ddpm": path}},
         "samplers": {"images": 64, "samplers": {
             "ancestral, 1000 steps": sampler, "DDIM, 100 steps": {**sampler, "seconds_per_image": 0.1},

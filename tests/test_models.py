@@ -165,9 +165,9 @@ def test_bf16_steps_keep_losses_and_samples_in_fp32(model, smoke, batch):
 def test_bf16_samples_are_close_to_fp32_ones(smoke):
     task = build_task("ddpm", {**smoke["ddpm"], "precision": "bf16"}, CPU)
     noise = task.noise(4, torch.Generator().manual_seed(0))
-    reduced = task.generate(noise, ddim_steps=10)
+    reduced = task.generate(noise, sampler=task.sampler("ddim:10"))
     task.precision = "fp32"
-    full = task.generate(noise, ddim_steps=10)
+    full = task.generate(noise, sampler=task.sampler("ddim:10"))
     assert not torch.equal(reduced, full)  # bf16 really ran
     assert (reduced - full).abs().mean() < 0.02
 
@@ -186,3 +186,31 @@ def test_unknown_precision_is_a_config_error(smoke):
 
     with pytest.raises(ConfigError, match="precision is 'fp16'"):
         build_task("gan", {**smoke["gan"], "precision": "fp16"}, CPU)
+
+
+CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform"}
+
+
+@pytest.mark.parametrize("recipe", [CLASSIC, {"schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr"},
+                                    {"schedule": "linear", "prediction": "eps", "loss_weighting": "min_snr"}])
+@pytest.mark.parametrize("sampler", ["ancestral", "ddim:5", "dpm_solver:5"])
+def test_every_ddpm_recipe_trains_and_samples_with_every_sampler(smoke, batch, recipe, sampler):
+    task = build_task("ddpm", {**smoke["ddpm"], **recipe, "timesteps": 50}, CPU)
+    losses = [task.training_step(batch)["loss"].item() for _ in range(3)]
+    assert all(torch.isfinite(torch.tensor(losses)))
+    images = task.generate(task.noise(4, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1),
+                           sampler=task.sampler(sampler))
+    assert images.shape == (4, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
+
+
+def test_min_snr_weights_follow_the_prediction_target():
+    from genreport.diffusion import GaussianDiffusion
+
+    t = torch.tensor([0, 100, 999])
+    for prediction, denominator in (("eps", lambda snr: snr), ("v", lambda snr: snr + 1)):
+        process = GaussianDiffusion(1000, prediction=prediction, loss_weighting="min_snr", min_snr_gamma=5.0)
+        snr = process.snr[t]
+        expected = (snr.clamp(max=5.0) / denominator(snr)).float()
+        torch.testing.assert_close(process.loss_weight(t), expected)
+    # Where SNR is below gamma the eps weight is exactly 1: min-SNR only down-weights the easy, low-noise steps.
+    assert GaussianDiffusion(1000, loss_weighting="min_snr").loss_weight(torch.tensor([999])).item() == 1.0

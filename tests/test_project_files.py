@@ -115,7 +115,8 @@ def test_bad_override_is_blamed_on_the_override():
     (lambda p: p["evaluation"].update(samples=10**9), "evaluation.samples"),
     (lambda p: p["experiments"].update(inversion_images=20000), "experiments.inversion_images"),
     (lambda p: p["gan"].update(sample_epochs=[1, 3]), "gan.sample_epochs"),
-    (lambda p: p["evaluation"].update(ddim_steps=1001), "evaluation.ddim_steps"),
+    (lambda p: p["evaluation"].update(sampler="ddim:1001"), "evaluation.sampler"),
+    (lambda p: p["experiments"].update(interpolation_sampler="ancestral"), "experiments.interpolation_sampler"),
     (lambda p: p["ddpm"].update(beta_start=0.05), "ddpm.beta_start"),
     (lambda p: p["ddpm"].update(batch_size=4096), "ddpm.batch_size"),  # more than the smoke preset's 2,048 images
 ])

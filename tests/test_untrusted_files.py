@@ -52,10 +52,10 @@ def digits(count: int = 8) -> np.ndarray:
 def good_fields(count: int = 8) -> dict:
     """Metadata as the sample step writes it: the first half of the images from seed 7, the rest from seed 8."""
     return {"seed_of_image": np.array([7] * (count - count // 2) + [8] * (count // 2)),
-            "sampler": "one network pass", "ddim_steps": 0, "batch_size": 500}
+            "sampler": "one network pass", "sampler_setting": "", "batch_size": 500}
 
 
-FIELDS = ("seed_of_image", "sampler", "ddim_steps", "batch_size")
+FIELDS = ("seed_of_image", "sampler", "sampler_setting", "batch_size")
 
 
 # Sample files
@@ -66,7 +66,7 @@ def test_sample_file_round_trip(tmp_path):
     save_samples(path, digits(), **good_fields())
     loaded = load_samples(path, minimum_images(), fields=FIELDS)
     assert np.array_equal(loaded["images"], digits())
-    assert loaded["sampler"] == "one network pass" and loaded["ddim_steps"] == 0 and loaded["batch_size"] == 500
+    assert loaded["sampler"] == "one network pass" and loaded["sampler_setting"] == "" and loaded["batch_size"] == 500
     assert list(loaded["seed_of_image"]) == [7] * 4 + [8] * 4
     assert not list(tmp_path.glob(".*.tmp"))
 

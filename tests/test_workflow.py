@@ -72,7 +72,7 @@ def test_a_complete_run_plans_nothing(smoke_project):
     ("ddpm.epochs", 3, DDPM_DOWNSTREAM | REPORT),
     ("evaluator.lr", 2.0e-3, EVALUATOR_DOWNSTREAM | REPORT),
     ("evaluation.iwae_samples", 60, {"evaluate"} | REPORT),
-    ("evaluation.ddim_steps", 10, {"sample[ddpm]", "evaluate", "sampler_experiment"} | REPORT),
+    ("evaluation.sampler", "ddim:10", {"sample[ddpm]", "evaluate", "sampler_experiment"} | REPORT),
     ("experiments.detach_samples", 100, {"detach_experiment"} | REPORT),
     ("experiments.interpolation_frames", 5, {"notebook_vae", "notebook_gan", "interpolation_experiment"} | REPORT),
     ("notebook_images", 25, {"notebook_vae", "notebook_gan", "notebook_ddpm"} | REPORT),

@@ -33,18 +33,18 @@ def slerp(z1: torch.Tensor, z2: torch.Tensor, steps: int) -> torch.Tensor:
     return torch.stack(points).view(steps, *z1.shape)
 
 
-def interpolation_rows(task: Task, pairs: int, steps: int, seed: int, ddim_steps: int | None = None) -> list[torch.Tensor]:
+def interpolation_rows(task: Task, pairs: int, steps: int, seed: int, sampler: str | None = None) -> list[torch.Tensor]:
     """Generate `steps` points between `pairs` pairs of noise draws; one row of images per pair.
 
-    VAE and GAN: straight lines in latent space. DDPM: deterministic DDIM sampling
-    (`ddim_steps`) from spherically interpolated starting noise.
+    VAE and GAN: straight lines in latent space. DDPM: a deterministic sampler (`sampler`, a preset
+    setting such as ddim:50) from spherically interpolated starting noise.
     """
     generator = torch.Generator().manual_seed(seed)
     rows = []
     for _ in range(pairs):
         ends = task.noise(2, generator)
         if task.name == "ddpm":
-            rows.append(task.generate(slerp(ends[0], ends[1], steps), ddim_steps=ddim_steps))
+            rows.append(task.generate(slerp(ends[0], ends[1], steps), sampler=task.sampler(sampler)))
         else:
             rows.append(task.generate(interpolate_latents(ends[0], ends[1], steps)))
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
+from .sampling import Sampler
 
 # A path whose largest step is at most this many times its mean step has no jump.
 SMOOTH_STEP_RATIO = 2.0
@@ -210,7 +211,7 @@ def answer_3_c(r: dict[str, Any]) -> str:
         return ("This run made no DDPM interpolation: its results come from before the interpolation rule existed; "
                 "rerun the pipeline to add it.")
     ddpm = paths["models"]["ddpm"]
-    return (f"Figure 7 runs deterministic DDIM sampling ({paths['ddim_steps']} steps) from points on the great "
+    return (f"Figure 7 samples deterministically ({paths['sampler']}) from points on the great "
             f"circle between two starting noises (spherical interpolation keeps the noise at its typical norm). "
             f"The image changes in {'one place' if ddpm['class_changes_per_path'] <= 1 else 'several places'}: "
             f"the largest step in feature space is {ddpm['max_over_mean_feature_step']:.2f}× the mean and the "
@@ -431,9 +432,10 @@ def answer_3_b(r: dict[str, Any]) -> str:
     else:
         text += ("Whether the DDPM's samples are *better* than the GAN's, as opposed to less blurry, this run cannot "
                  "say: no sample-quality metric was computed, so compare Figures 4 and 6 by eye. ")
-    steps = models["ddpm"]["config"].get("snapshot_ddim_steps")
-    sampler = (f" Its per-epoch snapshots use deterministic DDIM with {steps} steps, not all "
-               f"{models['ddpm']['config']['timesteps']} ancestral steps, to save time." if steps else "")
+    config = models["ddpm"]["config"]
+    setting = config.get("snapshot_sampler", "ancestral")
+    sampler = (f" Its per-epoch snapshots use a deterministic sampler ({Sampler.parse(setting, 0).describe()}), "
+               f"not all {config['timesteps']} ancestral steps, to save time." if setting != "ancestral" else "")
     return text + evolution_sentence(models["ddpm"]) + sampler
 
 
@@ -467,6 +469,7 @@ def sampler_rows(r: dict[str, Any]) -> dict[str, Any]:
     samplers = exp["samplers"]
     return {"ancestral": next(v for k, v in samplers.items() if k.startswith("ancestral")),
             "ddim100": samplers["DDIM, 100 steps"], "ddim50": samplers["DDIM, 50 steps"],
+            "solver": [(name, row) for name, row in samplers.items() if name.startswith("DPM-Solver")],
             "images": exp["images"]}
 
 
@@ -485,8 +488,9 @@ def sampler_sentence(r: dict[str, Any]) -> str:
         return (f"{anc['seconds_per_image'] / row['seconds_per_image']:.0f}× less time per image, FID "
                 f"{row['fid']:.2f} against {anc['fid']:.2f} ({'within' if within else 'not within'} 10% of it{resolved})")
 
+    solver = "".join(f"; {name} took {versus(row)}" for name, row in s["solver"])
     text = (f" On the same {s['images']} starting noises, DDIM with 100 steps took {versus(fast)}; with 50 steps "
-            f"{versus(fastest)}. These FIDs come from {s['images']} images each, which biases FID upwards, so they "
+            f"{versus(fastest)}{solver}. These FIDs come from {s['images']} images each, which biases FID upwards, so they "
             "compare the samplers with each other, not with the quality table; KID, which is unbiased, is in the "
             "table below.")
     return (text + moving_average_sentence(experiment(r, "samplers").get("moving_average_against_raw"))

@@ -88,11 +88,10 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
     timesteps = preset["ddpm"]["timesteps"]
     limits = [
         ("ddpm.beta_start", preset["ddpm"]["beta_start"], preset["ddpm"]["beta_end"], "below ddpm.beta_end"),
-        ("ddpm.snapshot_ddim_steps", preset["ddpm"].get("snapshot_ddim_steps", 1), timesteps + 1,
-         "at most ddpm.timesteps"),
-        ("evaluation.ddim_steps", preset["evaluation"]["ddim_steps"], timesteps + 1, "at most ddpm.timesteps"),
-        ("experiments.interpolation_ddim_steps", preset["experiments"]["interpolation_ddim_steps"], timesteps + 1,
-         "at most ddpm.timesteps"),
+        *((key, sampler_steps(setting), timesteps + 1, "on at most ddpm.timesteps steps") for key, setting in (
+            ("ddpm.snapshot_sampler", preset["ddpm"].get("snapshot_sampler", "ancestral")),
+            ("evaluation.sampler", preset["evaluation"]["sampler"]),
+            ("experiments.interpolation_sampler", preset["experiments"]["interpolation_sampler"]))),
         ("experiments.probe_ddpm_timestep", preset["experiments"]["probe_ddpm_timestep"], timesteps,
          "below ddpm.timesteps"),
     ]
@@ -107,6 +106,11 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
         if value >= bound:
             return key, f"{value} must be {wanted}"
     return None
+
+
+def sampler_steps(setting: str) -> int:
+    """The steps of a sampler setting the schema accepted (`ancestral` runs all T: 0 here)."""
+    return int(setting.partition(":")[2] or 0)
 
 
 def check_pipeline_settings(settings: dict[str, Any], schema_path: Path) -> None:

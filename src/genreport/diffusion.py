@@ -1,26 +1,59 @@
 """The DDPM process (Ho et al. 2020): schedule, forward noising, loss and reverse sampling.
 
-It knows nothing about the network: `model(x_t, t)` is any callable that predicts the
-noise. Images live in [-1, 1].
+It knows nothing about the network: `model(x_t, t)` is any callable that predicts the noise
+(`prediction="eps"`) or the velocity v = sqrt(abar) * eps - sqrt(1 - abar) * x_0 (`"v"`,
+Salimans & Ho 2022); every sampler and the bound work on the noise it implies. Time stays
+discrete (T steps), so ancestral sampling and the variational bound are defined for every
+schedule. Images live in [-1, 1].
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from .sampling import Sampler
+
 NoisePredictor = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+SCHEDULES = ("linear", "cosine")
+PREDICTIONS = ("eps", "v")
+LOSS_WEIGHTINGS = ("uniform", "min_snr")
+
+
+def beta_schedule(name: str, timesteps: int, beta_start: float, beta_end: float) -> torch.Tensor:
+    """The T noise variances: linear from beta_start to beta_end (Ho et al.), or the cosine
+    schedule of Nichol & Dhariwal 2021 (alphas_cumprod follows cos^2, betas capped at 0.999)."""
+    if name == "linear":
+        return torch.linspace(beta_start, beta_end, timesteps, dtype=torch.float64)
+    if name == "cosine":
+        offset = 0.008
+        steps = torch.arange(timesteps + 1, dtype=torch.float64) / timesteps
+        alphas_cumprod = torch.cos((steps + offset) / (1 + offset) * math.pi / 2) ** 2
+        return (1 - alphas_cumprod[1:] / alphas_cumprod[:-1]).clamp(max=0.999)
+    raise ValueError(f"unknown schedule {name!r}: choose one of {', '.join(SCHEDULES)}")
 
 
 class GaussianDiffusion:
-    def __init__(self, timesteps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02):
+    def __init__(self, timesteps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02,
+                 schedule: str = "linear", prediction: str = "eps", loss_weighting: str = "uniform",
+                 min_snr_gamma: float = 5.0):
+        if prediction not in PREDICTIONS or loss_weighting not in LOSS_WEIGHTINGS:
+            raise ValueError(f"prediction {prediction!r} / loss weighting {loss_weighting!r}: choose from "
+                             f"{PREDICTIONS} / {LOSS_WEIGHTINGS}")
         self.timesteps = timesteps
-        betas = torch.linspace(beta_start, beta_end, timesteps, dtype=torch.float64)
+        self.prediction = prediction
+        self.loss_weighting = loss_weighting
+        self.min_snr_gamma = min_snr_gamma
+        betas = beta_schedule(schedule, timesteps, beta_start, beta_end)
         alphas = 1.0 - betas
         alphas_cumprod = torch.cumprod(alphas, dim=0)
+        self.alphas_cumprod = alphas_cumprod
+        self.snr = alphas_cumprod / (1.0 - alphas_cumprod)
         alphas_cumprod_prev = torch.cat([torch.ones(1, dtype=torch.float64), alphas_cumprod[:-1]])
 
         self.betas = betas
@@ -48,10 +81,35 @@ class GaussianDiffusion:
         ) * noise
 
     def training_loss(self, model: NoisePredictor, x0: torch.Tensor) -> torch.Tensor:
-        """The simplified objective: MSE between the true and the predicted noise."""
+        """MSE between the network's output and its target (the noise, or v) at a uniform t, each
+        image weighted by `loss_weighting`: uniform (Ho et al.'s simplified objective) or min-SNR-gamma
+        (Hang et al. 2023: the weight min(SNR, gamma) / SNR on the noise, / (SNR + 1) on v)."""
         t = torch.randint(0, self.timesteps, (x0.shape[0],), device=x0.device)
         noise = torch.randn_like(x0)
-        return F.mse_loss(model(self.q_sample(x0, t, noise), t), noise)
+        x_t = self.q_sample(x0, t, noise)
+        target = noise if self.prediction == "eps" else self.velocity(x0, t, noise)
+        per_image = F.mse_loss(model(x_t, t), target, reduction="none").flatten(1).mean(1)
+        return (self.loss_weight(t).to(per_image.device) * per_image).mean()
+
+    def loss_weight(self, t: torch.Tensor) -> torch.Tensor:
+        if self.loss_weighting == "uniform":
+            return torch.ones(t.shape, dtype=torch.float32)
+        snr = self.snr.to(t.device)[t]
+        clipped = snr.clamp(max=self.min_snr_gamma)
+        return (clipped / (snr if self.prediction == "eps" else snr + 1)).float()
+
+    def velocity(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+        """v = sqrt(abar_t) * noise - sqrt(1 - abar_t) * x_0."""
+        return self._at(self.sqrt_alphas_cumprod, t, x0) * noise - self._at(
+            self.sqrt_one_minus_alphas_cumprod, t, x0) * x0
+
+    def predict_eps(self, model: NoisePredictor, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        """The noise the network's output implies: itself, or sqrt(1 - abar) x_t + sqrt(abar) v."""
+        output = model(x_t, t)
+        if self.prediction == "eps":
+            return output
+        return self._at(self.sqrt_one_minus_alphas_cumprod, t, x_t) * x_t + self._at(
+            self.sqrt_alphas_cumprod, t, x_t) * output
 
     def predict_x0(self, x_t: torch.Tensor, t: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
         return self._at(self.sqrt_recip_alphas_cumprod, t, x_t) * x_t - self._at(
@@ -62,7 +120,7 @@ class GaussianDiffusion:
     def p_sample(self, model: NoisePredictor, x_t: torch.Tensor, t: int, noise: torch.Tensor) -> torch.Tensor:
         """One ancestral step x_t -> x_{t-1}, with x_0 clipped to the data range."""
         t_batch = torch.full((x_t.shape[0],), t, device=x_t.device, dtype=torch.long)
-        x0 = self.predict_x0(x_t, t_batch, model(x_t, t_batch)).clamp(-1.0, 1.0)
+        x0 = self.predict_x0(x_t, t_batch, self.predict_eps(model, x_t, t_batch)).clamp(-1.0, 1.0)
         mean = self._at(self.posterior_mean_coef_x0, t_batch, x_t) * x0 + self._at(
             self.posterior_mean_coef_xt, t_batch, x_t
         ) * x_t
@@ -90,30 +148,73 @@ class GaussianDiffusion:
             x = self.p_sample(model, x, t, noise)
         return x
 
+    def alpha_bar(self, t: int) -> float:
+        """abar_t, with abar_{-1} = 1: the clean image the last step of a short sampler lands on."""
+        return 1.0 if t < 0 else float(self.alphas_cumprod[t])
+
+    def spaced_timesteps(self, steps: int) -> list[int]:
+        """`steps` timesteps evenly spaced from T - 1 down to 0."""
+        return torch.linspace(self.timesteps - 1, 0, steps).round().long().tolist()
+
+    def clipped_x0_and_eps(self, model: NoisePredictor, x: torch.Tensor, t: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The network's x_0 clipped to the data range, and the noise re-derived from it so that a
+        step stays consistent with the clipped x_0."""
+        t_batch = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
+        x0 = self.predict_x0(x, t_batch, self.predict_eps(model, x, t_batch)).clamp(-1.0, 1.0)
+        a = self.alpha_bar(t)
+        return x0, (x - a**0.5 * x0) / (1.0 - a) ** 0.5
+
     @torch.no_grad()
-    def ddim_sample_loop(
-        self,
-        model: NoisePredictor,
-        x_T: torch.Tensor,
-        steps: int,
-        progress: bool = False,
-    ) -> torch.Tensor:
-        """Deterministic DDIM sampling (Song et al. 2021, eta = 0) on `steps` evenly spaced timesteps."""
-        timesteps = torch.linspace(self.timesteps - 1, 0, steps).round().long().tolist()
-        alphas_cumprod = self.sqrt_alphas_cumprod.pow(2)
+    def ddim_sample_loop(self, model: NoisePredictor, x_T: torch.Tensor, steps: int, progress: bool = False,
+                         timesteps: list[int] | None = None) -> torch.Tensor:
+        """Deterministic DDIM sampling (Song et al. 2021, eta = 0) on `steps` evenly spaced timesteps
+        (or the given decreasing `timesteps`), ending on the clean image."""
+        timesteps = timesteps or self.spaced_timesteps(steps)
         x = x_T
         for index, t in enumerate(tqdm(timesteps, disable=not progress, desc="ddim", leave=False)):
-            t_batch = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
-            eps = model(x, t_batch)
-            x0 = self.predict_x0(x, t_batch, eps).clamp(-1.0, 1.0)
-            if index == len(timesteps) - 1:
-                return x0
-            a_prev = alphas_cumprod[timesteps[index + 1]].float().item()
-            # Re-derive eps from the clipped x0 so the step stays consistent with it.
-            eps = (x - self._at(self.sqrt_alphas_cumprod, t_batch, x) * x0) / self._at(
-                self.sqrt_one_minus_alphas_cumprod, t_batch, x)
-            x = a_prev**0.5 * x0 + (1.0 - a_prev) ** 0.5 * eps
+            x0, eps = self.clipped_x0_and_eps(model, x, t)
+            a_next = self.alpha_bar(timesteps[index + 1] if index + 1 < len(timesteps) else -1)
+            x = a_next**0.5 * x0 + (1.0 - a_next) ** 0.5 * eps
         return x
+
+    @torch.no_grad()
+    def dpm_solver_sample_loop(self, model: NoisePredictor, x_T: torch.Tensor, steps: int, progress: bool = False,
+                               timesteps: list[int] | None = None) -> torch.Tensor:
+        """DPM-Solver++(2M) (Lu et al. 2022): a second-order multistep solver of the probability-flow
+        ODE in log-SNR time on the clipped x_0 predictions, from `steps` evenly spaced timesteps (or
+        the given decreasing `timesteps`); the last step, to the clean image, is first order."""
+        timesteps = timesteps or self.spaced_timesteps(steps)
+
+        def alpha_sigma_lambda(t: int) -> tuple[float, float, float]:
+            a = self.alpha_bar(t)
+            alpha, sigma = a**0.5, (1.0 - a) ** 0.5
+            return alpha, sigma, (math.log(alpha / sigma) if sigma > 0 else math.inf)
+
+        x, previous = x_T, None  # previous: the x_0 prediction and the step size of the step before
+        for index, t in enumerate(tqdm(timesteps, disable=not progress, desc="dpm-solver++", leave=False)):
+            x0, _ = self.clipped_x0_and_eps(model, x, t)
+            t_next = timesteps[index + 1] if index + 1 < len(timesteps) else -1
+            if t_next < 0:
+                return x0
+            _, sigma_t, lambda_t = alpha_sigma_lambda(t)
+            alpha_s, sigma_s, lambda_s = alpha_sigma_lambda(t_next)
+            h = lambda_s - lambda_t
+            direction = x0
+            if previous is not None:
+                previous_x0, previous_h = previous
+                direction = x0 + 0.5 * (h / previous_h) * (x0 - previous_x0)
+            x = (sigma_s / sigma_t) * x - alpha_s * math.expm1(-h) * direction
+            previous = (x0, h)
+        return x
+
+    @torch.no_grad()
+    def sample(self, model: NoisePredictor, x_T: torch.Tensor, sampler: Sampler,
+               generator: torch.Generator | None = None, progress: bool = False) -> torch.Tensor:
+        """x_0 in [-1, 1] from x_T by `sampler` (`generator`: the ancestral steps' noise)."""
+        if sampler.method == "ancestral":
+            return self.p_sample_loop(model, x_T, generator, progress)
+        loop = self.ddim_sample_loop if sampler.method == "ddim" else self.dpm_solver_sample_loop
+        return loop(model, x_T, sampler.steps, progress)
 
     # --- The variational bound (Ho et al. 2020, eq. 5) in nats per image. ---
 
@@ -128,7 +229,7 @@ class GaussianDiffusion:
                       noise: torch.Tensor) -> torch.Tensor:
         """Per image: the decoder's -log p(x_0 | x_1) where t == 0, else KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t))."""
         x_t = self.q_sample(x0, t, noise)
-        x0_hat = self.predict_x0(x_t, t, model(x_t, t))
+        x0_hat = self.predict_x0(x_t, t, self.predict_eps(model, x_t, t))
         coef_x0 = self._at(self.posterior_mean_coef_x0, t, x0)
         coef_xt = self._at(self.posterior_mean_coef_xt, t, x0)
         log_var = self._at(self.posterior_log_variance, t, x0)

@@ -23,9 +23,9 @@ IMAGE_SHAPE = (28, 28)
 FIELD_KINDS = {
     "seed_of_image": "per-image integers",
     "epoch": "integer",
-    "ddim_steps": "integer",
     "batch_size": "integer",
     "sampler": "text",
+    "sampler_setting": "text",
     "model": "text",
     "checkpoint": "text",
     "seconds_per_sample": "number",

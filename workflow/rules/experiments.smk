@@ -110,7 +110,7 @@ rule interpolation_experiment:
     benchmark:
         f"{RUN}/benchmarks/interpolation_experiment.tsv"
     params:
-        settings=tracked(**common_settings("interpolation_pairs", "interpolation_frames", "interpolation_ddim_steps")),
+        settings=tracked(**common_settings("interpolation_pairs", "interpolation_frames", "interpolation_sampler")),
         checkpoints=lambda wildcards, input: named_paths("--checkpoint", MODELS, input.checkpoints),
         data_dir=data_dir_of,
     threads: SETTINGS["threads"]

@@ -1,5 +1,5 @@
 rule sample:
-    """A model's evaluation samples, half from each of two seeds (the DDPM's through DDIM where the preset says)."""
+    """A model's evaluation samples, half from each of two seeds (the DDPM's with the preset's sampler)."""
     input:
         checkpoint=checkpoint_of("{model}"),
         code=lambda wildcards: code("genreport.cli.sample", task(wildcards.model)),
@@ -12,7 +12,7 @@ rule sample:
     params:
         settings=lambda wildcards: tracked(
             count=SETTINGS["evaluation"]["samples"], seed=SETTINGS["seed"] + 7, device=SETTINGS["device"],
-            ddim_steps=SETTINGS["evaluation"]["ddim_steps"] if wildcards.model == "ddpm" else 0),
+            sampler=SETTINGS["evaluation"]["sampler"] if wildcards.model == "ddpm" else None),
     threads: SETTINGS["threads"]
     conda:
         ENVIRONMENT

@@ -17,7 +17,7 @@ from .common import run_reporting_errors
 from .experiments import experiment_parser, load_evaluator, start_experiment
 
 PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
-         "ddpm": "DDIM sampling from spherically interpolated starting noise"}
+         "ddpm": "deterministic sampling from spherically interpolated starting noise"}
 
 
 def main(argv=None) -> None:
@@ -27,17 +27,18 @@ def main(argv=None) -> None:
         settings, seed = start_experiment(args)
         classifier = load_evaluator(args.evaluator, settings["device"])
         record = {"pairs": settings["interpolation_pairs"], "frames": settings["interpolation_frames"],
-                  "ddim_steps": settings["interpolation_ddim_steps"], "models": {}}
+                  "sampler_setting": settings["interpolation_sampler"], "models": {}}
         for model in MODEL_NAMES:
             task, _ = load_task(args.checkpoint[model], settings["device"])
             # seed + 1: the VAE and GAN notebooks draw their interpolation figures from the same pairs.
             rows = interpolation_rows(task, settings["interpolation_pairs"], settings["interpolation_frames"],
-                                      seed + 1, ddim_steps=settings["interpolation_ddim_steps"])
+                                      seed + 1, sampler=settings["interpolation_sampler"])
             record["models"][model] = {"path": PATHS[model], **feature_path_smoothness(rows, classifier),
                                        "pixels": path_smoothness(rows)}
             if model == "ddpm":
+                record["sampler"] = task.sampler(settings["interpolation_sampler"]).describe()
                 figure_of_rows(rows, [f"pair {i + 1}" for i in range(len(rows))],
-                               f"DDPM: DDIM ({settings['interpolation_ddim_steps']} steps) from slerped noise",
+                               f"DDPM: {record['sampler']} from slerped noise",
                                args.figure)
         write_json(args.out, record)
         record_provenance(args.provenance, "genreport.cli.interpolate", args.settings)

@@ -1,6 +1,6 @@
 """Draw a model's evaluation samples: `python -m genreport.cli.sample --settings JSON --checkpoint C --out samples/vae.npz`.
 
-Settings: `count`, `seed`, `device` and, for the DDPM, `ddim_steps` (0: ancestral sampling through all T steps).
+Settings: `count`, `seed`, `device` and, for the DDPM, `sampler` (`ancestral`, `ddim:<steps>` or `dpm_solver:<steps>`).
 
 Writes uint8 images [N, 28, 28] with the seeds, the checkpoint and the sampler recorded beside them.
 The first half of the images comes from the settings' `seed`, the second from `seed + 1`, so the
@@ -29,36 +29,34 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     return (images[:, 0].clamp(0, 1) * 255).round().to(torch.uint8).numpy()
 
 
-def sampler_name(task, ddim_steps: int | None) -> str:
-    if task.name != "ddpm":
-        return "one network pass"
-    return f"DDIM, {ddim_steps} steps" if ddim_steps else f"ancestral, {task.diffusion.timesteps} steps"
+def sampler_name(task, sampler: str | None) -> str:
+    return task.sampler(sampler).describe() if task.name == "ddpm" else "one network pass"
 
 
-def draw_images(task, count: int, seed: int, batch_size: int, ddim_steps: int | None, use_ema: bool = True) -> np.ndarray:
+def draw_images(task, count: int, seed: int, batch_size: int, sampler: str | None, use_ema: bool = True) -> np.ndarray:
     """`count` images from one seed; the same arguments give the same starting noise."""
     generator = torch.Generator().manual_seed(seed)
     batches = []
     for start in range(0, count, batch_size):
         noise = task.noise(min(batch_size, count - start), generator)
-        extra = {"ddim_steps": ddim_steps, "use_ema": use_ema} if task.name == "ddpm" else {}
+        extra = {"sampler": task.sampler(sampler), "use_ema": use_ema} if task.name == "ddpm" else {}
         batches.append(to_uint8(task.generate(noise, generator, **extra)))
     return np.concatenate(batches)
 
 
 def draw(task, count: int, seeds: list[int], batch_size: int,
-         ddim_steps: int | None) -> tuple[np.ndarray, np.ndarray, float, str]:
+         sampler: str | None) -> tuple[np.ndarray, np.ndarray, float, str]:
     """`count` images split evenly over `seeds`: images, each one's seed, seconds per image, sampler.
 
     The time is taken after a warm-up call, so first-call start-up is not counted."""
-    draw_images(task, 2, seeds[0], 2, ddim_steps)
+    draw_images(task, 2, seeds[0], 2, sampler)
     started = time.perf_counter()
     shares = np.array_split(np.arange(count), len(seeds))
-    images = np.concatenate([draw_images(task, len(share), seed, batch_size, ddim_steps)
+    images = np.concatenate([draw_images(task, len(share), seed, batch_size, sampler)
                              for share, seed in zip(shares, seeds)])
     seconds = time.perf_counter() - started
     seed_of_image = np.concatenate([np.full(len(share), seed) for share, seed in zip(shares, seeds)])
-    return images, seed_of_image, seconds / count, sampler_name(task, ddim_steps)
+    return images, seed_of_image, seconds / count, sampler_name(task, sampler)
 
 
 def main(argv=None) -> None:
@@ -75,10 +73,10 @@ def main(argv=None) -> None:
         settings = args.settings
         task, payload = load_task(args.checkpoint, settings["device"])
         seeds = [settings["seed"], settings["seed"] + 1]
-        ddim_steps = settings.get("ddim_steps", 0)
-        images, seed_of_image, seconds_per_sample, sampler = draw(
-            task, settings["count"], seeds, args.batch_size, ddim_steps or None)
-        save_samples(args.out, images, seed_of_image=seed_of_image, batch_size=args.batch_size, ddim_steps=ddim_steps,
+        setting = settings.get("sampler") or ""
+        images, seed_of_image, seconds_per_sample, sampler = draw(task, settings["count"], seeds, args.batch_size,
+                                                                  setting or None)
+        save_samples(args.out, images, seed_of_image=seed_of_image, batch_size=args.batch_size, sampler_setting=setting,
                      checkpoint=str(args.checkpoint), model=payload["model"], epoch=payload["epoch"], sampler=sampler,
                      seconds_per_sample=seconds_per_sample)
         print(f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")

@@ -1,5 +1,5 @@
-"""Compare DDPM samplers on the same starting noise: 1000 ancestral steps, DDIM at 100 and 50;
-the moving average of the weights against the raw weights, on the evaluation samples' noise;
+"""Compare DDPM samplers on the same starting noise: 1000 ancestral steps, DDIM at 100 and 50 steps,
+DPM-Solver++(2M) at 20 and 10; the moving average of the weights against the raw weights, on the evaluation samples' noise;
 and, where the preset samples in bf16, the same DDIM images computed in fp32.
 
 Run by the workflow's `sampler_experiment` rule, which passes the preset values it uses as --settings.
@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from ..data import to_unit_float
+from ..sampling import Sampler
 from ..evaluation import embed, minimum_images, score_image_set
 from ..files import write_json
 from ..notebook_support import load_task
@@ -24,16 +25,16 @@ from .experiments import experiment_parser, load_evaluator, load_test_images, st
 from .sample import draw_images
 
 
-def timed_generation(task, noise: torch.Tensor, seed: int, ddim_steps: int | None, use_ema: bool,
+def timed_generation(task, noise: torch.Tensor, seed: int, sampler: Sampler, use_ema: bool,
                      batch_size: int = 500) -> tuple[torch.Tensor, float, int | None]:
     """Images, seconds per image (after a warm-up call) and peak GPU memory in bytes (None on the CPU)."""
     generator = torch.Generator().manual_seed(seed)
-    task.generate(noise[:2], generator, ddim_steps=ddim_steps, use_ema=use_ema)
+    task.generate(noise[:2], generator, sampler=sampler, use_ema=use_ema)
     if task.device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(task.device)
     synchronize(task.device)
     started = time.perf_counter()
-    images = torch.cat([task.generate(batch, generator, ddim_steps=ddim_steps, use_ema=use_ema)
+    images = torch.cat([task.generate(batch, generator, sampler=sampler, use_ema=use_ema)
                         for batch in noise.split(batch_size)])
     synchronize(task.device)
     seconds = (time.perf_counter() - started) / len(noise)
@@ -41,7 +42,9 @@ def timed_generation(task, noise: torch.Tensor, seed: int, ddim_steps: int | Non
     return images, seconds, peak
 
 
-SAMPLE_FIELDS = ("seed_of_image", "ddim_steps", "batch_size", "sampler")
+# Each sampler's setting as a preset writes it; every one draws from the same starting noise.
+COMPARED_SAMPLERS = ("ancestral", "ddim:100", "ddim:50", "dpm_solver:20", "dpm_solver:10")
+SAMPLE_FIELDS = ("seed_of_image", "sampler_setting", "batch_size", "sampler")
 
 
 def moving_average_against_raw(task, samples: dict[str, Any], classifier, reference: torch.Tensor, seed: int) -> dict:
@@ -49,7 +52,7 @@ def moving_average_against_raw(task, samples: dict[str, Any], classifier, refere
     same noise and sampler; score both."""
     first_seed = int(samples["seed_of_image"][0])
     averaged = samples["images"][samples["seed_of_image"] == first_seed]
-    raw = draw_images(task, len(averaged), first_seed, samples["batch_size"], samples["ddim_steps"] or None,
+    raw = draw_images(task, len(averaged), first_seed, samples["batch_size"], samples["sampler_setting"] or None,
                       use_ema=False)
     as_uint8 = {"moving average": averaged, "raw": raw}
     return {"sampler": samples["sampler"], "images": len(averaged),
@@ -58,15 +61,15 @@ def moving_average_against_raw(task, samples: dict[str, Any], classifier, refere
 
 
 def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, reference: torch.Tensor,
-                           ddim_steps: int) -> dict | None:
-    """Draw DDIM images in the task's reduced precision and again in fp32 from the same noise: how far apart,
+                           sampler: Sampler) -> dict | None:
+    """Draw images in the task's reduced precision and again in fp32 from the same noise: how far apart,
     how much faster."""
     if task.precision == "fp32":
         return None
-    reduced, reduced_seconds, _ = timed_generation(task, noise, seed, ddim_steps, use_ema=True)
+    reduced, reduced_seconds, _ = timed_generation(task, noise, seed, sampler, use_ema=True)
     reduced_precision, task.precision = task.precision, "fp32"
     try:
-        full, full_seconds, _ = timed_generation(task, noise, seed, ddim_steps, use_ema=True)
+        full, full_seconds, _ = timed_generation(task, noise, seed, sampler, use_ema=True)
     finally:
         task.precision = reduced_precision
     classifier.eval()
@@ -74,7 +77,7 @@ def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, ref
         same_digit = (classifier(reduced).argmax(1) == classifier(full).argmax(1)).float().mean()
     difference = (reduced - full).abs()
     return {
-        "precision": reduced_precision, "sampler": f"DDIM, {ddim_steps} steps", "images": len(noise),
+        "precision": reduced_precision, "sampler": sampler.describe(), "images": len(noise),
         "mean_abs_pixel_difference": float(difference.mean()),
         "max_abs_pixel_difference": float(difference.max()),
         "same_digit_share": float(same_digit),
@@ -96,18 +99,16 @@ def main(argv=None) -> None:
         reference = embed(classifier, load_test_images(args.data_dir))
         task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
         noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(seed + 11))
-        samplers = {
-            f"ancestral, {task.diffusion.timesteps} steps": (None, True),
-            "DDIM, 100 steps": (100, True),
-            "DDIM, 50 steps": (50, True),
-        }
         record = {"images": len(noise), "reference": "the 10,000 MNIST test images", "precision": task.precision,
                   "samplers": {}}
-        for name, (ddim_steps, use_ema) in samplers.items():
-            images, seconds, peak = timed_generation(task, noise, seed, ddim_steps, use_ema)
+        for setting in COMPARED_SAMPLERS:
+            sampler = task.sampler(setting)
+            name = sampler.describe()
+            images, seconds, peak = timed_generation(task, noise, seed, sampler, use_ema=True)
             record["samplers"][name] = {
-                "network_evaluations": ddim_steps or task.diffusion.timesteps,
-                "weights": "moving average" if use_ema else "raw",
+                "setting": setting,
+                "network_evaluations": sampler.steps,
+                "weights": "moving average",
                 "seconds_per_image": seconds,
                 "peak_gpu_memory_bytes": peak,
                 **score_image_set(classifier, reference, images, seed=seed),
@@ -116,7 +117,7 @@ def main(argv=None) -> None:
         record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
         precision_noise = task.noise(settings["precision_images"], torch.Generator().manual_seed(seed + 13))
         record["precision_against_fp32"] = precision_against_fp32(task, precision_noise, seed, classifier, reference,
-                                                                  ddim_steps=50)
+                                                                  sampler=task.sampler("ddim:50"))
         write_json(args.out, record)
         print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
 

@@ -1,4 +1,4 @@
-"""The DDPM task: a UNet noise predictor, its moving average, ancestral and DDIM sampling."""
+"""The DDPM task: a UNet noise (or velocity) predictor, its moving average, and sampling."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ..diffusion import GaussianDiffusion
+from ..sampling import Sampler
 from ..models.unet import UNet
 from .base import Task
 
@@ -16,7 +17,11 @@ class DDPMTask(Task):
 
     def __init__(self, config, device):
         super().__init__(config, device)
-        self.diffusion = GaussianDiffusion(config["timesteps"], config["beta_start"], config["beta_end"])
+        # The recipe's process settings default to the textbook DDPM (Ho et al. 2020).
+        self.diffusion = GaussianDiffusion(
+            config["timesteps"], config["beta_start"], config["beta_end"], schedule=config.get("schedule", "linear"),
+            prediction=config.get("prediction", "eps"), loss_weighting=config.get("loss_weighting", "uniform"),
+            min_snr_gamma=config.get("min_snr_gamma", 5.0))
         self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
         # Samples come from an exponential moving average of the weights.
         self.ema = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(config["ema_decay"]))
@@ -33,8 +38,12 @@ class DDPMTask(Task):
         return {"loss": loss.detach()}
 
     def snapshot(self, noise, generator):
-        # `snapshot_ddim_steps` trades the all-steps sampler for a short deterministic one where T steps cost too much.
-        return self.generate(noise, generator, ddim_steps=self.config.get("snapshot_ddim_steps"))
+        # `snapshot_sampler` trades the all-steps sampler for a short deterministic one where T steps cost too much.
+        return self.generate(noise, generator, sampler=self.sampler(self.config.get("snapshot_sampler", "ancestral")))
+
+    def sampler(self, setting: str) -> Sampler:
+        """A preset's sampler setting (`ancestral`, `ddim:<steps>`, `dpm_solver:<steps>`) for this process."""
+        return Sampler.parse(setting, self.diffusion.timesteps)
 
     def predictor(self, network: nn.Module):
         """The noise predictor the diffusion process calls: `network` under the task's precision, fp32 out."""
@@ -47,16 +56,14 @@ class DDPMTask(Task):
         return torch.randn(count, 1, 28, 28, generator=generator)
 
     @torch.no_grad()
-    def generate(self, noise, generator=None, progress=False, ddim_steps: int | None = None, use_ema: bool = True):
-        """Ancestral sampling through all T steps, or deterministic DDIM on `ddim_steps` steps.
+    def generate(self, noise, generator=None, progress=False, sampler: Sampler | None = None, use_ema: bool = True):
+        """Images from `noise` by `sampler` (default: ancestral sampling through all T steps).
 
         `use_ema=False` samples from the raw trained weights instead of their moving average.
         """
         network = self.ema.module if use_ema else self.model
         network.eval()
         x_T = noise.to(self.device)
-        if ddim_steps:
-            x0 = self.diffusion.ddim_sample_loop(self.predictor(network), x_T, ddim_steps, progress)
-        else:
-            x0 = self.diffusion.p_sample_loop(self.predictor(network), x_T, generator, progress)
+        sampler = sampler or Sampler("ancestral", self.diffusion.timesteps)
+        x0 = self.diffusion.sample(self.predictor(network), x_T, sampler, generator, progress)
         return ((x0 + 1) / 2).clamp(0, 1).cpu()
