@@ -1,0 +1,98 @@
+"""The DDPM recipe ablation: each change to the textbook recipe, one at a time, at an equal budget.
+
+    python benchmarks/ddpm_recipes.py --preset cpu --steps 1500 --data-dir data \\
+        --evaluator results/cpu/train/evaluator/checkpoint.pt --out benchmarks/ddpm_recipes_cpu.json
+
+Every variant trains the preset's DDPM (its network, batch size, learning rate, precision and
+moving average) from one seed for --steps steps on the MNIST training images, then draws --images
+samples from one fixed noise with --sampler and scores them with the run's evaluator against the
+10,000 test images. The recipe settings change the loss and the noise schedule, not the network,
+so equal steps cost equal time (the measured seconds are printed to show it). Prints a table and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import torch
+
+from genreport.cli.experiments import load_evaluator, load_test_images
+from genreport.config import load_preset
+from genreport.data import load_split, to_unit_float
+from genreport.evaluation import embed, score_image_set
+from genreport.runtime import configure_threads, describe_device, select_device
+from genreport.tasks import build_task
+
+CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform"}
+# Each row changes the textbook recipe in one respect, then the changes that pair (v with cosine) together.
+VARIANTS = {
+    "classic (linear, eps, uniform)": CLASSIC,
+    "min-SNR-5 weighting": {**CLASSIC, "loss_weighting": "min_snr"},
+    "cosine schedule": {**CLASSIC, "schedule": "cosine"},
+    "v-prediction": {**CLASSIC, "prediction": "v"},
+    "cosine + v-prediction": {**CLASSIC, "schedule": "cosine", "prediction": "v"},
+    "cosine + v + min-SNR-5": {"schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr"},
+}
+
+
+def train_variant(config: dict, images: torch.Tensor, steps: int, batch_size: int, seed: int, device) -> tuple:
+    torch.manual_seed(seed)
+    task = build_task("ddpm", config, device)
+    order = torch.Generator().manual_seed(seed)
+    data = images.to(device)
+    task.train_mode(True)
+    started = time.perf_counter()
+    done, losses = 0, []
+    while done < steps:
+        for batch in torch.randperm(len(data), generator=order).split(batch_size):
+            if len(batch) < batch_size or done == steps:
+                break
+            losses.append(float(task.training_step(data[batch.to(device)])["loss"]))
+            done += 1
+    return task, time.perf_counter() - started, sum(losses[-100:]) / len(losses[-100:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default="cpu")
+    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--images", type=int, default=1000)
+    parser.add_argument("--sampler", default="ddim:50")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--evaluator", type=Path, required=True)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), help="names from VARIANTS")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    configure_threads(args.threads)
+    preset = load_preset(args.preset)
+    device = select_device(preset["device"])
+    images = to_unit_float(load_split(args.data_dir, train=True)[0])
+    classifier = load_evaluator(args.evaluator, "cpu")
+    reference = embed(classifier, load_test_images(args.data_dir))
+    record = {"machine": f"{platform.machine()}, {describe_device(device)}", "preset": args.preset,
+              "steps": args.steps, "images": args.images, "sampler": args.sampler, "variants": {}}
+    for name in args.variants:
+        config = {**preset["ddpm"], **VARIANTS[name]}
+        task, seconds, loss = train_variant(config, images, args.steps, config["batch_size"], preset["seed"], device)
+        noise = task.noise(args.images, torch.Generator().manual_seed(preset["seed"] + 7))
+        samples = torch.cat([task.generate(batch, sampler=task.sampler(args.sampler)) for batch in noise.split(500)])
+        scores = score_image_set(classifier, reference, samples, seed=preset["seed"])
+        record["variants"][name] = {"recipe": VARIANTS[name], "train_seconds": seconds, "final_loss": loss,
+                                    "fid": scores["fid"], "kid": scores["kid"],
+                                    "mean_top_probability": scores["mean_top_probability"],
+                                    "class_shares": scores["class_shares"]}
+        print(f"{name:32s} {seconds:7.0f} s  FID {scores['fid']:7.2f}  top-class p {scores['mean_top_probability']:.3f}",
+              flush=True)
+    print(json.dumps(record, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(record, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
