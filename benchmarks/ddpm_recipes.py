@@ -31,6 +31,7 @@ CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform
 # Each row changes the textbook recipe in one respect, then the changes that pair (v with cosine) together.
 VARIANTS = {
     "classic (linear, eps, uniform)": CLASSIC,
+    "EMA warm-up": {**CLASSIC, "ema_warmup": True},
     "min-SNR-5 weighting": {**CLASSIC, "loss_weighting": "min_snr"},
     "cosine schedule": {**CLASSIC, "schedule": "cosine"},
     "v-prediction": {**CLASSIC, "prediction": "v"},
@@ -81,14 +82,16 @@ def main() -> None:
         config = {**preset["ddpm"], **VARIANTS[name]}
         task, seconds, loss = train_variant(config, images, args.steps, config["batch_size"], preset["seed"], device)
         noise = task.noise(args.images, torch.Generator().manual_seed(preset["seed"] + 7))
-        samples = torch.cat([task.generate(batch, sampler=task.sampler(args.sampler)) for batch in noise.split(500)])
-        scores = score_image_set(classifier, reference, samples, seed=preset["seed"])
-        record["variants"][name] = {"recipe": VARIANTS[name], "train_seconds": seconds, "final_loss": loss,
-                                    "fid": scores["fid"], "kid": scores["kid"],
-                                    "mean_top_probability": scores["mean_top_probability"],
-                                    "class_shares": scores["class_shares"]}
-        print(f"{name:32s} {seconds:7.0f} s  FID {scores['fid']:7.2f}  top-class p {scores['mean_top_probability']:.3f}",
-              flush=True)
+        record["variants"][name] = {"recipe": VARIANTS[name], "train_seconds": seconds, "final_loss": loss}
+        # Both weights: after few steps a fixed-decay moving average still holds much of the initial weights.
+        for weights, use_ema in (("moving average", True), ("raw", False)):
+            samples = torch.cat([task.generate(batch, sampler=task.sampler(args.sampler), use_ema=use_ema)
+                                 for batch in noise.split(500)])
+            scores = score_image_set(classifier, reference, samples, seed=preset["seed"])
+            record["variants"][name][weights] = {key: scores[key] for key in (
+                "fid", "kid", "mean_top_probability", "class_shares")}
+            print(f"{name:32s} {weights:14s} {seconds:7.0f} s  FID {scores['fid']:7.2f}  "
+                  f"top-class p {scores['mean_top_probability']:.3f}", flush=True)
     print(json.dumps(record, indent=2))
     if args.out:
         args.out.write_text(json.dumps(record, indent=2) + "\n")

@@ -214,3 +214,15 @@ def test_min_snr_weights_follow_the_prediction_target():
         torch.testing.assert_close(process.loss_weight(t), expected)
     # Where SNR is below gamma the eps weight is exactly 1: min-SNR only down-weights the easy, low-noise steps.
     assert GaussianDiffusion(1000, loss_weighting="min_snr").loss_weight(torch.tensor([999])).item() == 1.0
+
+
+def test_ema_warm_up_follows_the_trained_weights_sooner_than_a_fixed_decay(smoke, batch):
+    def distance_after_training(warm_up: bool) -> float:
+        torch.manual_seed(0)
+        task = build_task("ddpm", {**smoke["ddpm"], "ema_decay": 0.999, "ema_warmup": warm_up}, CPU)
+        for _ in range(20):
+            task.training_step(batch)
+        return sum((a - b).pow(2).sum().item() for a, b in zip(task.ema.module.parameters(), task.model.parameters()))
+
+    fixed, warmed_up = distance_after_training(False), distance_after_training(True)
+    assert warmed_up < 0.1 * fixed

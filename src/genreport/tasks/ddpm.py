@@ -12,6 +12,17 @@ from ..models.unet import UNet
 from .base import Task
 
 
+def warmed_up_ema(decay: float):
+    """A moving average whose decay grows as (1 + n) / (10 + n) up to `decay` (n: updates so far), so it
+    forgets the random initial weights within the first few hundred steps instead of the 1 / (1 - decay)
+    it takes a fixed decay."""
+    @torch.no_grad()
+    def update(averaged: list[torch.Tensor], current: list[torch.Tensor], updates) -> None:
+        steps = int(updates)
+        torch._foreach_lerp_(averaged, current, 1.0 - min(decay, (1 + steps) / (10 + steps)))
+    return update
+
+
 class DDPMTask(Task):
     name = "ddpm"
 
@@ -24,7 +35,8 @@ class DDPMTask(Task):
             min_snr_gamma=config.get("min_snr_gamma", 5.0))
         self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
         # Samples come from an exponential moving average of the weights.
-        self.ema = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(config["ema_decay"]))
+        average = warmed_up_ema if config.get("ema_warmup", False) else get_ema_multi_avg_fn
+        self.ema = AveragedModel(self.model, multi_avg_fn=average(config["ema_decay"]))
         self.modules = {"model": self.model, "ema": self.ema}
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 
