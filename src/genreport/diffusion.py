@@ -88,7 +88,10 @@ class GaussianDiffusion:
         noise = torch.randn_like(x0)
         x_t = self.q_sample(x0, t, noise)
         target = noise if self.prediction == "eps" else self.velocity(x0, t, noise)
-        per_image = F.mse_loss(model(x_t, t), target, reduction="none").flatten(1).mean(1)
+        output = model(x_t, t)
+        if self.loss_weighting == "uniform":  # one reduction, as the textbook loss (and earlier runs) computed it
+            return F.mse_loss(output, target)
+        per_image = F.mse_loss(output, target, reduction="none").flatten(1).mean(1)
         return (self.loss_weight(t).to(per_image.device) * per_image).mean()
 
     def loss_weight(self, t: torch.Tensor) -> torch.Tensor:
@@ -149,8 +152,8 @@ class GaussianDiffusion:
         return x
 
     def alpha_bar(self, t: int) -> float:
-        """abar_t, with abar_{-1} = 1: the clean image the last step of a short sampler lands on."""
-        return 1.0 if t < 0 else float(self.alphas_cumprod[t])
+        """abar_t in float32, with abar_{-1} = 1: the clean image the last step of a short sampler lands on."""
+        return 1.0 if t < 0 else self.alphas_cumprod[t].float().item()
 
     def spaced_timesteps(self, steps: int) -> list[int]:
         """`steps` timesteps evenly spaced from T - 1 down to 0."""
@@ -161,8 +164,9 @@ class GaussianDiffusion:
         step stays consistent with the clipped x_0."""
         t_batch = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
         x0 = self.predict_x0(x, t_batch, self.predict_eps(model, x, t_batch)).clamp(-1.0, 1.0)
-        a = self.alpha_bar(t)
-        return x0, (x - a**0.5 * x0) / (1.0 - a) ** 0.5
+        eps = (x - self._at(self.sqrt_alphas_cumprod, t_batch, x) * x0) / self._at(
+            self.sqrt_one_minus_alphas_cumprod, t_batch, x)
+        return x0, eps
 
     @torch.no_grad()
     def ddim_sample_loop(self, model: NoisePredictor, x_T: torch.Tensor, steps: int, progress: bool = False,
