@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .sampling import Sampler
 
 MODEL_NAMES = ("vae", "gan", "ddpm")
 
@@ -88,7 +89,8 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
     timesteps = preset["ddpm"]["timesteps"]
     limits = [
         ("ddpm.beta_start", preset["ddpm"]["beta_start"], preset["ddpm"]["beta_end"], "below ddpm.beta_end"),
-        *((key, sampler_steps(setting), timesteps + 1, "on at most ddpm.timesteps steps") for key, setting in (
+        *((key, Sampler.parse(setting, timesteps).steps, timesteps + 1, "on at most ddpm.timesteps steps")
+          for key, setting in (
             ("ddpm.snapshot_sampler", preset["ddpm"].get("snapshot_sampler", "ancestral")),
             ("evaluation.sampler", preset["evaluation"]["sampler"]),
             ("experiments.interpolation_sampler", preset["experiments"]["interpolation_sampler"]))),
@@ -106,11 +108,6 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
         if value >= bound:
             return key, f"{value} must be {wanted}"
     return None
-
-
-def sampler_steps(setting: str) -> int:
-    """The steps of a sampler setting the schema accepted (`ancestral` runs all T: 0 here)."""
-    return int(setting.partition(":")[2] or 0)
 
 
 def check_pipeline_settings(settings: dict[str, Any], schema_path: Path) -> None:

@@ -36,7 +36,7 @@ def main(argv=None) -> None:
         record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []
         for variant, description in VARIANTS.items():
             checkpoint = args.checkpoint[variant]
-            task, payload = load_task(checkpoint, settings["device"])
+            task, _ = load_task(checkpoint, settings["device"])
             if getattr(task, "discriminator_input", None) != variant:
                 raise CheckpointError(f"{checkpoint} is not the '{variant}' GAN of the detach experiment")
             training = read_json(checkpoint.parent / "metrics.json")
@@ -44,8 +44,8 @@ def main(argv=None) -> None:
             final = training["epochs"][-1]
             record["variants"][variant] = {
                 "description": description,
-                "steps": payload["step"],
-                "seconds_per_step": training["total_train_time_s"] / payload["step"],
+                "steps": training["steps"],
+                "seconds_per_step": training["seconds_per_step"],
                 "final_losses": {k: final[k] for k in ("loss_d", "loss_g", "d_real", "d_fake")},
                 **score_image_set(classifier, reference, images, seed=seed),
             }

@@ -73,10 +73,11 @@ def main(argv=None) -> None:
         settings = args.settings
         task, payload = load_task(args.checkpoint, settings["device"])
         seeds = [settings["seed"], settings["seed"] + 1]
-        setting = settings.get("sampler") or ""
+        setting = settings.get("sampler")
         images, seed_of_image, seconds_per_sample, sampler = draw(task, settings["count"], seeds, args.batch_size,
-                                                                  setting or None)
-        save_samples(args.out, images, seed_of_image=seed_of_image, batch_size=args.batch_size, sampler_setting=setting,
+                                                                  setting)
+        save_samples(args.out, images, seed_of_image=seed_of_image, batch_size=args.batch_size,
+                     sampler_setting=setting or "",
                      checkpoint=str(args.checkpoint), model=payload["model"], epoch=payload["epoch"], sampler=sampler,
                      seconds_per_sample=seconds_per_sample)
         print(f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
