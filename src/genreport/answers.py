@@ -196,7 +196,7 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
     else:
         text += ("Edge strength measures blur, not whether a digit is well formed, and this run computed no "
                  "sample-quality metric, so read the grids beside it. ")
-    return text + evolution_sentence(gan)
+    return text + evolution_sentence(gan) + " " + budget_ranking_sentence(r)
 
 
 def answer_2_2_c(r: dict[str, Any]) -> str:
@@ -403,8 +403,9 @@ def answer_3_a(r: dict[str, Any]) -> str:
     ddpm = r["models"]["ddpm"]
     steps = ddpm["measurements"]["sampling_steps"]
     return (f"Figure 6 shows samples after {ddpm['epochs']} epochs ({fmt_count(ddpm['steps'])} steps), drawn "
-            f"with {steps} ancestral steps from an exponential moving average of the weights. The final "
-            f"epoch's mean noise-prediction loss was {ddpm['final_losses']['loss']:.4f}.")
+            f"with {steps} ancestral steps from an exponential moving average of the weights. It was trained with "
+            f"the {ddpm_objective(ddpm['config'])}; the final epoch's mean loss was "
+            f"{ddpm['final_losses']['loss']:.4f}.")
 
 
 def answer_3_b(r: dict[str, Any]) -> str:
@@ -428,7 +429,7 @@ def answer_3_b(r: dict[str, Any]) -> str:
                     + " < ".join(f"{LABELS[m]} ({scores[m]['fid']:.2f})" for m in best) + "."))
         text += (f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. {claim} "
                  f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. "
-                 + seed_ranking_sentence(r))
+                 + seed_ranking_sentence(r) + budget_ranking_sentence(r))
     else:
         text += ("Whether the DDPM's samples are *better* than the GAN's, as opposed to less blurry, this run cannot "
                  "say: no sample-quality metric was computed, so compare Figures 4 and 6 by eye. ")
@@ -437,6 +438,46 @@ def answer_3_b(r: dict[str, Any]) -> str:
     sampler = (f" Its per-epoch snapshots use a deterministic sampler ({Sampler.parse(setting, 0).describe()}), "
                f"not all {config['timesteps']} ancestral steps, to save time." if setting != "ancestral" else "")
     return text + evolution_sentence(models["ddpm"]) + sampler
+
+
+def ddpm_objective(config: dict[str, Any]) -> str:
+    """The DDPM's training recipe in words, from its checkpoint's settings."""
+    target = "velocity (v)" if config.get("prediction", "eps") == "v" else "noise (ε)"
+    weights = (f"min-SNR-{config.get('min_snr_gamma', 5.0):g} weights" if config.get("loss_weighting") == "min_snr"
+               else "uniform weights")
+    return f"{config.get('schedule', 'linear')} noise schedule, {target} prediction, {weights}"
+
+
+def order_words(order: list[str], values: dict[str, float]) -> str:
+    return " < ".join(f"{LABELS[m]} ({values[m]:.1f})" for m in order)
+
+
+def budget_ranking_sentence(r: dict[str, Any]) -> str:
+    """The FID ranking along the quality-against-compute curves: at the end, at the common budget, over time."""
+    curves = experiment(r, "curves")
+    if not curves:
+        return ""
+    final = {m: curve[-1]["fid"] for m, curve in curves["curves"].items()}
+    count = next(iter(curves["curves"].values()))[-1]["images"]
+    budget, at_budget = curves["common_budget_s"], curves["at_common_budget"]
+    shortest = min(curves["curves"], key=lambda m: curves["curves"][m][-1]["train_seconds"])
+    measured = {m: point["fid"] for m, point in at_budget.items() if point}
+    text = (f"Along the training curves (Figure 10; FID of {count} fixed-noise snapshot samples per sampled epoch, "
+            f"so these values differ from the metric table's), the order at the end of training is "
+            f"{order_words(curves['final_order'], final)}. At {fmt_seconds(budget)} of training, the largest budget "
+            f"all three reached (the {LABELS[shortest]}'s whole run), it is "
+            f"{order_words(curves['order_at_common_budget'], measured)}, reading each model's last sampled epoch "
+            "within that budget (" + ", ".join(f"{LABELS[m]} epoch {point['epoch']}" for m, point in at_budget.items()
+                                                if point) + ")")
+    if curves["unmeasured_at_common_budget"]:
+        text += ("; the " + " and the ".join(LABELS[m] for m in curves["unmeasured_at_common_budget"])
+                 + " had no sampled epoch that early, so the budget comparison leaves "
+                 + ("it" if len(curves["unmeasured_at_common_budget"]) == 1 else "them") + " out")
+    changes = curves["order_changes"]
+    text += (". From the first time all three had a sampled epoch to the end, the ranking "
+             + ("never changed." if changes == 0 else f"changed {plural(changes, 'time')}, so which model is "
+                "ahead depends on the training budget.") + " ")
+    return text
 
 
 def seed_ranking_sentence(r: dict[str, Any]) -> str:
@@ -604,7 +645,7 @@ def answer_4(r: dict[str, Any]) -> str:
         f"{fmt_seconds(per_sample['ddpm'])} (DDPM, {ddpm['measurements']['sampling_steps']} network evaluations), "
         f"so a DDPM sample costs {per_sample['ddpm'] / per_sample['gan']:.0f}× a GAN sample. "
         f"The {LABELS[slowest_train]} took longest to train here, under the budgets of this preset."
-        + cost_for_quality_sentence(r),
+        + cost_for_quality_sentence(r) + " " + budget_ranking_sentence(r),
         "",
         f"**VAE.** Strengths: it is the cheapest to train ({fmt_seconds(vae['train_time_s'])}) and to sample; "
         "it has an encoder, so every image gets a latent code (reconstruction, interpolation between real "
@@ -626,7 +667,7 @@ def answer_4(r: dict[str, Any]) -> str:
         f"{ratio_words(per_sample['gan'], per_sample['vae'])} than a VAE sample ({fmt_seconds(per_sample['vae'])}), "
         "both far below a DDPM sample.",
         "",
-        "**DDPM.** Strengths: a stable regression objective (the noise-prediction loss falls steadily: "
+        "**DDPM.** Strengths: a stable regression objective (the denoising loss falls steadily: "
         f"{ddpm['first_losses']['loss']:.4f} → {ddpm['final_losses']['loss']:.4f}), no adversary, and a "
         "variational bound on the likelihood. Weakness: cost. Sampling runs the network once per step, "
         f"{ddpm['measurements']['sampling_steps']} times per image, and training took "

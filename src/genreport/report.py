@@ -44,6 +44,8 @@ CAPTIONS = {
     "fig7": "Figure 7 – DDPM: DDIM samples from spherically interpolated starting noise, one pair per row.",
     "detach": "Figure 8 – GAN samples after the same training with three discriminator steps (question 2.3).",
     "reconstruction": "Figure 9 – The same test images reconstructed by the VAE and by inverting the GAN.",
+    "curves": ("Figure 10 – Sample quality against training time: FID and the evaluator's confidence on each model's "
+               "fixed-noise samples at every sampled epoch; the dashed line marks the largest budget all three reached."),
     "evolution_vae": "Supplementary – VAE: samples from one fixed noise batch at several epochs.",
     "evolution_gan": "Supplementary – GAN: samples from one fixed noise batch at several epochs.",
     "evolution_ddpm": "Supplementary – DDPM: samples from one fixed noise batch at several epochs.",
@@ -56,7 +58,7 @@ SECTIONS = [
                                           ("2.4 c", [])]),
     ("3. Denoising diffusion probabilistic model", [("3 a", ["fig6"]), ("3 b", ["evolution_ddpm"]),
                                                     ("3 c", ["fig7"])]),
-    ("4. Comparison", [("4", [])]),
+    ("4. Comparison", [("4", ["curves"])]),
 ]
 
 

@@ -26,11 +26,12 @@ FIGURES = {
 }
 
 
-EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers")
+EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers", "curves")
 EXPERIMENT_FIGURES = {
     "detach": "detach_samples.png",
     "reconstruction": "reconstruction_vae_gan.png",
     "fig7": "fig7_ddpm_interpolation.png",
+    "curves": "quality_vs_compute.png",
 }
 
 
@@ -42,6 +43,7 @@ FIGURE_JOBS = {
     "fig7": "interpolation_experiment",
     "detach": "detach_experiment",
     "reconstruction": "reconstruction_experiment",
+    "curves": "quality_curves",
 }
 
 

@@ -19,6 +19,7 @@ from .samples import save_samples
 from .tasks import Task
 
 FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
+GRID_IMAGES = 64  # a snapshot's picture shows its first images; its .npz holds all of them
 STATE_FORMAT = 2  # what a saved state holds; a state of another format is not resumed
 
 
@@ -158,7 +159,7 @@ def train(
                 started = time.perf_counter()
                 samples = task.snapshot(fixed_noise, torch.Generator().manual_seed(seed))
                 entry["sample_time_s"] = time.perf_counter() - started
-                save_sample_grid(samples, out_dir / "samples" / f"epoch_{epoch:03d}.png")
+                save_sample_grid(samples[:GRID_IMAGES], out_dir / "samples" / f"epoch_{epoch:03d}.png")
                 pixels = (samples[:, 0] * 255).round().to(torch.uint8).numpy()
                 save_samples(out_dir / "samples" / f"epoch_{epoch:03d}.npz", pixels, epoch=epoch)
 

@@ -152,3 +152,35 @@ rule sampler_experiment:
         " --samples {input.samples:q}"
         " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
         " > {log:q} 2>&1"
+
+
+rule quality_curves:
+    """Quality against compute: every model's fixed-noise snapshots scored at each sampled epoch."""
+    input:
+        evaluator=checkpoint_of("evaluator"),
+        checkpoints=expand(rules.train.output.checkpoint, model=MODELS),
+        training=expand(rules.train.output.metrics, model=MODELS),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.curves", task("evaluator")),
+    output:
+        json=f"{RUN}/experiments/curves.json",
+        figure=report(f"{RUN}/figures/quality_vs_compute.png", caption="../report/curves.rst", category="4. Comparison"),
+        provenance=f"{RUN}/provenance/quality_curves.json",
+    log:
+        f"{RUN}/logs/quality_curves.log",
+    benchmark:
+        f"{RUN}/benchmarks/quality_curves.tsv"
+    params:
+        settings=tracked(**common_settings()),
+        checkpoints=lambda wildcards, input: named_paths("--checkpoint", MODELS, input.checkpoints),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **LIGHT_JOB,
+    shell:
+        "python -m genreport.cli.curves --evaluator {input.evaluator:q} {params.checkpoints}"
+        " --figure {output.figure:q} --provenance {output.provenance:q}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"

@@ -5,15 +5,17 @@ REPORT_INPUTS = dict(
     training=expand(rules.train.output.metrics, model=MODELS),
     experiments=[rules.detach_experiment.output.json, rules.reconstruction_experiment.output.json,
                  rules.probe_experiment.output.json, rules.interpolation_experiment.output.json,
-                 rules.sampler_experiment.output.json],
+                 rules.sampler_experiment.output.json, rules.quality_curves.output.json],
     measurements=[rules.notebook_vae.output.measurements, rules.notebook_gan.output.measurements,
                   rules.notebook_ddpm.output.measurements],
     figures=[*rules.notebook_vae.output.figures, *rules.notebook_gan.output.figures,
              *rules.notebook_ddpm.output.figures, rules.detach_experiment.output.figure,
-             rules.reconstruction_experiment.output.figure, rules.interpolation_experiment.output.figure],
+             rules.reconstruction_experiment.output.figure, rules.interpolation_experiment.output.figure,
+             rules.quality_curves.output.figure],
     provenance=[rules.notebook_vae.output.provenance, rules.notebook_gan.output.provenance,
                 rules.notebook_ddpm.output.provenance, rules.detach_experiment.output.provenance,
-                rules.reconstruction_experiment.output.provenance, rules.interpolation_experiment.output.provenance],
+                rules.reconstruction_experiment.output.provenance, rules.interpolation_experiment.output.provenance,
+                rules.quality_curves.output.provenance],
 )
 
 

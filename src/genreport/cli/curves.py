@@ -1,0 +1,66 @@
+"""Quality against compute: score the fixed-noise samples each model saved at every sampled epoch.
+
+Run by the workflow's `quality_curves` rule. For each model (--checkpoint MODEL=PATH; its training
+record and snapshots lie beside the checkpoint) and each sampled epoch: FID against the test set and
+the evaluator's mean top-class probability, with the training seconds spent up to that epoch.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import torch
+
+from ..config import MODEL_NAMES
+from ..data import to_unit_float
+from ..evaluation import class_statistics, embed, fid_and_kid, minimum_images
+from ..files import read_json, write_json
+from ..provenance import record_provenance
+from ..quality_curves import seconds_by_epoch, summary
+from ..quality_figure import plot_quality_curves
+from ..samples import load_samples
+from .common import run_reporting_errors
+from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
+
+
+def main(argv=None) -> None:
+    parser = experiment_parser(__doc__, figure="FID and confidence against training seconds")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
+
+    def run() -> None:
+        settings, seed = start_experiment(args)
+        missing = [f"--checkpoint {model}=PATH" for model in MODEL_NAMES if model not in args.checkpoint]
+        if missing:
+            parser.error(f"missing {', '.join(missing)}")
+        classifier = load_evaluator(args.evaluator, settings["device"])
+        reference = embed(classifier, load_test_images(args.data_dir))
+        curves = {}
+        for model in MODEL_NAMES:
+            train_dir = args.checkpoint[model].parent
+            seconds = seconds_by_epoch(read_json(train_dir / "metrics.json"))
+            retrain = f"retrain the model with `snakemake --cores 4 --force {args.checkpoint[model]}`"
+            curves[model] = []
+            for path in sorted((train_dir / "samples").glob("epoch_*.npz")):
+                snapshot = load_samples(path, minimum_images(), fields=("epoch",), remedy=retrain)
+                images = to_unit_float(torch.from_numpy(snapshot["images"]))
+                scores = fid_and_kid(reference, embed(classifier, images), seed=seed)
+                curves[model].append({
+                    "epoch": snapshot["epoch"], "train_seconds": seconds[snapshot["epoch"]], "images": len(images),
+                    "fid": scores["fid"],
+                    "mean_top_probability": class_statistics(classifier, images)["mean_top_probability"],
+                })
+        record = {"reference": "the 10,000 MNIST test images",
+                  "samples": "each model's fixed-noise snapshot at every sampled epoch",
+                  "curves": curves, **summary(curves)}
+        plot_quality_curves(curves, record["common_budget_s"], args.figure)
+        write_json(args.out, record)
+        record_provenance(args.provenance, "genreport.cli.curves", args.settings)
+        print(json.dumps({model: [(p["epoch"], round(p["fid"], 2)) for p in curve] for model, curve in curves.items()}))
+
+    run_reporting_errors(run)
+
+
+if __name__ == "__main__":
+    main()
