@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from genreport.answers import budget_ranking_sentence
-from genreport.quality_curves import common_budget, point_at, seconds_by_epoch, summary
+from genreport.quality_curves import common_budget, point_at, sampled_epochs, seconds_by_epoch, summary
 
 
 def curve(*points):
@@ -26,6 +26,12 @@ def test_seconds_add_up_epoch_by_epoch():
     training = {"epochs": [{"epoch": 1, "wall_time_s": 10.0}, {"epoch": 2, "wall_time_s": 12.5},
                            {"epoch": 3, "wall_time_s": 11.0}]}
     assert seconds_by_epoch(training) == {1: 10.0, 2: 22.5, 3: 33.5}
+
+
+def test_only_the_epochs_this_run_sampled_are_read():
+    training = {"epochs": [{"epoch": 1, "wall_time_s": 1.0, "sample_time_s": 0.1}, {"epoch": 2, "wall_time_s": 1.0},
+                           {"epoch": 3, "wall_time_s": 1.0, "sample_time_s": 0.1}]}
+    assert sampled_epochs(training) == [1, 3]
 
 
 def test_the_common_budget_is_the_shortest_run_and_each_model_is_read_at_its_last_epoch_within_it():

@@ -24,14 +24,15 @@ pytestmark = pytest.mark.slow
 
 REPORT = {"report_notebook", "report_markdown", "report_html", "report"}
 VAE_DOWNSTREAM = {"train[vae]", "sample[vae]", "notebook_vae", "evaluate", "reconstruction_experiment",
-                  "probe_experiment", "interpolation_experiment"}
+                  "probe_experiment", "interpolation_experiment", "quality_curves"}
 GAN_DOWNSTREAM = {"train[gan]", "train_detach_variant[detached]", "train_detach_variant[attached]",
                   "train_detach_variant[attached_no_reset]", "sample[gan]", "notebook_gan", "evaluate",
-                  "detach_experiment", "reconstruction_experiment", "probe_experiment", "interpolation_experiment"}
+                  "detach_experiment", "reconstruction_experiment", "probe_experiment", "interpolation_experiment",
+                  "quality_curves"}
 DDPM_DOWNSTREAM = {"train[ddpm]", "sample[ddpm]", "notebook_ddpm", "evaluate", "probe_experiment",
-                   "interpolation_experiment", "sampler_experiment"}
+                   "interpolation_experiment", "sampler_experiment", "quality_curves"}
 EVALUATOR_DOWNSTREAM = {"train[evaluator]", "evaluate", "detach_experiment", "reconstruction_experiment",
-                        "interpolation_experiment", "sampler_experiment"}
+                        "interpolation_experiment", "sampler_experiment", "quality_curves"}
 
 
 @contextmanager
@@ -86,10 +87,10 @@ def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key,
 @pytest.mark.parametrize("path, expected", [
     ("src/genreport/models/unet.py", DDPM_DOWNSTREAM | REPORT),
     ("src/genreport/models/gan.py", GAN_DOWNSTREAM | REPORT),
-    ("src/genreport/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment"} | REPORT),
+    ("src/genreport/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves"} | REPORT),
     ("src/genreport/answers.py", REPORT),
     ("src/genreport/provenance.py", {"notebook_vae", "notebook_gan", "notebook_ddpm", "detach_experiment",
-                                     "reconstruction_experiment", "interpolation_experiment"} | REPORT),
+                                     "reconstruction_experiment", "interpolation_experiment", "quality_curves"} | REPORT),
     ("notebooks/vae.ipynb", {"notebook_vae"} | REPORT),
     ("notebooks/report.ipynb", {"report_notebook", "report_html", "report"}),
 ])

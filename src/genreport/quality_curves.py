@@ -20,6 +20,11 @@ def seconds_by_epoch(training: dict[str, Any]) -> dict[int, float]:
     return seconds
 
 
+def sampled_epochs(training: dict[str, Any]) -> list[int]:
+    """The epochs at which a training run drew its fixed-noise snapshot (their entries time the drawing)."""
+    return [entry["epoch"] for entry in training["epochs"] if "sample_time_s" in entry]
+
+
 def common_budget(curves: dict[str, Curve]) -> float:
     """The largest number of training seconds every model reached: the shortest run's total."""
     return min(curve[-1]["train_seconds"] for curve in curves.values())

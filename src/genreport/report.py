@@ -41,7 +41,8 @@ CAPTIONS = {
     "fig4": "Figure 4 – GAN: samples at the end of training.",
     "fig5": "Figure 5 – GAN: generator outputs between two points of the noise distribution, one pair per row.",
     "fig6": "Figure 6 – DDPM: samples at the end of training.",
-    "fig7": "Figure 7 – DDPM: DDIM samples from spherically interpolated starting noise, one pair per row.",
+    "fig7": ("Figure 7 – DDPM: samples from spherically interpolated starting noise by the deterministic sampler "
+             "its title names, one pair per row."),
     "detach": "Figure 8 – GAN samples after the same training with three discriminator steps (question 2.3).",
     "reconstruction": "Figure 9 – The same test images reconstructed by the VAE and by inverting the GAN.",
     "curves": ("Figure 10 – Sample quality against training time: FID and the evaluator's confidence on each model's "

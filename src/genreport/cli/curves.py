@@ -17,7 +17,7 @@ from ..data import to_unit_float
 from ..evaluation import class_statistics, embed, fid_and_kid, minimum_images
 from ..files import read_json, write_json
 from ..provenance import record_provenance
-from ..quality_curves import seconds_by_epoch, summary
+from ..quality_curves import sampled_epochs, seconds_by_epoch, summary
 from ..quality_figure import plot_quality_curves
 from ..samples import load_samples
 from .common import run_reporting_errors
@@ -39,10 +39,13 @@ def main(argv=None) -> None:
         curves = {}
         for model in MODEL_NAMES:
             train_dir = args.checkpoint[model].parent
-            seconds = seconds_by_epoch(read_json(train_dir / "metrics.json"))
+            training = read_json(train_dir / "metrics.json")
+            seconds = seconds_by_epoch(training)
             retrain = f"retrain the model with `snakemake --cores 4 --force {args.checkpoint[model]}`"
             curves[model] = []
-            for path in sorted((train_dir / "samples").glob("epoch_*.npz")):
+            # The epochs this training run sampled, not whatever snapshot files an earlier run left.
+            for epoch in sampled_epochs(training):
+                path = train_dir / "samples" / f"epoch_{epoch:03d}.npz"
                 snapshot = load_samples(path, minimum_images(), fields=("epoch",), remedy=retrain)
                 images = to_unit_float(torch.from_numpy(snapshot["images"]))
                 scores = fid_and_kid(reference, embed(classifier, images), seed=seed)
