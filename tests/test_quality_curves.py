@@ -63,7 +63,8 @@ def test_a_model_with_no_epoch_within_the_budget_is_named_not_ranked():
 
 
 @pytest.mark.parametrize("curves, words", [
-    (crossing_curves(), "changed 1 time, so which model is ahead depends on the training budget"),
+    (crossing_curves(), "changed 1 time, so which model is ahead depends on the training budget: GAN < VAE < DDPM "
+                        "from 6.7 min, then DDPM < GAN < VAE from 15.0 min."),
     ({m: curve((1, 100, fid), (2, 200, fid - 10)) for m, fid in (("vae", 150.0), ("gan", 100.0), ("ddpm", 50.0))},
      "never changed"),
 ])

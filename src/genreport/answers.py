@@ -476,8 +476,16 @@ def budget_ranking_sentence(r: dict[str, Any]) -> str:
     changes = curves["order_changes"]
     text += (". From the first time all three had a sampled epoch to the end, the ranking "
              + ("never changed." if changes == 0 else f"changed {plural(changes, 'time')}, so which model is "
-                "ahead depends on the training budget.") + " ")
+                "ahead depends on the training budget: " + order_history(curves["orders_over_time"]) + ".") + " ")
     return text
+
+
+def order_history(orders_over_time: list[dict[str, Any]]) -> str:
+    """Each distinct FID order in turn, with the training time from which it held."""
+    distinct = [entry for i, entry in enumerate(orders_over_time)
+                if i == 0 or entry["order"] != orders_over_time[i - 1]["order"]]
+    return ", then ".join(" < ".join(LABELS[m] for m in entry["order"]) + f" from {fmt_seconds(entry['train_seconds'])}"
+                          for entry in distinct)
 
 
 def seed_ranking_sentence(r: dict[str, Any]) -> str:
