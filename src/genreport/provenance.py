@@ -10,6 +10,9 @@ from typing import Any
 
 from .files import write_json
 
+# The folders the publish rule copies runs into: their changes are published results, not code.
+PUBLICATION_DIRS = ("figures", "report")
+
 
 def git_state(root: Path, published_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
     """HEAD and whether the tracked files differ from it, not counting the folders being published into."""
@@ -34,7 +37,7 @@ def write_provenance(path: Path, rule: str, made_by: str, settings: dict[str, An
     write_json(path, {
         "rule": rule,
         "made_by": made_by,
-        **git_state(project_root()),
+        **git_state(project_root(), PUBLICATION_DIRS),
         "settings_digest": settings_digest(settings),
         "settings": settings,
     })

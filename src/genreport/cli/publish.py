@@ -13,6 +13,7 @@ from pathlib import Path
 from ..config import project_root
 from ..files import copy_file, read_json, remove_file, write_json
 from ..manifest import build_manifest
+from ..provenance import PUBLICATION_DIRS
 from .common import run_reporting_errors
 
 TOP_LEVEL_PRESET = "gpu"
@@ -34,7 +35,7 @@ def publish(run: Path, preset: str, figures: list[Path], report_files: list[Path
     published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
     copy_file(run / "metrics.json", manifest_path.parent / "metrics.json")
     published.append((manifest_path.parent / "metrics.json").resolve())
-    manifest = build_manifest(run, preset, published, root, publication_dirs=("figures", "report"))
+    manifest = build_manifest(run, preset, published, root, publication_dirs=PUBLICATION_DIRS)
     write_json(manifest_path, manifest)
 
 
