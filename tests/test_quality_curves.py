@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from genreport.answers import budget_ranking_sentence
-from genreport.quality_curves import common_budget, point_at, sampled_epochs, seconds_by_epoch, summary
+from genreport.quality_curves import common_budget, point_at, seconds_by_epoch, summary
 
 
 def curve(*points):
@@ -26,12 +26,6 @@ def test_seconds_add_up_epoch_by_epoch():
     training = {"epochs": [{"epoch": 1, "wall_time_s": 10.0}, {"epoch": 2, "wall_time_s": 12.5},
                            {"epoch": 3, "wall_time_s": 11.0}]}
     assert seconds_by_epoch(training) == {1: 10.0, 2: 22.5, 3: 33.5}
-
-
-def test_only_the_epochs_this_run_sampled_are_read():
-    training = {"epochs": [{"epoch": 1, "wall_time_s": 1.0, "sample_time_s": 0.1}, {"epoch": 2, "wall_time_s": 1.0},
-                           {"epoch": 3, "wall_time_s": 1.0, "sample_time_s": 0.1}]}
-    assert sampled_epochs(training) == [1, 3]
 
 
 def test_the_common_budget_is_the_shortest_run_and_each_model_is_read_at_its_last_epoch_within_it():
@@ -76,3 +70,30 @@ def test_the_report_says_whether_the_ranking_depends_on_the_budget(curves, words
 
 def test_no_curves_no_sentence():
     assert budget_ranking_sentence({"experiments": {"curves": None}}) == ""
+
+
+def test_a_fresh_training_run_keeps_only_its_own_snapshots(tmp_path):
+    import torch
+
+    from genreport.config import load_preset
+    from genreport.samples import training_snapshots
+    from genreport.tasks import build_task
+    from genreport.training import train
+
+    images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+
+    def run(sample_epochs):
+        task = build_task("vae", load_preset("smoke")["vae"], torch.device("cpu"))
+        train(task, images, tmp_path, epochs=3, batch_size=16, seed=0, sample_epochs=sample_epochs, sample_count=4,
+              run_info={}, progress=False)
+        return [snapshot["epoch"] for snapshot in training_snapshots(tmp_path)]
+
+    assert run([1, 2]) == [1, 2, 3]
+    assert run([1]) == [1, 3]  # the first run's epoch 2 is gone
+
+
+def test_the_brief_sentence_points_to_the_full_one():
+    curves = crossing_curves()
+    sentence = budget_ranking_sentence({"experiments": {"curves": summary(curves) | {"curves": curves}}}, brief=True)
+    assert sentence.startswith("Along the training curves (Figure 10) the FID order is DDPM (40.0) < GAN (80.0)")
+    assert "changed 1 time in between (answer 4)" in sentence

@@ -196,7 +196,7 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
     else:
         text += ("Edge strength measures blur, not whether a digit is well formed, and this run computed no "
                  "sample-quality metric, so read the grids beside it. ")
-    return text + evolution_sentence(gan) + " " + budget_ranking_sentence(r)
+    return text + evolution_sentence(gan) + " " + budget_ranking_sentence(r, brief=True)
 
 
 def answer_2_2_c(r: dict[str, Any]) -> str:
@@ -426,10 +426,10 @@ def answer_3_b(r: dict[str, Any]) -> str:
         claim = ("The claim that DDPM samples are better than the VAE's but not as good as the GAN's "
                  + ("holds here." if best == ["gan", "ddpm", "vae"] else
                     "does not hold here: by FID the order is "
-                    + " < ".join(f"{LABELS[m]} ({scores[m]['fid']:.2f})" for m in best) + "."))
+                    + order_words(best, {m: scores[m]["fid"] for m in best}) + "."))
         text += (f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. {claim} "
                  f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. "
-                 + seed_ranking_sentence(r) + budget_ranking_sentence(r))
+                 + seed_ranking_sentence(r) + budget_ranking_sentence(r, brief=True))
     else:
         text += ("Whether the DDPM's samples are *better* than the GAN's, as opposed to less blurry, this run cannot "
                  "say: no sample-quality metric was computed, so compare Figures 4 and 6 by eye. ")
@@ -448,32 +448,40 @@ def ddpm_objective(config: dict[str, Any]) -> str:
     return f"{config.get('schedule', 'linear')} noise schedule, {target} prediction, {weights}"
 
 
-def order_words(order: list[str], values: dict[str, float]) -> str:
-    return " < ".join(f"{LABELS[m]} ({values[m]:.1f})" for m in order)
+def order_words(order: list[str], values: dict[str, float], digits: int = 2) -> str:
+    """Models best first with their values: `GAN (80.12) < VAE (95.00)`."""
+    return " < ".join(f"{LABELS[m]} ({values[m]:.{digits}f})" for m in order)
 
 
-def budget_ranking_sentence(r: dict[str, Any]) -> str:
-    """The FID ranking along the quality-against-compute curves: at the end, at the common budget, over time."""
+def budget_ranking_sentence(r: dict[str, Any], brief: bool = False) -> str:
+    """The FID ranking along the quality-against-compute curves: at the end, at the common budget, over time.
+
+    `brief`: the two orders and the number of changes, pointing to answer 4 for the rest."""
     curves = experiment(r, "curves")
     if not curves:
         return ""
     final = {m: curve[-1]["fid"] for m, curve in curves["curves"].items()}
-    count = next(iter(curves["curves"].values()))[-1]["images"]
     budget, at_budget = curves["common_budget_s"], curves["at_common_budget"]
-    shortest = min(curves["curves"], key=lambda m: curves["curves"][m][-1]["train_seconds"])
     measured = {m: point["fid"] for m, point in at_budget.items() if point}
-    text = (f"Along the training curves (Figure 10; FID of {count} fixed-noise snapshot samples per sampled epoch, "
-            f"so these values differ from the metric table's), the order at the end of training is "
-            f"{order_words(curves['final_order'], final)}. At {fmt_seconds(budget)} of training, the largest budget "
-            f"all three reached (the {LABELS[shortest]}'s whole run), it is "
-            f"{order_words(curves['order_at_common_budget'], measured)}, reading each model's last sampled epoch "
-            "within that budget (" + ", ".join(f"{LABELS[m]} epoch {point['epoch']}" for m, point in at_budget.items()
-                                                if point) + ")")
-    if curves["unmeasured_at_common_budget"]:
-        text += ("; the " + " and the ".join(LABELS[m] for m in curves["unmeasured_at_common_budget"])
-                 + " had no sampled epoch that early, so the budget comparison leaves "
-                 + ("it" if len(curves["unmeasured_at_common_budget"]) == 1 else "them") + " out")
     changes = curves["order_changes"]
+    at_end = order_words(curves["final_order"], final, 1)
+    at_common = order_words(curves["order_at_common_budget"], measured, 1)
+    unmeasured = " and the ".join(LABELS[m] for m in curves["unmeasured_at_common_budget"])
+    if brief:
+        return (f"Along the training curves (Figure 10) the FID order is {at_end} at the end and {at_common} at "
+                f"{fmt_seconds(budget)}, the largest budget all three reached"
+                + (f" (the {unmeasured} not yet sampled by then)" if unmeasured else "") + "; it changed "
+                f"{plural(changes, 'time')} in between (answer 4). ")
+    count = next(iter(curves["curves"].values()))[-1]["images"]
+    shortest = min(curves["curves"], key=lambda m: curves["curves"][m][-1]["train_seconds"])
+    text = (f"Along the training curves (Figure 10; FID of {count} fixed-noise snapshot samples per sampled epoch, "
+            f"so these values differ from the metric table's), the order at the end of training is {at_end}. At "
+            f"{fmt_seconds(budget)} of training, the largest budget all three reached (the {LABELS[shortest]}'s "
+            f"whole run), it is {at_common}, reading each model's last sampled epoch within that budget ("
+            + ", ".join(f"{LABELS[m]} epoch {point['epoch']}" for m, point in at_budget.items() if point) + ")")
+    if unmeasured:
+        text += ("; the " + unmeasured + " had no sampled epoch that early, so the budget comparison leaves "
+                 + ("it" if len(curves["unmeasured_at_common_budget"]) == 1 else "them") + " out")
     text += (". From the first time all three had a sampled epoch to the end, the ranking "
              + ("never changed." if changes == 0 else f"changed {plural(changes, 'time')}, so which model is "
                 "ahead depends on the training budget: " + order_history(curves["orders_over_time"]) + ".") + " ")

@@ -20,11 +20,6 @@ def seconds_by_epoch(training: dict[str, Any]) -> dict[int, float]:
     return seconds
 
 
-def sampled_epochs(training: dict[str, Any]) -> list[int]:
-    """The epochs at which a training run drew its fixed-noise snapshot (their entries time the drawing)."""
-    return [entry["epoch"] for entry in training["epochs"] if "sample_time_s" in entry]
-
-
 def common_budget(curves: dict[str, Curve]) -> float:
     """The largest number of training seconds every model reached: the shortest run's total."""
     return min(curve[-1]["train_seconds"] for curve in curves.values())
@@ -32,7 +27,7 @@ def common_budget(curves: dict[str, Curve]) -> float:
 
 def point_at(curve: Curve, seconds: float) -> dict[str, Any] | None:
     """The last point measured within `seconds` of training (None if the first came later)."""
-    reached = [point for point in curve if point["train_seconds"] <= seconds * (1 + 1e-9)]
+    reached = [point for point in curve if point["train_seconds"] <= seconds]
     return reached[-1] if reached else None
 
 

@@ -98,10 +98,11 @@ def load_samples(path: Path, minimum: int = 1, fields: tuple[str, ...] = (),
     return record
 
 
-def training_snapshots(train_dir: Path) -> list[dict[str, Any]]:
-    """The fixed-noise samples training saved in train_dir/samples/ (images and epoch), oldest first."""
+def training_snapshots(train_dir: Path, minimum: int = 1) -> list[dict[str, Any]]:
+    """The fixed-noise samples training saved in train_dir/samples/ (images and epoch), oldest first;
+    each must hold at least `minimum` images."""
     retrain = f"retrain the model with `snakemake --cores 4 --force {Path(train_dir) / 'checkpoint.pt'}`"
-    return [load_samples(path, fields=("epoch",), remedy=retrain)
+    return [load_samples(path, minimum, fields=("epoch",), remedy=retrain)
             for path in sorted((Path(train_dir) / "samples").glob("epoch_*.npz"))]
 
 

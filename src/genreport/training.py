@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from .checkpoint import save_checkpoint
 from .errors import TrainingError, TrainingInterrupted
-from .files import write_json
+from .files import remove_file, write_json
 from .plotting import save_sample_grid
 from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
 from .samples import save_samples
@@ -96,6 +96,10 @@ def train(
         step, first_epoch, first_index, totals = saved["step"], saved["epoch"], saved["next_index"], saved["totals"]
         segments, elapsed_in_epoch = saved["segments"], saved["elapsed_in_epoch_s"]
         print(f"[{task.name}] resuming at epoch {first_epoch}, step {step} from {state_path}", flush=True)
+    else:
+        # A fresh run: snapshots an earlier run left (other sample_epochs) must not pass for this run's.
+        for stale in (out_dir / "samples").glob("epoch_*"):
+            remove_file(stale)
     segment = {"first_epoch": first_epoch, "first_step": step, "steps": 0, "wall_time_s": 0.0}
     segments.append(segment)
 

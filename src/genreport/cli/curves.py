@@ -2,7 +2,8 @@
 
 Run by the workflow's `quality_curves` rule. For each model (--checkpoint MODEL=PATH; its training
 record and snapshots lie beside the checkpoint) and each sampled epoch: FID against the test set and
-the evaluator's mean top-class probability, with the training seconds spent up to that epoch.
+KID (unbiased at this sample count, where FID is not) and the
+evaluator's mean top-class probability, with the training seconds spent up to that epoch.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from ..data import to_unit_float
 from ..evaluation import class_statistics, embed, fid_and_kid, minimum_images
 from ..files import read_json, write_json
 from ..provenance import record_provenance
-from ..quality_curves import sampled_epochs, seconds_by_epoch, summary
+from ..quality_curves import seconds_by_epoch, summary
 from ..quality_figure import plot_quality_curves
-from ..samples import load_samples
+from ..samples import training_snapshots
 from .common import run_reporting_errors
 from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 
@@ -39,20 +40,14 @@ def main(argv=None) -> None:
         curves = {}
         for model in MODEL_NAMES:
             train_dir = args.checkpoint[model].parent
-            training = read_json(train_dir / "metrics.json")
-            seconds = seconds_by_epoch(training)
-            retrain = f"retrain the model with `snakemake --cores 4 --force {args.checkpoint[model]}`"
+            seconds = seconds_by_epoch(read_json(train_dir / "metrics.json"))
             curves[model] = []
-            # The epochs this training run sampled, not whatever snapshot files an earlier run left.
-            for epoch in sampled_epochs(training):
-                path = train_dir / "samples" / f"epoch_{epoch:03d}.npz"
-                snapshot = load_samples(path, minimum_images(), fields=("epoch",), remedy=retrain)
+            for snapshot in training_snapshots(train_dir, minimum_images()):
                 images = to_unit_float(torch.from_numpy(snapshot["images"]))
                 scores = fid_and_kid(reference, embed(classifier, images), seed=seed)
                 curves[model].append({
                     "epoch": snapshot["epoch"], "train_seconds": seconds[snapshot["epoch"]], "images": len(images),
-                    "fid": scores["fid"],
-                    "mean_top_probability": class_statistics(classifier, images)["mean_top_probability"],
+                    **scores, "mean_top_probability": class_statistics(classifier, images)["mean_top_probability"],
                 })
         record = {"reference": "the 10,000 MNIST test images",
                   "samples": "each model's fixed-noise snapshot at every sampled epoch",
