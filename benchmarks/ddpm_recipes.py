@@ -12,19 +12,13 @@ so equal steps cost equal time (the measured seconds are printed to show it). Pr
 
 from __future__ import annotations
 
-import argparse
 import json
-import platform
 import time
-from pathlib import Path
 
 import torch
 
-from genreport.cli.experiments import load_evaluator, load_test_images
-from genreport.config import load_preset
-from genreport.data import load_split, to_unit_float
-from genreport.evaluation import embed, score_image_set
-from genreport.runtime import configure_threads, describe_device, select_device
+from ablation import ablation_parser, set_up
+from genreport.evaluation import score_image_set
 from genreport.tasks import build_task
 
 CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform"}
@@ -58,25 +52,15 @@ def train_variant(config: dict, images: torch.Tensor, steps: int, batch_size: in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--preset", default="cpu")
+    parser = ablation_parser(__doc__, list(VARIANTS), images=1000)
     parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--images", type=int, default=1000)
     parser.add_argument("--sampler", default="ddim:50")
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--evaluator", type=Path, required=True)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), help="names from VARIANTS")
-    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
-    configure_threads(args.threads)
-    preset = load_preset(args.preset)
-    device = select_device(preset["device"])
-    images = to_unit_float(load_split(args.data_dir, train=True)[0])
-    classifier = load_evaluator(args.evaluator, "cpu")
-    reference = embed(classifier, load_test_images(args.data_dir))
-    record = {"machine": f"{platform.machine()}, {describe_device(device)}", "preset": args.preset,
+    setup = set_up(args)
+    preset, device, images, classifier, reference = (setup.preset, setup.device, setup.images, setup.classifier,
+                                                     setup.reference)
+    record = {"machine": setup.machine, "preset": args.preset,
               "steps": args.steps, "images": args.images, "sampler": args.sampler, "variants": {}}
     for name in args.variants:
         config = {**preset["ddpm"], **VARIANTS[name]}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from genreport.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
                                answer_2_4_c, answer_3_b, answer_4, moving_average_sentence,
-                               coverage_sentence, precision_sentence)
+                               coverage_sentence, ddpm_objective, precision_sentence)
+from genreport.tasks.ddpm import DDPMTask
 
 
 def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
@@ -13,7 +14,8 @@ def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
         losses = {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0}
     return {
         "name": name, "device": "cpu (test)", "torch": "x", "seed": 0, "epochs": 3, "steps": 300,
-        "train_images": 1000, "config": {"latent_dim": 8, "likelihood": "bernoulli"}, "parameters": {"model": 10},
+        "train_images": 1000, "config": {"latent_dim": 8, "likelihood": "bernoulli", **DDPMTask.RECIPE_DEFAULTS},
+        "parameters": {"model": 10},
         "parameters_total": 10, "train_time_s": train_time, "images_per_s": 100.0,
         "first_losses": {k: v * 2 for k, v in losses.items()}, "final_losses": losses,
         "sharpness_ratio": sharpness,
@@ -34,6 +36,13 @@ def results(vae_sharp=0.6, gan_sharp=0.95, ddpm_sharp=0.9, ratio=1.2):
         "gan": model("gan", gan_sharp, 120.0, 1e-4, ratio),
         "ddpm": model("ddpm", ddpm_sharp, 600.0, 0.2, ratio),
     }}
+
+
+def test_ddpm_objective_names_the_recipe_its_record_holds():
+    assert ddpm_objective(DDPMTask.RECIPE_DEFAULTS) == "linear noise schedule, noise (ε) prediction, uniform weights"
+    recipe = {**DDPMTask.RECIPE_DEFAULTS, "schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr",
+              "min_snr_gamma": 3.0}
+    assert ddpm_objective(recipe) == "cosine noise schedule, velocity (v) prediction, min-SNR-3 weights"
 
 
 def test_every_question_is_answered():

@@ -121,6 +121,37 @@ def test_detach_only_matters_when_generator_gradients_are_kept(smoke, batch):
     assert not torch.allclose(trained_generator(smoke, batch, "attached_no_reset"), detached, atol=1e-4)
 
 
+def test_gan_recipe_options_change_what_they_name(smoke, batch):
+    task = build_task("gan", {**smoke["gan"], "spectral_norm": True, "discriminator_lr": 4e-4, "ema_decay": 0.9},
+                      CPU)
+    assert task.optimizers["discriminator"].param_groups[0]["lr"] == 4e-4
+    assert task.optimizers["generator"].param_groups[0]["lr"] == smoke["gan"]["lr"]
+    layers = [m for m in task.discriminator.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    assert layers and all(torch.nn.utils.parametrize.is_parametrized(m, "weight") for m in layers)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in task.discriminator.modules())
+    for _ in range(3):
+        terms = task.training_step(batch)
+    assert all(torch.isfinite(v) for v in terms.values())
+    # Spectral norm bounds each layer's largest singular value by one (power iteration: approximately).
+    weight = layers[1].weight.detach().flatten(1)
+    assert torch.linalg.matrix_norm(weight, ord=2) < 1.05
+    # Samples come from the moving average, which trails the trained generator; both are reachable.
+    noise = task.noise(8, torch.Generator().manual_seed(0))
+    assert not torch.equal(task.generate(noise), task.generate(noise, use_ema=False))
+    assert task.sampling_generator is task.ema.module
+    restored = build_task("gan", task.config, CPU)
+    restored.load_state(task.state())
+    assert torch.equal(restored.generate(noise), task.generate(noise))
+
+
+def test_plain_gan_samples_from_its_trained_generator(smoke, batch):
+    task = build_task("gan", smoke["gan"], CPU)
+    task.training_step(batch)
+    noise = task.noise(8, torch.Generator().manual_seed(0))
+    assert task.ema is None and task.sampling_generator is task.generator
+    assert torch.equal(task.generate(noise), task.generate(noise, use_ema=False))
+
+
 def test_unet_keeps_image_shape():
     net = UNet(channels=16, channel_mults=(1, 2, 2), attention=True)
     x = torch.randn(4, 1, 28, 28)
@@ -172,13 +203,30 @@ def test_bf16_samples_are_close_to_fp32_ones(smoke):
     assert (reduced - full).abs().mean() < 0.02
 
 
-def test_auto_precision_is_fp32_without_native_bf16(smoke, monkeypatch):
+def test_auto_precision_picks_bf16_only_where_it_is_native_and_measured_faster(smoke, monkeypatch):
     import genreport.runtime as runtime
 
+    def auto():
+        return build_task("ddpm", {**smoke["ddpm"], "precision": "auto"}, CPU).precision
+
+    def no_probe(device_type):
+        raise AssertionError("no probe without native bf16")
+
     monkeypatch.setattr(runtime, "native_bf16", lambda device: False)
-    assert build_task("ddpm", {**smoke["ddpm"], "precision": "auto"}, CPU).precision == "fp32"
+    monkeypatch.setattr(runtime, "bf16_speedup", no_probe)
+    assert auto() == "fp32"
     monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
-    assert build_task("ddpm", {**smoke["ddpm"], "precision": "auto"}, CPU).precision == "bf16"
+    monkeypatch.setattr(runtime, "bf16_speedup", lambda device_type: 2.0)
+    assert auto() == "bf16"
+    # Native bf16 that runs no faster than fp32 (AVX-512 BF16 without AMX on some CPUs) stays in fp32.
+    monkeypatch.setattr(runtime, "bf16_speedup", lambda device_type: 0.8)
+    assert auto() == "fp32"
+
+
+def test_bf16_probe_measures_a_positive_ratio():
+    import genreport.runtime as runtime
+
+    assert runtime.bf16_speedup("cpu", repeats=1) > 0
 
 
 def test_unknown_precision_is_a_config_error(smoke):
@@ -201,6 +249,16 @@ def test_every_ddpm_recipe_trains_and_samples_with_every_sampler(smoke, batch, r
     images = task.generate(task.noise(4, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1),
                            sampler=task.sampler(sampler))
     assert images.shape == (4, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
+
+
+def test_ddpm_config_holds_every_recipe_setting_a_preset_leaves_out(smoke):
+    recipe_keys = ("schedule", "prediction", "loss_weighting", "min_snr_gamma", "ema_warmup")
+    config = {k: v for k, v in smoke["ddpm"].items() if k not in recipe_keys}
+    task = build_task("ddpm", config, CPU)
+    assert {k: task.config[k] for k in recipe_keys} == {
+        "schedule": "linear", "prediction": "eps", "loss_weighting": "uniform", "min_snr_gamma": 5.0,
+        "ema_warmup": False}
+    assert task.diffusion.prediction == "eps"
 
 
 def test_min_snr_weights_follow_the_prediction_target():

@@ -441,11 +441,10 @@ def answer_3_b(r: dict[str, Any]) -> str:
 
 
 def ddpm_objective(config: dict[str, Any]) -> str:
-    """The DDPM's training recipe in words, from its checkpoint's settings."""
-    target = "velocity (v)" if config.get("prediction", "eps") == "v" else "noise (ε)"
-    weights = (f"min-SNR-{config.get('min_snr_gamma', 5.0):g} weights" if config.get("loss_weighting") == "min_snr"
-               else "uniform weights")
-    return f"{config.get('schedule', 'linear')} noise schedule, {target} prediction, {weights}"
+    """The DDPM's training recipe in words, from the settings its training record holds (every recipe key)."""
+    target = "velocity (v)" if config["prediction"] == "v" else "noise (ε)"
+    weights = f"min-SNR-{config['min_snr_gamma']:g} weights" if config["loss_weighting"] == "min_snr" else "uniform weights"
+    return f"{config['schedule']} noise schedule, {target} prediction, {weights}"
 
 
 def order_words(order: list[str], values: dict[str, float], digits: int = 2) -> str:

@@ -51,8 +51,8 @@ def main(argv=None) -> None:
         # training set and a test subset only.
         inverted_test = random_subset(settings["probe_inversion_test_images"], len(test), seed + 5)
         invert = dict(steps=settings["inversion_steps"], restarts=1, seed=seed)
-        z_train, _ = invert_generator(gan.generator, train[few], **invert)
-        z_test, _ = invert_generator(gan.generator, test[inverted_test], **invert)
+        z_train, _ = invert_generator(gan.sampling_generator, train[few], **invert)
+        z_test, _ = invert_generator(gan.sampling_generator, test[inverted_test], **invert)
         probes["GAN inverted z"] = {
             "few_labels": probe_accuracy(z_train, train_labels[few], z_test, test_labels[inverted_test]),
             "many_labels": None,

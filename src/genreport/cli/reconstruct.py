@@ -51,7 +51,7 @@ def main(argv=None) -> None:
         synchronize(vae.device)
         vae_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        _, gan_images = invert_generator(gan.generator, originals, steps=settings["inversion_steps"],
+        _, gan_images = invert_generator(gan.sampling_generator, originals, steps=settings["inversion_steps"],
                                          restarts=settings["inversion_restarts"], seed=seed)
         gan_seconds = time.perf_counter() - started
 

@@ -28,18 +28,23 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """28x28 -> 14x14 -> 7x7 -> one logit per image."""
+    """28x28 -> 14x14 -> 7x7 -> one logit per image.
 
-    def __init__(self, channels: int = 64):
+    With `spectral_norm` every layer's weight is divided by its largest singular value (Miyato et al.
+    2018), in place of batch normalization.
+    """
+
+    def __init__(self, channels: int = 64, spectral_norm: bool = False):
         super().__init__()
         c = channels
+        normalize = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda layer: layer)
         self.features = nn.Sequential(
-            nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2, True),
+            normalize(nn.Conv2d(1, c, 4, 2, 1)), nn.LeakyReLU(0.2, True),
+            normalize(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=spectral_norm)),
+            nn.Identity() if spectral_norm else nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2, True),
             nn.Flatten(),
         )
-        self.classifier = nn.Linear(2 * c * 7 * 7, 1)
+        self.classifier = normalize(nn.Linear(2 * c * 7 * 7, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x)).squeeze(1)
@@ -48,7 +53,9 @@ class Discriminator(nn.Module):
 def init_dcgan_weights(module: nn.Module) -> None:
     """N(0, 0.02) for convolutions, N(1, 0.02) for batch-norm scales (Radford et al. 2016)."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
+        # Under spectral norm `weight` is computed; the stored parameter is `parametrizations.weight.original`.
+        nn.init.normal_(module.parametrizations.weight.original if hasattr(module, "parametrizations")
+                        else module.weight, 0.0, 0.02)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
     elif isinstance(module, nn.BatchNorm2d):

@@ -10,12 +10,34 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ..runtime import autocast, resolve_precision
 
 
 def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+def warmed_up_ema(decay: float):
+    """A moving average whose decay grows as (1 + n) / (10 + n) up to `decay` (n: updates so far), so it
+    forgets the random initial weights within the first few hundred steps instead of the 1 / (1 - decay)
+    it takes a fixed decay."""
+    @torch.no_grad()
+    def update(averaged: list[torch.Tensor], current: list[torch.Tensor], updates) -> None:
+        if not torch.is_floating_point(averaged[0]):  # counters such as batch norm's num_batches_tracked
+            torch._foreach_copy_(averaged, current)
+            return
+        steps = int(updates)
+        torch._foreach_lerp_(averaged, current, 1.0 - min(decay, (1 + steps) / (10 + steps)))
+    return update
+
+
+def moving_average(module: nn.Module, decay: float, warm_up: bool) -> AveragedModel:
+    """An exponential moving average of `module`'s weights and buffers (batch-norm statistics too),
+    with a fixed `decay` or one warmed up to it (`warmed_up_ema`)."""
+    average = warmed_up_ema if warm_up else get_ema_multi_avg_fn
+    return AveragedModel(module, multi_avg_fn=average(decay), use_buffers=True)
 
 
 class Task:

@@ -4,39 +4,31 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ..diffusion import GaussianDiffusion
 from ..sampling import Sampler
 from ..models.unet import UNet
-from .base import Task
-
-
-def warmed_up_ema(decay: float):
-    """A moving average whose decay grows as (1 + n) / (10 + n) up to `decay` (n: updates so far), so it
-    forgets the random initial weights within the first few hundred steps instead of the 1 / (1 - decay)
-    it takes a fixed decay."""
-    @torch.no_grad()
-    def update(averaged: list[torch.Tensor], current: list[torch.Tensor], updates) -> None:
-        steps = int(updates)
-        torch._foreach_lerp_(averaged, current, 1.0 - min(decay, (1 + steps) / (10 + steps)))
-    return update
+from .base import Task, moving_average
 
 
 class DDPMTask(Task):
     name = "ddpm"
 
+    # The recipe settings a preset may leave out: the textbook DDPM (Ho et al. 2020). The task's config,
+    # and so its training record and checkpoint, holds every one of them.
+    RECIPE_DEFAULTS = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform",
+                       "min_snr_gamma": 5.0, "ema_warmup": False}
+
     def __init__(self, config, device):
+        config = {**self.RECIPE_DEFAULTS, **config}
         super().__init__(config, device)
-        # The recipe's process settings default to the textbook DDPM (Ho et al. 2020).
         self.diffusion = GaussianDiffusion(
-            config["timesteps"], config["beta_start"], config["beta_end"], schedule=config.get("schedule", "linear"),
-            prediction=config.get("prediction", "eps"), loss_weighting=config.get("loss_weighting", "uniform"),
-            min_snr_gamma=config.get("min_snr_gamma", 5.0))
+            config["timesteps"], config["beta_start"], config["beta_end"], schedule=config["schedule"],
+            prediction=config["prediction"], loss_weighting=config["loss_weighting"],
+            min_snr_gamma=config["min_snr_gamma"])
         self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
         # Samples come from an exponential moving average of the weights.
-        average = warmed_up_ema if config.get("ema_warmup", False) else get_ema_multi_avg_fn
-        self.ema = AveragedModel(self.model, multi_avg_fn=average(config["ema_decay"]))
+        self.ema = moving_average(self.model, config["ema_decay"], warm_up=config["ema_warmup"])
         self.modules = {"model": self.model, "ema": self.ema}
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 

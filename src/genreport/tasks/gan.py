@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from ..errors import ConfigError
 from ..models.gan import Discriminator, Generator, init_dcgan_weights
-from .base import Task
+from .base import Task, moving_average
 
 
 class GANTask(Task):
@@ -18,6 +18,11 @@ class GANTask(Task):
     "attached" (its backward pass runs on through the generator, whose gradients are then
     reset before the generator step) or "attached_no_reset" (those gradients are left in
     place, so the discriminator's loss leaks into the generator's update).
+
+    Recipe options, each off when left out: `discriminator_lr` (the discriminator's own learning
+    rate, a two-time-scale update; `lr` stays the generator's), `spectral_norm` (in the
+    discriminator) and `ema_decay` (samples come from a moving average of the generator's weights
+    and batch-norm statistics, its decay warmed up as the DDPM's can be).
     """
 
     name = "gan"
@@ -30,14 +35,19 @@ class GANTask(Task):
             raise ConfigError(f"gan.discriminator_input is {self.discriminator_input!r}: "
                               f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}")
         self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
-        self.discriminator = Discriminator(config["channels"]).to(device)
+        self.discriminator = Discriminator(config["channels"], config.get("spectral_norm", False)).to(device)
         self.generator.apply(init_dcgan_weights)
         self.discriminator.apply(init_dcgan_weights)
         self.modules = {"generator": self.generator, "discriminator": self.discriminator}
+        self.ema = None
+        if "ema_decay" in config:
+            self.ema = moving_average(self.generator, config["ema_decay"], warm_up=True)
+            self.modules["ema"] = self.ema
         betas = (0.5, 0.999)
         self.optimizers = {
             "generator": torch.optim.Adam(self.generator.parameters(), lr=config["lr"], betas=betas),
-            "discriminator": torch.optim.Adam(self.discriminator.parameters(), lr=config["lr"], betas=betas),
+            "discriminator": torch.optim.Adam(self.discriminator.parameters(),
+                                              lr=config.get("discriminator_lr", config["lr"]), betas=betas),
         }
 
     def training_step(self, images):
@@ -67,6 +77,8 @@ class GANTask(Task):
             self.optimizers["generator"].zero_grad(set_to_none=True)
         loss_g.backward()
         self.optimizers["generator"].step()
+        if self.ema is not None:
+            self.ema.update_parameters(self.generator)
         return {
             "loss_d": loss_d.detach(),
             "loss_g": loss_g.detach(),
@@ -77,9 +89,16 @@ class GANTask(Task):
     def noise(self, count, generator):
         return torch.randn(count, self.config["latent_dim"], generator=generator)
 
+    @property
+    def sampling_generator(self) -> torch.nn.Module:
+        """The generator the samples come from: the moving average where the recipe keeps one."""
+        return self.ema.module if self.ema is not None else self.generator
+
     @torch.no_grad()
-    def generate(self, noise, generator=None):
-        self.generator.eval()
+    def generate(self, noise, generator=None, use_ema: bool = True):
+        """Images from `noise` by `sampling_generator` (`use_ema=False`: by the trained weights)."""
+        network = self.sampling_generator if use_ema else self.generator
+        network.eval()
         with self.autocast():
-            images = self.generator(noise.to(self.device))
+            images = network(noise.to(self.device))
         return ((images.float() + 1) / 2).clamp(0, 1).cpu()

@@ -1,0 +1,49 @@
+"""What the recipe ablations share: their command line and the data and evaluator they score with."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from genreport.cli.experiments import load_evaluator, load_test_images
+from genreport.config import load_preset
+from genreport.data import load_split, to_unit_float
+from genreport.evaluation import embed
+from genreport.runtime import configure_threads, describe_device, select_device
+
+
+def ablation_parser(doc: str, variants: list[str], images: int) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default="cpu")
+    parser.add_argument("--images", type=int, default=images, help="samples scored per variant")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--evaluator", type=Path, required=True, help="a run's evaluator checkpoint")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--variants", nargs="*", default=variants, help="names from VARIANTS")
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    return parser
+
+
+@dataclass
+class Setup:
+    preset: dict[str, Any]
+    device: torch.device
+    images: torch.Tensor  # the MNIST training images in [0, 1]
+    classifier: torch.nn.Module
+    reference: torch.Tensor  # the evaluator's features of the 10,000 test images
+    machine: str
+
+
+def set_up(args: argparse.Namespace) -> Setup:
+    configure_threads(args.threads)
+    preset = load_preset(args.preset)
+    device = select_device(preset["device"])
+    classifier = load_evaluator(args.evaluator, "cpu")
+    return Setup(preset, device, to_unit_float(load_split(args.data_dir, train=True)[0]), classifier,
+                 embed(classifier, load_test_images(args.data_dir)),
+                 f"{platform.machine()}, {describe_device(device)}")
