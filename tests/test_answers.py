@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from genreport.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
                                answer_2_4_c, answer_3_b, answer_4, moving_average_sentence,
-                               coverage_sentence, ddpm_objective, precision_sentence)
+                               bound_terms_clause, coverage_sentence, ddpm_objective,
+                               precision_sentence)
 from genreport.tasks.ddpm import DDPMTask
 
 
@@ -43,6 +44,14 @@ def test_ddpm_objective_names_the_recipe_its_record_holds():
     recipe = {**DDPMTask.RECIPE_DEFAULTS, "schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr",
               "min_snr_gamma": 3.0}
     assert ddpm_objective(recipe) == "cosine noise schedule, velocity (v) prediction, min-SNR-3 weights"
+
+
+def test_bound_terms_clause_sums_the_early_terms():
+    terms = [{"t_start": 0, "t_stop": 1, "bits_per_dim": 1.0}, {"t_start": 1, "t_stop": 10, "bits_per_dim": 0.5},
+             {"t_start": 10, "t_stop": 1000, "bits_per_dim": 0.49}, {"t_start": 1000, "t_stop": None, "bits_per_dim": 0.01}]
+    clause = bound_terms_clause({"terms_bits_per_dim": terms})
+    assert "75% of it from the first 10 of 1000 timesteps" in clause and "0.01 bits/dim from the prior" in clause
+    assert bound_terms_clause({}) == ""  # metrics written before the terms were kept
 
 
 def test_every_question_is_answered():

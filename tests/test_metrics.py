@@ -74,7 +74,7 @@ def test_importance_weighted_bound_is_at_least_the_elbo():
     assert torch.all(iwae >= elbo - 1e-4)
 
 
-def test_ddpm_bound_is_near_zero_for_a_perfect_model_and_large_for_a_bad_one():
+def test_ddpm_bound_is_the_decoder_term_for_a_perfect_model_and_large_for_a_bad_one():
     process = GaussianDiffusion(1000)
     x0 = (torch.randint(0, 256, (4, 1, 28, 28)).float() / 255) * 2 - 1
 
@@ -84,9 +84,42 @@ def test_ddpm_bound_is_near_zero_for_a_perfect_model_and_large_for_a_bad_one():
         return (x_t - a * x0) / s
 
     bits = 784 * math.log(2)
-    good = process.bound_estimate(oracle, x0, 4, torch.Generator().manual_seed(0)) / bits
-    bad = process.bound_estimate(lambda x, t: torch.zeros_like(x), x0, 4, torch.Generator().manual_seed(0)) / bits
-    assert good.max() < 0.01 and bad.min() > 8
+    ranges = process.bound_ranges(8)
+    good = process.bound_terms(oracle, x0, ranges, torch.Generator().manual_seed(0)) / bits
+    bad = process.bound_terms(lambda x, t: torch.zeros_like(x), x0, ranges, torch.Generator().manual_seed(0)) / bits
+    # A perfect model pays nothing for t >= 1; the decoder's bins (width 2/255 against its standard deviation
+    # sqrt(beta_1) = 0.01) still cost it between one and two bits per dimension, as in Ho et al.
+    assert good[:, 1:].max() < 0.01 and torch.all((good[:, 0] > 1) & (good[:, 0] < 2))
+    assert bad.sum(1).min() > 8
+
+
+def test_bound_ranges_cover_every_timestep_once_narrow_first():
+    process = GaussianDiffusion(1000)
+    ranges = process.bound_ranges(40)
+    covered = [t for start, stop in ranges for t in range(start, stop)]
+    assert covered == list(range(1, 1000))
+    widths = [stop - start for start, stop in ranges]
+    assert widths[0] == 1 and widths == sorted(widths) and len(ranges) <= 40
+    assert process.bound_ranges(10_000) == [(t, t + 1) for t in range(1, 1000)]
+
+
+def test_stratified_bound_is_unbiased_and_exact_with_one_step_ranges():
+    process = GaussianDiffusion(50)
+    x0 = (torch.randint(0, 256, (3, 1, 28, 28), generator=torch.Generator().manual_seed(1)).float() / 255) * 2 - 1
+
+    def imperfect(x_t, t):  # a fixed wrong noise prediction, so every term is positive
+        return 0.3 * x_t
+
+    def full_sum(generator):
+        return process.bound_terms(imperfect, x0, process.bound_ranges(10_000), generator).sum(1)
+
+    exact = torch.stack([full_sum(torch.Generator().manual_seed(s)) for s in range(4)]).mean(0)
+    coarse = process.bound_ranges(5)
+    assert len(coarse) < 49
+    estimates = torch.stack([process.bound_terms(imperfect, x0, coarse, torch.Generator().manual_seed(s)).sum(1)
+                             for s in range(200)])
+    standard_error = estimates.std(0) / 200 ** 0.5
+    assert torch.all((estimates.mean(0) - exact).abs() < 4 * standard_error + 1e-3 * exact)
 
 
 def test_ranking_across_seeds_flags_a_changed_order():

@@ -331,6 +331,18 @@ def answer_2_4_b(r: dict[str, Any]) -> str:
     )
 
 
+def bound_terms_clause(ddpm_likelihood: dict[str, Any], early: int = 10) -> str:
+    """Where the DDPM's bits go: the share of its bound from t < `early` (the decoder term included)."""
+    terms = ddpm_likelihood.get("terms_bits_per_dim")
+    if not terms:
+        return ""
+    total = sum(term["bits_per_dim"] for term in terms)
+    early_bits = sum(term["bits_per_dim"] for term in terms if term["t_stop"] is not None and term["t_stop"] <= early)
+    prior = terms[-1]["bits_per_dim"]
+    return (f", {early_bits / total:.0%} of it from the first {early} of {terms[-1]['t_start']} timesteps (the "
+            f"decoder term at t = 0 included) and {prior:.2g} bits/dim from the prior term")
+
+
 def likelihood_sentence(r: dict[str, Any], elbo_grayscale: float) -> str:
     if not r.get("metrics"):
         return (f"The VAE, by contrast, gives a lower bound on the log-likelihood ({elbo_grayscale:.1f} nats negative "
@@ -344,8 +356,8 @@ def likelihood_sentence(r: dict[str, Any], elbo_grayscale: float) -> str:
             f"{vae['images']} images), {elbo['mean']:.1f} ± {elbo['standard_error']:.1f} with the ELBO "
             f"({iwae['bits_per_dim']:.3f} and {elbo['bits_per_dim']:.3f} bits/dim); the DDPM's variational bound on the "
             f"8-bit test images is {bound['bits_per_dim']:.3f} ± {bound['bits_per_dim_standard_error']:.3f} bits/dim "
-            f"({ddpm['images']} images). The two are not comparable with each other: one models binary pixels, the "
-            "other 256 grey levels."
+            f"({ddpm['images']} images)" + bound_terms_clause(ddpm) + ". The two are not comparable with each other: "
+            "one models binary pixels, the other 256 grey levels."
             + ("" if vae["trained_on_binarized"] else
                " This VAE was trained on grayscale intensities, not on binarized digits, so its binarized-MNIST "
                "bound is looser than that of a VAE trained for it (set `vae.binarize: true`)."))

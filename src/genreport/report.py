@@ -132,7 +132,7 @@ def metrics_section(results) -> str:
         row("VAE", "−ELBO, binarized digits", vae["negative_elbo"], vae["images"]),
         row("VAE", f"−importance-weighted bound (k = {vae['importance_samples']}), binarized digits",
             vae["negative_iwae_bound"], vae["images"]),
-        row("DDPM", f"−variational bound, 8-bit digits ({ddpm['timestep_draws_per_image']} timesteps per image)",
+        row("DDPM", f"−variational bound, 8-bit digits ({ddpm['timestep_ranges'] + 1} timesteps per image, stratified over t)",
             ddpm["negative_bound"], ddpm["images"]),
         "| GAN | none: the density is not defined (see 2.4 b) | – | – | – |",
     ]

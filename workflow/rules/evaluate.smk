@@ -15,7 +15,7 @@ rule evaluate:
         f"{RUN}/benchmarks/evaluate.tsv"
     params:
         settings=tracked(**common_settings(), **{key: SETTINGS["evaluation"][key] for key in (
-            "real_images", "iwae_images", "iwae_samples", "ddpm_bound_images", "ddpm_bound_draws")}),
+            "real_images", "iwae_images", "iwae_samples", "ddpm_bound_images", "ddpm_bound_ranges")}),
         samples=lambda wildcards, input: named_paths("--samples", MODELS, input.samples),
         data_dir=lambda wildcards, input: os.path.dirname(input.data),
     threads: SETTINGS["threads"]
