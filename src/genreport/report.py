@@ -47,6 +47,8 @@ CAPTIONS = {
     "reconstruction": "Figure 9 – The same test images reconstructed by the VAE and by inverting the GAN.",
     "curves": ("Figure 10 – Sample quality against training time: FID and the evaluator's confidence on each model's "
                "fixed-noise samples at every sampled epoch; the dashed line marks the largest budget all three reached."),
+    "bound": ("Supplementary – DDPM: its bound on the test digits term by term; left, bits per dimension per "
+              "timestep; right, the share of the bound spent before each timestep."),
     "evolution_vae": "Supplementary – VAE: samples from one fixed noise batch at several epochs.",
     "evolution_gan": "Supplementary – GAN: samples from one fixed noise batch at several epochs.",
     "evolution_ddpm": "Supplementary – DDPM: samples from one fixed noise batch at several epochs.",
@@ -55,7 +57,7 @@ CAPTIONS = {
 SECTIONS = [
     ("1. Variational autoencoder", [("1.3 a", ["fig1", "fig2"]), ("1.3 b", ["evolution_vae"]), ("1.3 c", ["fig3"])]),
     ("2. Generative adversarial network", [("2.2 a", ["fig4"]), ("2.2 b", ["evolution_gan"]), ("2.2 c", ["fig5"]),
-                                          ("2.3", ["detach"]), ("2.4 a", ["reconstruction"]), ("2.4 b", []),
+                                          ("2.3", ["detach"]), ("2.4 a", ["reconstruction"]), ("2.4 b", ["bound"]),
                                           ("2.4 c", [])]),
     ("3. Denoising diffusion probabilistic model", [("3 a", ["fig6"]), ("3 b", ["evolution_ddpm"]),
                                                     ("3 c", ["fig7"])]),

@@ -32,6 +32,7 @@ EXPERIMENT_FIGURES = {
     "reconstruction": "reconstruction_vae_gan.png",
     "fig7": "fig7_ddpm_interpolation.png",
     "curves": "quality_vs_compute.png",
+    "bound": "ddpm_bound_terms.png",
 }
 
 
@@ -44,6 +45,7 @@ FIGURE_JOBS = {
     "detach": "detach_experiment",
     "reconstruction": "reconstruction_experiment",
     "curves": "quality_curves",
+    "bound": "evaluate",
 }
 
 

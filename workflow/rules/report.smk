@@ -11,11 +11,11 @@ REPORT_INPUTS = dict(
     figures=[*rules.notebook_vae.output.figures, *rules.notebook_gan.output.figures,
              *rules.notebook_ddpm.output.figures, rules.detach_experiment.output.figure,
              rules.reconstruction_experiment.output.figure, rules.interpolation_experiment.output.figure,
-             rules.quality_curves.output.figure],
+             rules.quality_curves.output.figure, rules.evaluate.output.bound_figure],
     provenance=[rules.notebook_vae.output.provenance, rules.notebook_gan.output.provenance,
                 rules.notebook_ddpm.output.provenance, rules.detach_experiment.output.provenance,
                 rules.reconstruction_experiment.output.provenance, rules.interpolation_experiment.output.provenance,
-                rules.quality_curves.output.provenance],
+                rules.quality_curves.output.provenance, rules.evaluate.output.provenance],
 )
 
 

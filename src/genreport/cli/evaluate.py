@@ -14,12 +14,14 @@ from typing import Any
 
 import torch
 
+from ..bound_figure import plot_bound_terms
 from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..evaluation import bits_per_dim, embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from ..files import write_json
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
+from ..provenance import record_provenance
 from ..runtime import configure_threads
 from ..samples import load_samples
 from .common import add_settings_arguments, named_path, random_subset, run_reporting_errors
@@ -91,6 +93,8 @@ def main(argv=None) -> None:
                         help="the VAE's and the DDPM's checkpoints, for their likelihood bounds")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--bound-figure", type=Path, help="draw the DDPM bound's terms by timestep here")
+    parser.add_argument("--provenance", type=Path, help="where to record how the figure was drawn")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     missing = [f"--samples {model}=PATH" for model in MODEL_NAMES if model not in dict(args.samples)]
@@ -141,7 +145,11 @@ def main(argv=None) -> None:
                 "ddpm": ddpm_likelihood(checkpoints["ddpm"], test_uint8, settings, seed, device),
             },
         }
+        if args.bound_figure is not None:
+            ddpm = record["likelihood"]["ddpm"]
+            plot_bound_terms(ddpm["terms_bits_per_dim"], ddpm["negative_bound"]["bits_per_dim"], args.bound_figure)
         write_json(args.out, record)
+        record_provenance(args.provenance, "genreport.cli.evaluate", settings)
         print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in scores.items()}))
 
     run_reporting_errors(run)
