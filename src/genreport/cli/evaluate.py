@@ -94,7 +94,6 @@ def main(argv=None) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--bound-figure", type=Path, help="draw the DDPM bound's terms by timestep here")
-    parser.add_argument("--provenance", type=Path, help="where to record how the figure was drawn")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     missing = [f"--samples {model}=PATH" for model in MODEL_NAMES if model not in dict(args.samples)]
