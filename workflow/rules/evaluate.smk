@@ -8,7 +8,7 @@ rule evaluate:
         data=rules.data.output.stamp,
         code=code("genreport.cli.evaluate", task("evaluator"), task("vae"), task("ddpm")),
     output:
-        report(f"{RUN}/metrics.json", caption="../report/metrics.rst", category="Measurements"),
+        metrics=report(f"{RUN}/metrics.json", caption="../report/metrics.rst", category="Measurements"),
         bound_figure=report(f"{RUN}/figures/ddpm_bound_terms.png", caption="../report/bound.rst",
                             category="2. GAN"),
         provenance=f"{RUN}/provenance/evaluate.json",
@@ -29,5 +29,5 @@ rule evaluate:
     shell:
         "python -m genreport.cli.evaluate --settings {params.settings:q} --evaluator {input.evaluator:q}"
         " {params.samples} --checkpoint vae={input.vae:q} --checkpoint ddpm={input.ddpm:q}"
-        " --data-dir {params.data_dir:q} --out {output[0]:q} --bound-figure {output.bound_figure:q}"
+        " --data-dir {params.data_dir:q} --out {output.metrics:q} --bound-figure {output.bound_figure:q}"
         " --provenance {output.provenance:q} --threads {threads} > {log:q} 2>&1"

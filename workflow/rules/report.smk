@@ -1,7 +1,7 @@
 # The written report: every figure, measurement and experiment of the run, assembled by the
 # report notebook (HTML through nbconvert) and by genreport.report (Markdown).
 REPORT_INPUTS = dict(
-    metrics=rules.evaluate.output[0],
+    metrics=rules.evaluate.output.metrics,
     training=expand(rules.train.output.metrics, model=MODELS),
     experiments=[rules.detach_experiment.output.json, rules.reconstruction_experiment.output.json,
                  rules.probe_experiment.output.json, rules.interpolation_experiment.output.json,
