@@ -49,7 +49,7 @@ def test_ddpm_objective_names_the_recipe_its_record_holds():
 def test_bound_terms_clause_sums_the_early_terms():
     terms = [{"t_start": 0, "t_stop": 1, "bits_per_dim": 1.0}, {"t_start": 1, "t_stop": 10, "bits_per_dim": 0.5},
              {"t_start": 10, "t_stop": 1000, "bits_per_dim": 0.49}, {"t_start": 1000, "t_stop": None, "bits_per_dim": 0.01}]
-    clause = bound_terms_clause({"terms_bits_per_dim": terms})
+    clause = bound_terms_clause({"terms_bits_per_dim": terms, "negative_bound": {"bits_per_dim": 2.0}})
     assert "75% of it from the first 10 of 1000 timesteps" in clause and "0.01 bits/dim from the prior" in clause
     assert bound_terms_clause({}) == ""  # metrics written before the terms were kept
 

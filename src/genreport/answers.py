@@ -336,7 +336,7 @@ def bound_terms_clause(ddpm_likelihood: dict[str, Any], early: int = 10) -> str:
     terms = ddpm_likelihood.get("terms_bits_per_dim")
     if not terms:
         return ""
-    total = sum(term["bits_per_dim"] for term in terms)
+    total = ddpm_likelihood["negative_bound"]["bits_per_dim"]
     early_bits = sum(term["bits_per_dim"] for term in terms if term["t_stop"] is not None and term["t_stop"] <= early)
     prior = terms[-1]["bits_per_dim"]
     return (f", {early_bits / total:.0%} of it from the first {early} of {terms[-1]['t_start']} timesteps (the "
