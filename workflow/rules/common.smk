@@ -32,11 +32,13 @@ except PipelineError as error:
 RUN = f"{config['results_dir']}/{PRESET}"
 DATA = config["data_dir"]
 MODELS = ["vae", "gan", "ddpm"]
+# Sample metrics are read in two classifiers' feature spaces; both train as the `evaluator` task.
+EVALUATORS = ["evaluator", "second_evaluator"]
 DETACH_VARIANTS = ["detached", "attached", "attached_no_reset"]
 
 
 wildcard_constraints:
-    model="vae|gan|ddpm|evaluator",
+    model="vae|gan|ddpm|evaluator|second_evaluator",
     variant="|".join(DETACH_VARIANTS),
 
 
@@ -76,12 +78,14 @@ def common_settings(*experiment_keys):
 
 
 def model_settings(model, **overrides):
-    """What training one model uses: its section of the preset (with `overrides`), the seed, device and subset."""
+    """What training one model uses: its section of the preset (with `overrides`), the seed (the section's
+    own where it has one), device and subset."""
     section = SETTINGS[model]
     if overrides:
         changes = [f"{model}.{key}={json.dumps(value)}" for key, value in overrides.items()]
         section = apply_overrides(SETTINGS, changes, ROOT / "config" / "presets" / f"{PRESET}.yaml")[model]
-    return tracked(preset=PRESET, model=section, **common_settings(), train_subset=SETTINGS["train_subset"])
+    shared = {**common_settings(), "seed": section.get("seed", SETTINGS["seed"])}
+    return tracked(preset=PRESET, model=section, **shared, train_subset=SETTINGS["train_subset"])
 
 
 def in_workdir(path):
@@ -95,9 +99,14 @@ def code(*modules, notebook=None):
     return [in_workdir(ROOT / name) for name in files]
 
 
+def task_name(model):
+    """The task that trains `model`: its own, except the second evaluator, which is an evaluator."""
+    return "evaluator" if model in EVALUATORS else model
+
+
 def task(model):
     """The module a job loads by name to rebuild `model` from its checkpoint."""
-    return f"genreport.tasks.{model}"
+    return f"genreport.tasks.{task_name(model)}"
 
 
 def checkpoint_of(model):

@@ -2,6 +2,7 @@ rule evaluate:
     """FID, KID, precision/recall and class shares of every model's samples; likelihood bounds."""
     input:
         evaluator=checkpoint_of("evaluator"),
+        second_evaluator=checkpoint_of("second_evaluator"),
         samples=expand(rules.sample.output, model=MODELS),
         vae=checkpoint_of("vae"),
         ddpm=checkpoint_of("ddpm"),
@@ -28,6 +29,7 @@ rule evaluate:
         **MODEL_JOB,
     shell:
         "python -m genreport.cli.evaluate --settings {params.settings:q} --evaluator {input.evaluator:q}"
+        " --second-evaluator {input.second_evaluator:q}"
         " {params.samples} --checkpoint vae={input.vae:q} --checkpoint ddpm={input.ddpm:q}"
         " --data-dir {params.data_dir:q} --out {output.metrics:q} --bound-figure {output.bound_figure:q}"
         " --provenance {output.provenance:q} --threads {threads} > {log:q} 2>&1"

@@ -7,7 +7,7 @@ TRAIN_COMMAND = (
 
 
 rule train:
-    """Train one model (vae, gan, ddpm) or the evaluator classifier on the MNIST training images."""
+    """Train one model (vae, gan, ddpm) or one of the two evaluator classifiers on the MNIST training images."""
     input:
         data=rules.data.output.stamp,
         code=lambda wildcards: code("genreport.cli.train", task(wildcards.model)),
@@ -19,7 +19,7 @@ rule train:
     benchmark:
         f"{RUN}/benchmarks/train_{{model}}.tsv"
     params:
-        model=lambda wildcards: wildcards.model,
+        model=lambda wildcards: task_name(wildcards.model),
         settings=lambda wildcards: model_settings(wildcards.model),
         out=lambda wildcards, output: os.path.dirname(output.checkpoint),
         data_dir=lambda wildcards, input: os.path.dirname(input.data),

@@ -83,10 +83,36 @@ def ddpm_likelihood(checkpoint: Path, test_uint8: torch.Tensor, settings: dict[s
     }
 
 
+REAL_ROW = "real (training images)"
+
+
+def score_in_feature_space(checkpoint: Path, samples: dict[str, torch.Tensor], seed_of_image: dict[str, torch.Tensor],
+                           test: torch.Tensor, test_labels: torch.Tensor, seed: int, device: str) -> dict[str, Any]:
+    """Every image set's sample metrics in one evaluator's feature space, with that evaluator's description."""
+    evaluator, payload = load_task(checkpoint, device)
+    classifier = evaluator.model.eval().cpu()
+    reference = embed(classifier, test)
+    scores = {name: score_image_set(classifier, reference, images, seed=seed) for name, images in samples.items()}
+    floor = scores[REAL_ROW]["fid"]
+    for name in scores:
+        scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
+    fid_per_seed = {model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model])
+                    for model in MODEL_NAMES}
+    return {
+        "evaluator": {"test_accuracy": test_accuracy(classifier, test, test_labels),
+                      "feature_dim": classifier.feature_dim, "architecture": evaluator.config["architecture"],
+                      "training_seed": payload["seed"]},
+        "sample_metrics": scores,
+        "fid_by_sampling_seed": {"fid": fid_per_seed, **ranking_across_seeds(fid_per_seed)},
+    }
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_settings_arguments(parser)
     parser.add_argument("--evaluator", type=Path, required=True, help="the evaluator classifier's checkpoint")
+    parser.add_argument("--second-evaluator", type=Path,
+                        help="a second evaluator's checkpoint: every sample metric is computed in its feature space too")
     parser.add_argument("--samples", type=named_path, action="append", required=True, metavar="MODEL=PATH",
                         help="a model's evaluation samples (.npz), one per model")
     parser.add_argument("--checkpoint", type=named_path, action="append", required=True, metavar="MODEL=PATH",
@@ -110,46 +136,33 @@ def main(argv=None) -> None:
         # Checked first: a bad sample file fails before minutes of loading and embedding.
         drawn = {model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
                  for model in MODEL_NAMES}
-        evaluator, _ = load_task(args.evaluator, device)
-        classifier = evaluator.model.eval().cpu()
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         train_uint8, _ = load_split(args.data_dir, train=True)
         test = to_unit_float(test_uint8)
 
         real = to_unit_float(train_uint8[random_subset(settings["real_images"], len(train_uint8), seed)])
-        samples = {"real (training images)": real}
+        samples = {REAL_ROW: real}
         sampling, seed_of_image = {}, {}
         for model in MODEL_NAMES:
             samples[model] = to_unit_float(torch.from_numpy(drawn[model]["images"]))
             seed_of_image[model] = torch.from_numpy(drawn[model]["seed_of_image"])
             # Timings stay out: this file is compared byte for byte.
             sampling[model] = {"sampler": drawn[model]["sampler"]}
-        reference = embed(classifier, test)
-        scores = {name: score_image_set(classifier, reference, images, seed=seed) for name, images in samples.items()}
-        floor = scores["real (training images)"]["fid"]
-        for name in scores:
-            scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
-        fid_per_seed = {model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model])
-                        for model in MODEL_NAMES}
-
-        record = {
-            "evaluator": {"test_accuracy": test_accuracy(classifier, test, test_labels),
-                          "feature_dim": classifier.feature_dim},
-            "reference": "the 10,000 MNIST test images",
-            "sample_metrics": scores,
-            "sampling": sampling,
-            "fid_by_sampling_seed": {"fid": fid_per_seed, **ranking_across_seeds(fid_per_seed)},
-            "likelihood": {
-                "vae": vae_likelihood(checkpoints["vae"], test, settings, seed, device),
-                "ddpm": ddpm_likelihood(checkpoints["ddpm"], test_uint8, settings, seed, device),
-            },
+        primary = score_in_feature_space(args.evaluator, samples, seed_of_image, test, test_labels, seed, device)
+        record = {**primary, "reference": "the 10,000 MNIST test images", "sampling": sampling}
+        if args.second_evaluator is not None:
+            record["second_evaluator"] = score_in_feature_space(args.second_evaluator, samples, seed_of_image, test,
+                                                                test_labels, seed, device)
+        record["likelihood"] = {
+            "vae": vae_likelihood(checkpoints["vae"], test, settings, seed, device),
+            "ddpm": ddpm_likelihood(checkpoints["ddpm"], test_uint8, settings, seed, device),
         }
         if args.bound_figure is not None:
             ddpm = record["likelihood"]["ddpm"]
             plot_bound_terms(ddpm["terms_bits_per_dim"], ddpm["negative_bound"]["bits_per_dim"], args.bound_figure)
         write_json(args.out, record)
         record_provenance(args.provenance, "genreport.cli.evaluate", settings)
-        print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in scores.items()}))
+        print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in record["sample_metrics"].items()}))
 
     run_reporting_errors(run)
 

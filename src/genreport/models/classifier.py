@@ -1,4 +1,8 @@
-"""A small MNIST classifier used only to evaluate generated images."""
+"""MNIST classifiers used only to evaluate generated images.
+
+Two architectures, so that a verdict read in one classifier's feature space can be checked in
+another's: `vgg` (3×3 convolutions with batch norm) and `lenet` (5×5 convolutions, no normalization).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from torch import nn
 
 
 class DigitClassifier(nn.Module):
-    """Two conv blocks and a 128-unit penultimate layer, the feature space of the sample metrics."""
+    """The `vgg` evaluator: two conv blocks and a 128-unit penultimate layer, the feature space of the sample metrics."""
 
     feature_dim = 128
 
@@ -33,3 +37,34 @@ class DigitClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x))
+
+
+class LeNetClassifier(nn.Module):
+    """The `lenet` evaluator: two 5×5 convolutions without padding or normalization, max pooling, and a
+    128-unit penultimate layer (the same feature size as `DigitClassifier`, a different feature space)."""
+
+    feature_dim = 128
+
+    def __init__(self, channels: int = 32):
+        super().__init__()
+        c = channels
+        self.body = nn.Sequential(
+            nn.Conv2d(1, c, 5), nn.ReLU(), nn.MaxPool2d(2),  # 24 -> 12
+            nn.Conv2d(c, 2 * c, 5), nn.ReLU(), nn.MaxPool2d(2),  # 8 -> 4
+            nn.Flatten(),
+            nn.Linear(2 * c * 4 * 4, self.feature_dim), nn.ReLU(),
+        )
+        self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(self.feature_dim, 10))
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+ARCHITECTURES = {"vgg": DigitClassifier, "lenet": LeNetClassifier}
+
+
+def build_classifier(architecture: str, channels: int) -> nn.Module:
+    return ARCHITECTURES[architecture](channels)

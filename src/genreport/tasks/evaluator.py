@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..models.classifier import DigitClassifier
+from ..models.classifier import build_classifier
 from .base import Task
 
 
@@ -15,9 +15,12 @@ class EvaluatorTask(Task):
     name = "evaluator"
     generates = False
 
+    DEFAULTS = {"architecture": "vgg"}
+
     def __init__(self, config, device):
+        config = {**self.DEFAULTS, **config}
         super().__init__(config, device)
-        self.model = DigitClassifier(config["channels"]).to(device)
+        self.model = build_classifier(config["architecture"], config["channels"]).to(device)
         self.modules = {"model": self.model}
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 
