@@ -149,8 +149,7 @@ def measured(gan_fid=10.0, vae_fid=30.0, ddpm_fid=5.0):
 def test_quality_wording_flips_when_the_gan_gets_worse_than_the_vae():
     assert "the GAN's samples are closer to the test set than the VAE's" in answer_2_2_b(measured(10.0, 30.0))
     assert "the VAE's samples are closer to the test set than the GAN's" in answer_2_2_b(measured(40.0, 30.0))
-    assert "holds here" in answer_3_b(measured(10.0, 30.0, 20.0))
-    assert "does not hold here" in answer_3_b(measured(40.0, 30.0, 20.0))
+    assert "By FID the order is GAN (10.00) < DDPM (20.00) < VAE (30.00)" in answer_3_b(measured(10.0, 30.0, 20.0))
 
 
 def test_detach_verdict_follows_the_leak_experiment():
@@ -174,14 +173,11 @@ def test_reconstruction_verdict_follows_the_errors():
     assert "holds only in part" in answer_2_4_a(r) and "90.0% of the GAN's" in answer_2_4_a(r)
 
 
-def test_representation_verdict_follows_the_probes():
+def test_representation_answer_names_the_most_readable_representation():
     r = measured()
-    assert "holds in part" in answer_2_4_c(r)
-    probes = r["experiments"]["probes"]["probes"]
-    probes["GAN discriminator, last hidden layer"]["few_labels"]["test_accuracy"] = 0.80
-    assert "does not hold here" in answer_2_4_c(r)
-    probes["GAN inverted z"]["few_labels"]["test_accuracy"] = 0.95
-    assert "holds in part: the inverted codes" in answer_2_4_c(r)
+    assert answer_2_4_c(r).endswith("here is the GAN discriminator, last hidden layer.")
+    r["experiments"]["probes"]["probes"]["GAN inverted z"]["few_labels"]["test_accuracy"] = 0.99
+    assert answer_2_4_c(r).endswith("here is the GAN inverted z.")
 
 
 def test_moving_average_verdict_follows_the_fids():

@@ -72,6 +72,7 @@ def test_a_complete_run_plans_nothing(smoke_project):
     ("gan.lr", 1.0e-4, GAN_DOWNSTREAM | REPORT),
     ("ddpm.epochs", 3, DDPM_DOWNSTREAM | REPORT),
     ("evaluator.lr", 2.0e-3, EVALUATOR_DOWNSTREAM | REPORT),
+    ("second_evaluator.seed", 7, {"train[second_evaluator]", "evaluate"} | REPORT),
     ("evaluation.iwae_samples", 60, {"evaluate"} | REPORT),
     ("evaluation.sampler", "ddim:10", {"sample[ddpm]", "evaluate", "sampler_experiment"} | REPORT),
     ("experiments.detach_samples", 100, {"detach_experiment"} | REPORT),

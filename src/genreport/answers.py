@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .claims import (HELD, LABELS, NOT_HELD, PARTLY, PIXELS, detach_essential, gan_cannot_reconstruct, smooth_interpolation,
+                     threshold)
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
 from .sampling import Sampler
 
-# A path whose largest step is at most this many times its mean step has no jump.
-SMOOTH_STEP_RATIO = 2.0
-
-LABELS = {"vae": "VAE", "gan": "GAN", "ddpm": "DDPM"}
+SMOOTH_STEP_RATIO = threshold("smooth_step_ratio")
+SAME_FID = threshold("same_fid")
+SAME_CONFIDENCE = threshold("same_confidence")
+PRECISION_VERDICT_IMAGES = threshold("precision_verdict_images")
+MOST_COMMON_DIGIT_SHARE = threshold("most_common_digit_share")
 
 
 def ratio_words(a: float, b: float) -> str:
@@ -44,7 +47,7 @@ def compare_sharpness(models: dict[str, Any], a: str, b: str) -> str:
         return (f"neither the {LABELS[a]} nor the {LABELS[b]} samples are blurry by our edge measure {numbers}: "
                 "both have at least the edge strength of real digits")
     word = "blurrier" if ra < rb else "sharper"
-    if abs(ra - rb) < 0.1:
+    if abs(ra - rb) < threshold("slight_sharpness_difference"):
         word = "slightly " + word
     return f"{LABELS[a]} samples are {word} than {LABELS[b]} samples by our edge measure {numbers}"
 
@@ -67,18 +70,18 @@ def evolution_sentence(model: dict[str, Any]) -> str:
             f"{loss_name} went from {first[loss_name]:.4g} (epoch 1 mean) to {last[loss_name]:.4g} (epoch {model['epochs']}).")
 
 
-def smoothness_sentence(model: dict[str, Any]) -> str:
-    stats = model["measurements"]["interpolation"]
+SMOOTHNESS_WORDS = {
+    HELD: ("Yes, the transition is smooth", "no step stands out"),
+    PARTLY: ("Mostly: the transition is smooth on most paths",
+             "at least one path jumps, with one step much larger than the rest"),
+    NOT_HELD: ("Not entirely: the images change in jumps", "some steps are far larger than the average one"),
+}
+
+
+def smoothness_sentence(r: dict[str, Any], name: str) -> str:
+    stats = r["models"][name]["measurements"]["interpolation"]
     ratio, worst = stats["max_over_mean_step"], stats["worst_max_over_mean_step"]
-    if worst <= SMOOTH_STEP_RATIO:
-        verdict = "Yes, the transition is smooth"
-        detail = "no step stands out"
-    elif ratio <= SMOOTH_STEP_RATIO:
-        verdict = "Mostly: the transition is smooth on most paths"
-        detail = "at least one path jumps, with one step much larger than the rest"
-    else:
-        verdict = "Not entirely: the images change in jumps"
-        detail = "some steps are far larger than the average one"
+    verdict, detail = SMOOTHNESS_WORDS[smooth_interpolation(name)(r).outcome]
     return (f"{verdict}. Along each path the pixel RMS change between neighbouring frames is "
             f"{stats['mean_step_rms']:.3f} on average; the largest step is {ratio:.2f}× the mean step "
             f"(averaged over the paths; {worst:.2f}× on the worst path), so {detail} "
@@ -170,7 +173,7 @@ def figure_paths(measurements: dict[str, Any]) -> tuple[str, str]:
 def answer_1_3_c(r: dict[str, Any]) -> str:
     points, pairs = figure_paths(r["models"]["vae"]["measurements"])
     return (f"Figure 3 decodes {points} on the straight line between two draws z₁, z₂ from "
-            f"the prior, for {pairs}. " + smoothness_sentence(r["models"]["vae"])
+            f"the prior, for {pairs}. " + smoothness_sentence(r, "vae")
             + feature_smoothness_sentence(r, "vae"))
 
 
@@ -185,7 +188,7 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
     models = r["models"]
     gan = models["gan"]
     text = (f"{capitalized(compare_sharpness(models, 'gan', 'vae'))}. Real test images score 1.00 on this scale, so the "
-            f"GAN's strokes are {'close to' if abs(gan['sharpness_ratio'] - 1) < 0.15 else 'far from'} real "
+            f"GAN's strokes are {'close to' if abs(gan['sharpness_ratio'] - 1) < threshold('close_to_real_sharpness') else 'far from'} real "
             f"stroke contrast. ")
     if sample_scores(r):
         scores = sample_scores(r)
@@ -202,7 +205,7 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
 def answer_2_2_c(r: dict[str, Any]) -> str:
     points, pairs = figure_paths(r["models"]["gan"]["measurements"])
     return (f"Figure 5 feeds the generator {points} between two noise draws, for {pairs}. "
-            + smoothness_sentence(r["models"]["gan"]) + feature_smoothness_sentence(r, "gan"))
+            + smoothness_sentence(r, "gan") + feature_smoothness_sentence(r, "gan"))
 
 
 def answer_3_c(r: dict[str, Any]) -> str:
@@ -217,10 +220,6 @@ def answer_3_c(r: dict[str, Any]) -> str:
             f"the largest step in feature space is {ddpm['max_over_mean_feature_step']:.2f}× the mean and the "
             f"predicted digit changes {ddpm['class_changes_per_path']:.1f} times per path. "
             + smoothest_sentence(paths["models"]))
-
-
-# Two FIDs within this fraction of each other count as the same quality.
-SAME_FID = 0.10
 
 
 def fid_change_words(new: float, old: float) -> str:
@@ -261,7 +260,7 @@ def answer_2_3(r: dict[str, Any]) -> str:
     text += (f"(c) not detached and not reset — the discriminator's gradient left in the generator's update — "
              f"gave {leak} (FID {c['fid']:.2f} against {a['fid']:.2f}; the discriminator's mean output on fakes "
              f"{c['final_losses']['d_fake']:.2f} against {a['final_losses']['d_fake']:.2f}). ")
-    if c["fid"] > (1 + SAME_FID) * a["fid"]:
+    if detach_essential(r).outcome == HELD:
         verdict = ("So detach is essential for correctness only where the generator's gradients are not reset, "
                    "and there leaving it out visibly hurts; where they are reset it buys speed alone.")
     else:
@@ -282,6 +281,19 @@ def detach_table(r: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+RECONSTRUCTION_WORDS = {
+    PARTLY: ("So the claim that a GAN cannot reconstruct holds only in part: once inverted it matches the pixels "
+             "more closely than the VAE, but it turns more digits into another digit, costs far more per "
+             "image, and has no guarantee of finding the best code."),
+    NOT_HELD: ("So the claim that a GAN cannot reconstruct does not hold once inversion is allowed: here it "
+               "reconstructs more closely than the VAE, at a far higher cost per image and with no guarantee "
+               "of finding the best code."),
+    HELD: ("So the GAN can reconstruct only approximately and at a far higher cost: even with the search, "
+           "its reconstructions are further from the inputs than the VAE's, because the inversion can "
+           "only reach images inside the generator's range and may stop in a poor optimum."),
+}
+
+
 def answer_2_4_a(r: dict[str, Any]) -> str:
     no_encoder = ("Not in one pass: the GAN has no encoder, so the only way back from an image to a code is an "
                   "inversion — searching for the z whose image is closest to the input by gradient descent on z. ")
@@ -289,7 +301,6 @@ def answer_2_4_a(r: dict[str, Any]) -> str:
     if not exp:
         return no_encoder + "This run did not try an inversion, so it does not measure how well one works."
     vae, gan = exp["vae"], exp["gan"]
-    better = "gan" if gan["mse"]["mean"] < vae["mse"]["mean"] else "vae"
     inversion = exp["inversion"]
     text = (no_encoder + f"We inverted the generator for {exp['images']} test images ({inversion['steps']} Adam steps "
             f"from {inversion['restarts']} random starts each, best kept) and reconstructed the same images with the "
@@ -301,19 +312,7 @@ def answer_2_4_a(r: dict[str, Any]) -> str:
     if "class_kept" in gan:
         kept = (f"The evaluator reads the original digit in {vae['class_kept']:.1%} of the VAE's reconstructions and "
                 f"{gan['class_kept']:.1%} of the GAN's ({exp['evaluator_accuracy_on_originals']:.1%} of the originals). ")
-    identity_lost = "class_kept" in gan and gan["class_kept"] < vae["class_kept"] - 0.01
-    if better == "gan" and identity_lost:
-        verdict = ("So the claim that a GAN cannot reconstruct holds only in part: once inverted it matches the pixels "
-                   "more closely than the VAE, but it turns more digits into another digit, costs far more per "
-                   "image, and has no guarantee of finding the best code.")
-    elif better == "gan":
-        verdict = ("So the claim that a GAN cannot reconstruct does not hold once inversion is allowed: here it "
-                   "reconstructs more closely than the VAE, at a far higher cost per image and with no guarantee "
-                   "of finding the best code.")
-    else:
-        verdict = ("So the GAN can reconstruct only approximately and at a far higher cost: even with the search, "
-                   "its reconstructions are further from the inputs than the VAE's, because the inversion can "
-                   "only reach images inside the generator's range and may stop in a poor optimum.")
+    verdict = RECONSTRUCTION_WORDS[gan_cannot_reconstruct(r).outcome]
     return text + kept + verdict
 
 
@@ -363,7 +362,6 @@ def likelihood_sentence(r: dict[str, Any], elbo_grayscale: float) -> str:
                "bound is looser than that of a VAE trained for it (set `vae.binarize: true`)."))
 
 
-PIXELS = "raw pixels"
 
 
 def answer_2_4_c(r: dict[str, Any]) -> str:
@@ -375,8 +373,6 @@ def answer_2_4_c(r: dict[str, Any]) -> str:
     few = {name: p["few_labels"]["test_accuracy"] for name, p in probes.items()}
     many = {name: p["many_labels"]["test_accuracy"] for name, p in probes.items() if p["many_labels"]}
     order = sorted(few, key=few.get, reverse=True)
-    discriminator = next(name for name in probes if name.startswith("GAN discriminator"))
-    inverted = "GAN inverted z"
     text = (f"We fitted a logistic regression on each representation with {exp['labels_per_class_few']} labels per "
             f"class and with {fmt_count(exp['train_images_many'])} labelled training images, and scored it on the "
             f"test set (table below). With few labels the order is "
@@ -384,19 +380,8 @@ def answer_2_4_c(r: dict[str, Any]) -> str:
     if many:
         best_many = max(many, key=many.get)
         text += f"With many labels the best is {best_many} ({many[best_many]:.1%}; raw pixels {many[PIXELS]:.1%}). "
-    d_beats = few[discriminator] > few[PIXELS]
-    z_beats = few[inverted] > few[PIXELS]
-    if d_beats and z_beats:
-        verdict = "holds: both the discriminator's features and the inverted codes make the digit easier to read than pixels do."
-    elif d_beats:
-        verdict = ("holds in part: the discriminator's features make the digit easier to read than raw pixels, but the "
-                   "generator's codes found by inversion do not.")
-    elif z_beats:
-        verdict = ("holds in part: the inverted codes beat raw pixels, but the discriminator's features do not.")
-    else:
-        verdict = "does not hold here: neither the discriminator's features nor the inverted codes beat raw pixels."
     best = order[0]
-    return text + f"The claim that a GAN learns good representations {verdict} The most linearly readable representation here is the {best}."
+    return text + f"The most linearly readable representation here is the {best}."
 
 
 def probe_table(r: dict[str, Any]) -> str:
@@ -435,11 +420,8 @@ def answer_3_b(r: dict[str, Any]) -> str:
     if sample_scores(r):
         scores = sample_scores(r)
         best = fid_rank(r)
-        claim = ("The claim that DDPM samples are better than the VAE's but not as good as the GAN's "
-                 + ("holds here." if best == ["gan", "ddpm", "vae"] else
-                    "does not hold here: by FID the order is "
-                    + order_words(best, {m: scores[m]["fid"] for m in best}) + "."))
-        text += (f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. {claim} "
+        text += (f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. By FID the order is "
+                 + order_words(best, {m: scores[m]["fid"] for m in best}) + ". "
                  f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. "
                  + seed_ranking_sentence(r) + budget_ranking_sentence(r, brief=True))
     else:
@@ -565,8 +547,6 @@ def sampler_sentence(r: dict[str, Any]) -> str:
             + precision_sentence(r))
 
 
-SAME_CONFIDENCE = 0.01  # mean top-class probability
-PRECISION_VERDICT_IMAGES = 100  # below this, FID and mean confidence are too noisy to compare within 10% / 0.01
 
 
 def precision_sentence(r: dict[str, Any]) -> str:
@@ -704,7 +684,6 @@ def answer_4(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-MOST_COMMON_DIGIT_SHARE = 0.13  # the upper end of the 7-13% coverage target
 
 
 def coverage_sentence(scores: dict[str, Any]) -> str:

@@ -11,7 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import readings as read
 from .answers import ANSWERS, LABELS, TABLES, coverage_sentence
+from .claims import check_all, evaluator_label, verdict_sentence
 from .cli.common import run_reporting_errors
 from .files import write_text
 from .formatting import fmt_count, fmt_losses, fmt_seconds
@@ -105,9 +107,49 @@ def sampling_time(measurements) -> str:
     return fmt_seconds(measurements["seconds_per_sample"]) + marker
 
 
-def metrics_section(results) -> str:
+MEASURED = "Measured quality"
+
+
+def anchor(key: str) -> str:
+    """The id a section's heading carries, so the claims table can link to it."""
+    return "q-" + key.lower().replace(" ", "-").replace(".", "-")
+
+
+def key_numbers(results) -> str:
+    """The run's headline numbers, one line each, before any figure."""
+    models = results["models"]
+    lines = ["Training time: " + ", ".join(f"{LABELS[m]} {fmt_seconds(read.train_seconds(results, m))}" for m in models)
+             + f" ({models['vae']['device']})."]
     metrics = results["metrics"]
-    scores = metrics["sample_metrics"]
+    if metrics:
+        for name in read.evaluator_names(results):
+            info = read.evaluator_info(results, name)
+            lines.append(f"FID in the {evaluator_label(results, name)}'s feature space (test accuracy "
+                         f"{info['test_accuracy']:.2%}): "
+                         + ", ".join(f"{LABELS[m]} {read.fid(results, m, name):.1f} ({read.fid_over_real(results, m, name):.0f}× "
+                                     f"the real-data floor)" for m in models) + ".")
+        vae, ddpm = metrics["likelihood"]["vae"], metrics["likelihood"]["ddpm"]
+        lines.append(f"Likelihood bounds: VAE −log p(x) ≤ {vae['negative_iwae_bound']['mean']:.2f} ± "
+                     f"{vae['negative_iwae_bound']['standard_error']:.2f} nats (binarized test digits, importance-weighted); "
+                     f"DDPM ≤ {ddpm['negative_bound']['bits_per_dim']:.3f} ± "
+                     f"{ddpm['negative_bound']['bits_per_dim_standard_error']:.3f} bits/dim (8-bit test digits).")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def claims_section(results, verdicts) -> str:
+    """The spec's claims, each with its verdict and the numbers behind it, linked to its section."""
+    rows = ["| question | claim | verdict | the numbers behind it |", "|---|---|---|---|"]
+    for claim, verdict in verdicts:
+        why = f" ({verdict.reason})" if verdict.outcome == "undetermined" else ""
+        rows.append(f"| [{claim.key}](#{anchor(claim.key)}) | {claim.statement} | **{verdict.outcome}**{why} | "
+                    f"{verdict.evidence} |")
+    return ("## Claims checked\n\nEach claim of the assignment's reference answers, judged by a fixed rule on this "
+            "run's numbers (`genreport.claims`). Claims that rest on sample metrics are judged in two evaluators' "
+            "feature spaces; where the two disagree the verdict is *undetermined*.\n\n" + "\n".join(rows)
+            + "\n\n**Key numbers of this run**\n\n" + key_numbers(results))
+
+
+def metrics_table(scores) -> list[str]:
     rows = [
         "| images | count | FID | FID ÷ real | KID | precision | recall | mean top-class probability | KL from uniform | digit shares, min–max |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -120,6 +162,26 @@ def metrics_section(results) -> str:
             f"{s['mean_top_probability']:.3f} | {s['kl_from_uniform']:.4f} | "
             f"{min(s['class_shares']):.1%}–{max(s['class_shares']):.1%} |"
         )
+    return rows
+
+
+def second_evaluator_paragraph(results) -> str:
+    """The same sample metrics in the second evaluator's feature space, when the run computed them."""
+    second = results["metrics"].get(read.SECOND)
+    if not second:
+        return ""
+    info = read.evaluator_info(results, read.SECOND)
+    scores = second["sample_metrics"]
+    return (f"\n\nThe same images in a second evaluator's feature space: a `{info['architecture']}` classifier "
+            f"trained from seed {info['training_seed']} (test accuracy {info['test_accuracy']:.2%}). FIDs from two "
+            "evaluators are on different scales; what must agree is the order and every verdict.\n\n"
+            + "\n".join(metrics_table(scores)) + "\n\n" + coverage_sentence(scores))
+
+
+def metrics_section(results, opening: list[str]) -> str:
+    metrics = results["metrics"]
+    scores = metrics["sample_metrics"]
+    rows = metrics_table(scores)
     sampling = metrics["sampling"]
     likelihood = metrics["likelihood"]
     vae, ddpm = likelihood["vae"], likelihood["ddpm"]
@@ -139,14 +201,15 @@ def metrics_section(results) -> str:
         "| GAN | none: the density is not defined (see 2.4 b) | – | – | – |",
     ]
     return (
-        "## Measured quality\n\n"
-        f"Sample metrics in the feature space of an MNIST classifier trained for this purpose on real images only "
+        f'## <a id="{anchor(MEASURED)}"></a>{MEASURED}\n\n' + "".join(f"{line}\n\n" for line in opening)
+        + f"Sample metrics in the feature space of an MNIST classifier trained for this purpose on real images only "
         f"(test accuracy {metrics['evaluator']['test_accuracy']:.2%}, {metrics['evaluator']['feature_dim']}-dimensional "
         f"penultimate layer), each set scored against {metrics['reference']}. The *real* row scores training images "
         f"the same way: it is the floor every other row is read against. Precision and recall use k = 3 nearest "
         f"neighbours. Samples: "
         + ", ".join(f"{LABELS[m]} {sampling[m]['sampler']}" for m in sampling)
-        + ".\n\n" + "\n".join(rows) + "\n\n" + coverage_sentence(scores) + "\n\n" + "\n".join(bounds)
+        + ".\n\n" + "\n".join(rows) + "\n\n" + coverage_sentence(scores) + second_evaluator_paragraph(results)
+        + "\n\n" + "\n".join(bounds)
         + "\n\nEstimates on a random test subset or on sampled timesteps are unbiased; ± is one standard error."
     )
 
@@ -186,27 +249,32 @@ def reproducibility_sentence(models) -> str:
 
 def build_report(results_dir: Path) -> list[Block]:
     results = load_results(Path(results_dir))
-    blocks = [Block(
-        "# VAE, GAN and DDPM on MNIST: a measured comparison\n\n"
-        f"Every number below was measured by the pipeline run that produced this report (preset "
-        f"`{results['preset']}`). The answers are written from those numbers: where a measurement disagrees "
-        "with a common claim about these models, the text says so, and where this run measured nothing, "
-        "the answer says that too.\n\n" + summary_table(results)
-        + "\n\n*Sharpness* below is the mean Sobel gradient magnitude of the samples divided by that of real "
-        "test images: 1.00 = the edge strength of real digits, below 1 = softer edges (blur), above 1 = more edge "
-        "energy than real digits (speckle or noise, not extra quality)."
-    )]
+    verdicts = check_all(results)
+    blocks = [
+        Block("# VAE, GAN and DDPM on MNIST: a measured comparison\n\n"
+              f"Every number below was measured by the pipeline run that produced this report (preset "
+              f"`{results['preset']}`). The answers are written from those numbers: where a measurement disagrees "
+              "with a common claim about these models, the text says so, and where this run measured nothing, "
+              "the answer says that too."),
+        Block(claims_section(results, verdicts)),
+        Block("## The models\n\n" + summary_table(results)
+              + "\n\n*Sharpness* below is the mean Sobel gradient magnitude of the samples divided by that of real "
+              "test images: 1.00 = the edge strength of real digits, below 1 = softer edges (blur), above 1 = more "
+              "edge energy than real digits (speckle or noise, not extra quality)."),
+    ]
     if results["metrics"]:
-        blocks.append(Block(metrics_section(results)))
+        opening = [verdict_sentence(claim, verdict) for claim, verdict in verdicts if claim.key == MEASURED]
+        blocks.append(Block(metrics_section(results, opening)))
     for title, questions in SECTIONS:
         blocks.append(Block(f"## {title}"))
         for key, figures in questions:
-            blocks.append(Block(f"### {key}. {QUESTIONS[key]}"))
+            blocks.append(Block(f'### <a id="{anchor(key)}"></a>{key}. {QUESTIONS[key]}'))
             for figure in figures:
                 if figure in results["figures"]:
                     blocks.append(Block(figure=results["figures"][figure]))
                     blocks.append(Block(f"*{CAPTIONS[figure]}*" + provenance_line(results["provenance"].get(figure))))
-            blocks.append(Block(ANSWERS[key](results)))
+            opening = [verdict_sentence(claim, verdict) for claim, verdict in verdicts if claim.key == key]
+            blocks.append(Block("\n\n".join([*opening, ANSWERS[key](results)])))
             if key in TABLES and results["experiments"].get(TABLES[key][0]):
                 blocks.append(Block(TABLES[key][1](results)))
     blocks.append(Block("## About this run\n\n" + run_details(results)))

@@ -1,0 +1,253 @@
+"""The spec's claims as data: each is a statement, the readings it uses, a rule and its verdict.
+
+A rule looks at one run's numbers (through `readings`) and returns a `Verdict`: held, held in part,
+did not hold, or undetermined. A claim that reads sample metrics is judged once in each evaluator's
+feature space; if the evaluators disagree, the verdict is undetermined and says why. Every threshold
+a rule uses is in `THRESHOLDS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import readings as read
+from .formatting import fmt_seconds
+
+HELD, PARTLY, NOT_HELD, UNDETERMINED = "held", "held in part", "did not hold", "undetermined"
+LABELS = {"vae": "VAE", "gan": "GAN", "ddpm": "DDPM"}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: float
+    meaning: str
+
+
+THRESHOLDS = {
+    "smooth_step_ratio": Threshold(2.0, "an interpolation path is smooth when its largest step is at most this many "
+                                        "times its mean step (pixel RMS between neighbouring frames)"),
+    "same_fid": Threshold(0.10, "two FIDs within this fraction of the smaller count as the same quality"),
+    "blurry_below": Threshold(1.0, "samples are blurry when their edge strength is below this multiple of real test "
+                                   "digits'"),
+    "most_common_digit_share": Threshold(0.13, "a model over-draws a digit when more than this share of its samples "
+                                               "are read as that digit"),
+    "slight_sharpness_difference": Threshold(0.1, "edge strengths closer than this are called 'slightly' blurrier"),
+    "close_to_real_sharpness": Threshold(0.15, "edge strength within this of real digits' (1.00) is close to real"),
+    "same_confidence": Threshold(0.01, "mean top-class probabilities within this count as the same"),
+    "precision_verdict_images": Threshold(100, "fewer images than this are too few to judge bf16 against fp32 "
+                                               "within the same-FID and same-confidence margins"),
+    "class_kept_margin": Threshold(0.01, "a reconstruction keeps the digit less often when the evaluator reads the "
+                                         "original digit in at least this much smaller a share"),
+}
+
+
+def threshold(name: str) -> float:
+    return THRESHOLDS[name].value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str
+    evidence: str  # the numbers behind it, short
+    reason: str = ""  # which parts held, or why it is undetermined
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str  # the spec's question
+    statement: str  # what the spec claims, in our words
+    reads: tuple[str, ...]  # names in readings.READINGS
+    rule: Callable[..., Verdict]  # rule(r) or, with per_evaluator, rule(r, evaluator)
+    per_evaluator: bool = False
+
+    def check(self, r: dict[str, Any]) -> Verdict:
+        if not self.per_evaluator:
+            return self.rule(r)
+        evaluators = read.evaluator_names(r)
+        if not evaluators:
+            return Verdict(UNDETERMINED, "no sample metrics", "this run scored no samples")
+        verdicts = {name: self.rule(r, name) for name in evaluators}
+        evidence = "; ".join(f"{v.evidence} ({evaluator_label(r, name)})" for name, v in verdicts.items())
+        outcomes = {v.outcome for v in verdicts.values()}
+        first = next(iter(verdicts.values()))
+        if len(outcomes) == 1:
+            return Verdict(first.outcome, evidence, first.reason)
+        split = ", ".join(f"{evaluator_label(r, name)}: {v.outcome}" for name, v in verdicts.items())
+        return Verdict(UNDETERMINED, evidence, f"the two evaluators disagree ({split})")
+
+
+def evaluator_label(r: dict[str, Any], name: str) -> str:
+    return f"{read.evaluator_info(r, name)['architecture']} evaluator"
+
+
+def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
+    """Held when every part holds, did not hold when none does, else in part (naming which parts held)."""
+    held = [name for name, ok in parts.items() if ok]
+    failed = [name for name, ok in parts.items() if not ok]
+    if not failed:
+        return Verdict(HELD, evidence, "every part held")
+    if not held:
+        return Verdict(NOT_HELD, evidence, "none of its parts held (" + "; ".join(failed) + ")")
+    return Verdict(PARTLY, evidence, "held: " + "; ".join(held) + ". Did not hold: " + "; ".join(failed))
+
+
+def vae_blurry_and_improving(r) -> Verdict:
+    vae, gan = read.sharpness(r, "vae"), read.sharpness(r, "gan")
+    trend = read.sharpness_first_and_last(r, "vae")
+    parts = {"blurry": vae < threshold("blurry_below"), "blurrier than the GAN's": vae < gan}
+    evidence = f"edge strength {vae:.2f} of real digits (GAN {gan:.2f})"
+    if trend:
+        (e0, s0), (e1, s1) = trend
+        parts["less blurry with training"] = s1 > s0
+        evidence += f"; {s0:.2f} at epoch {e0} → {s1:.2f} at epoch {e1}"
+    return from_parts(parts, evidence)
+
+
+def smooth_interpolation(model: str) -> Callable[[dict], Verdict]:
+    def rule(r) -> Verdict:
+        mean_ratio, worst = read.interpolation_step_ratios(r, model)
+        limit = threshold("smooth_step_ratio")
+        evidence = f"largest step {mean_ratio:.2f}× the mean (worst path {worst:.2f}×)"
+        if worst <= limit:
+            return Verdict(HELD, evidence, f"no path has a step above {limit:g}× its mean")
+        if mean_ratio <= limit:
+            return Verdict(PARTLY, evidence, "smooth on average, but at least one path jumps")
+        return Verdict(NOT_HELD, evidence, "the paths change in jumps")
+    return rule
+
+
+def gan_better_and_sharper_than_vae(r, evaluator: str) -> Verdict:
+    fids = {m: read.fid(r, m, evaluator) for m in ("gan", "vae")}
+    sharp = {m: read.sharpness(r, m) for m in ("gan", "vae")}
+    return from_parts({"lower FID than the VAE": fids["gan"] < fids["vae"],
+                       "sharper than the VAE": sharp["gan"] > sharp["vae"]},
+                      f"FID GAN {fids['gan']:.1f} vs VAE {fids['vae']:.1f}, edge strength {sharp['gan']:.2f} vs "
+                      f"{sharp['vae']:.2f}")
+
+
+def detach_essential(r) -> Verdict:
+    variants = read.detach_variants(r)
+    if not variants:
+        return Verdict(UNDETERMINED, "no detach experiment", "this run did not train the variants")
+    detached, attached, leak = variants["detached"], variants["attached"], variants["attached_no_reset"]
+    extra = attached["seconds_per_step"] / detached["seconds_per_step"] - 1
+    evidence = (f"FID leaked {leak['fid']:.1f} vs detached {detached['fid']:.1f}; "
+                f"{extra:+.0%} time per step without detach")
+    if leak["fid"] > (1 + threshold("same_fid")) * detached["fid"]:
+        return Verdict(HELD, evidence, "leaving the discriminator's gradient in the generator's update hurt")
+    if extra > 0:
+        return Verdict(PARTLY, evidence, "detach saved time, but the leaked gradient did not measurably hurt")
+    return Verdict(NOT_HELD, evidence, "neither quality nor time changed")
+
+
+def gan_cannot_reconstruct(r) -> Verdict:
+    exp = read.reconstruction(r)
+    if not exp:
+        return Verdict(UNDETERMINED, "no inversion experiment", "this run did not try to invert the generator")
+    vae, gan = exp["vae"], exp["gan"]
+    evidence = f"MSE GAN {gan['mse']['mean']:.4f} vs VAE {vae['mse']['mean']:.4f}"
+    if gan["mse"]["mean"] >= vae["mse"]["mean"]:
+        return Verdict(HELD, evidence, "even inverted, the generator reconstructs worse than the VAE")
+    kept = "class_kept" in gan and gan["class_kept"] < vae["class_kept"] - threshold("class_kept_margin")
+    if kept:
+        return Verdict(PARTLY, evidence + f", digit kept {gan['class_kept']:.1%} vs {vae['class_kept']:.1%}",
+                       "inverted, it matches pixels more closely but changes more digits")
+    return Verdict(NOT_HELD, evidence, "inverted by gradient descent, it reconstructs more closely than the VAE")
+
+
+def gan_has_no_likelihood(r) -> Verdict:
+    bounds = read.likelihood_bounds(r)
+    if not bounds:
+        return Verdict(UNDETERMINED, "no likelihood measured",
+                       "this run computed no bound for the models that have one, so the contrast is only argued")
+    return Verdict(HELD, f"VAE ≤ {bounds['vae_nats']:.1f} nats, DDPM ≤ {bounds['ddpm_bits_per_dim']:.3f} bits/dim; GAN none",
+                   "the VAE and DDPM bound the likelihood; the GAN's density is undefined")
+
+
+PIXELS = "raw pixels"
+INVERTED = "GAN inverted z"
+
+
+def gan_learns_good_representations(r) -> Verdict:
+    accuracy = read.probe_accuracy_few_labels(r)
+    if not accuracy:
+        return Verdict(UNDETERMINED, "no probes", "this run fitted no linear probe")
+    discriminator = next(name for name in accuracy if name.startswith("GAN discriminator"))
+    return from_parts({"discriminator features beat pixels": accuracy[discriminator] > accuracy[PIXELS],
+                       "inverted codes beat pixels": accuracy[INVERTED] > accuracy[PIXELS]},
+                      f"few-label probe: discriminator {accuracy[discriminator]:.1%}, inverted z "
+                      f"{accuracy[INVERTED]:.1%}, pixels {accuracy[PIXELS]:.1%}")
+
+
+def ddpm_between_vae_and_gan(r, evaluator: str) -> Verdict:
+    fids = {m: read.fid(r, m, evaluator) for m in LABELS}
+    return from_parts({"better than the VAE": fids["ddpm"] < fids["vae"],
+                       "worse than the GAN": fids["ddpm"] > fids["gan"]},
+                      "FID " + ", ".join(f"{LABELS[m]} {fids[m]:.1f}" for m in sorted(fids, key=fids.get)))
+
+
+def costs_ordered(r) -> Verdict:
+    order = ["vae", "gan", "ddpm"]
+    train = [read.train_seconds(r, m) for m in order]
+    sample = [read.seconds_per_sample(r, m) for m in order]
+    return from_parts({"training VAE < GAN < DDPM": train == sorted(train),
+                       "sampling VAE < GAN < DDPM": sample == sorted(sample)},
+                      "training " + " / ".join(fmt_seconds(s) for s in train)
+                      + "; per sample " + " / ".join(fmt_seconds(s) for s in sample))
+
+
+def vae_blurrier_than_both(r) -> Verdict:
+    sharp = {m: read.sharpness(r, m) for m in LABELS}
+    return from_parts({"blurrier than the GAN": sharp["vae"] < sharp["gan"],
+                       "blurrier than the DDPM": sharp["vae"] < sharp["ddpm"]},
+                      "edge strength " + ", ".join(f"{LABELS[m]} {sharp[m]:.2f}" for m in LABELS))
+
+
+def digits_evenly_drawn(r, evaluator: str) -> Verdict:
+    limit = threshold("most_common_digit_share")
+    top = {}
+    for model in LABELS:
+        shares = read.class_shares(r, model, evaluator)
+        digit = max(range(10), key=lambda d: shares[d])
+        top[model] = (digit, shares[digit])
+    parts = {f"{LABELS[m]} within {limit:.0%}": share <= limit for m, (_, share) in top.items()}
+    return from_parts(parts, "most frequent digit " + ", ".join(f"{LABELS[m]} '{d}' {s:.1%}" for m, (d, s) in top.items()))
+
+
+CLAIMS = [
+    Claim("1.3 b", "VAE samples are blurry, less so as training goes on, and blurrier than the GAN's",
+          ("sharpness", "sharpness_first_and_last"), vae_blurry_and_improving),
+    Claim("1.3 c", "the VAE's interpolation between two latent points is smooth",
+          ("interpolation_step_ratios",), smooth_interpolation("vae")),
+    Claim("2.2 b", "GAN samples are better and less blurry than the VAE's",
+          ("fid", "sharpness"), gan_better_and_sharper_than_vae, per_evaluator=True),
+    Claim("2.2 c", "the GAN's interpolation between two noise points is smooth",
+          ("interpolation_step_ratios",), smooth_interpolation("gan")),
+    Claim("2.3", "detach() on the fakes in the discriminator step is essential",
+          ("detach_variants",), detach_essential),
+    Claim("2.4 a", "a GAN cannot reconstruct input images",
+          ("reconstruction",), gan_cannot_reconstruct),
+    Claim("2.4 b", "a GAN cannot give a log-likelihood, unlike a VAE",
+          ("likelihood_bounds",), gan_has_no_likelihood),
+    Claim("2.4 c", "a GAN learns very good representations",
+          ("probe_accuracy_few_labels",), gan_learns_good_representations),
+    Claim("3 b", "DDPM samples are better than the VAE's but not as good as the GAN's",
+          ("fid",), ddpm_between_vae_and_gan, per_evaluator=True),
+    Claim("4", "VAE samples are blurrier than the GAN's and the DDPM's",
+          ("sharpness",), vae_blurrier_than_both),
+    Claim("4", "computational load in training and sampling: VAE < GAN < DDPM",
+          ("train_seconds", "seconds_per_sample"), costs_ordered),
+    Claim("Measured quality", "every model draws each digit at most 13 % of the time",
+          ("class_shares",), digits_evenly_drawn, per_evaluator=True),
+]
+
+
+def check_all(r: dict[str, Any]) -> list[tuple[Claim, Verdict]]:
+    return [(claim, claim.check(r)) for claim in CLAIMS]
+
+
+def verdict_sentence(claim: Claim, verdict: Verdict) -> str:
+    """The sentence an answer opens with: the claim, its verdict, why, and the numbers."""
+    reason = f": {verdict.reason}" if verdict.reason and verdict.reason != "every part held" else ""
+    return f"**Claim: {claim.statement} — {verdict.outcome}**{reason} ({verdict.evidence})."
