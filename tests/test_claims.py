@@ -127,3 +127,24 @@ def test_the_opening_sentence_names_claim_verdict_and_numbers():
     sentence = verdict_sentence(claim, result)
     assert sentence.startswith("**Claim: GAN samples are better") and "held in part" in sentence
     assert "held: lower FID than the VAE. Did not hold: sharper than the VAE" in sentence and "FID GAN 50.0 vs VAE 120.0" in sentence
+
+
+def with_retrained(r, vae_fid=(110.0, 11.0), gan_fid=(60.0, 6.0)):
+    """`r` with the seed experiment's scores for a VAE and a GAN retrained from seed 1 (vgg, lenet FIDs)."""
+    per_evaluator = {name: scores({"vae": vae_fid[i], "gan": gan_fid[i]})
+                     for i, name in enumerate(("evaluator", "second_evaluator"))}
+    r["experiments"]["seeds"] = {"training_seed": 1, "models": ["vae", "gan"], "sample_metrics": per_evaluator}
+    return r
+
+
+def test_a_verdict_that_a_second_training_seed_confirms_says_so():
+    [(claim, result)] = [(c, v) for c, v in check_all(with_retrained(run())) if c.key == "3 b"]
+    assert result.outcome == HELD and "the same with the VAE and GAN retrained from seed 1" in result.reason
+
+
+def test_a_ranking_that_flips_with_the_training_seed_is_undetermined():
+    flipped = with_retrained(run(), gan_fid=(130.0, 13.0))  # the retrained GAN is worse than the VAE
+    assert verdict(flipped, "2.2 b") == UNDETERMINED
+    [v] = [v for c, v in check_all(flipped) if c.key == "2.2 b"]
+    assert "vgg evaluator, training seed 0: held" in v.reason
+    assert "vgg evaluator, training seed 1: held in part" in v.reason

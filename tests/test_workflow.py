@@ -23,16 +23,25 @@ from genreport.provenance import settings_digest
 pytestmark = pytest.mark.slow
 
 REPORT = {"report_notebook", "report_markdown", "report_html", "report"}
-VAE_DOWNSTREAM = {"train[vae]", "sample[vae]", "notebook_vae", "evaluate", "reconstruction_experiment",
-                  "probe_experiment", "interpolation_experiment", "quality_curves"}
-GAN_DOWNSTREAM = {"train[gan]", "train_detach_variant[detached]", "train_detach_variant[attached]",
-                  "train_detach_variant[attached_no_reset]", "sample[gan]", "notebook_gan", "evaluate",
-                  "detach_experiment", "reconstruction_experiment", "probe_experiment", "interpolation_experiment",
-                  "quality_curves"}
-DDPM_DOWNSTREAM = {"train[ddpm]", "sample[ddpm]", "notebook_ddpm", "evaluate", "probe_experiment",
-                   "interpolation_experiment", "sampler_experiment", "quality_curves"}
+
+
+def retrained(model):
+    """The seed experiment's jobs for `model` (the smoke preset retrains all three)."""
+    return {f"train_seed_variant[{model}]", f"sample_seed_variant[{model}]", "seed_experiment"}
+
+
+VAE_DOWNSTREAM = retrained("vae") | {
+    "train[vae]", "sample[vae]", "notebook_vae", "evaluate", "reconstruction_experiment", "probe_experiment",
+    "interpolation_experiment", "quality_curves"}
+GAN_DOWNSTREAM = retrained("gan") | {
+    "train[gan]", "train_detach_variant[detached]", "train_detach_variant[attached]",
+    "train_detach_variant[attached_no_reset]", "sample[gan]", "notebook_gan", "evaluate", "detach_experiment",
+    "reconstruction_experiment", "probe_experiment", "interpolation_experiment", "quality_curves"}
+DDPM_DOWNSTREAM = retrained("ddpm") | {
+    "train[ddpm]", "sample[ddpm]", "notebook_ddpm", "evaluate", "probe_experiment", "interpolation_experiment",
+    "sampler_experiment", "quality_curves"}
 EVALUATOR_DOWNSTREAM = {"train[evaluator]", "evaluate", "detach_experiment", "reconstruction_experiment",
-                        "interpolation_experiment", "sampler_experiment", "quality_curves"}
+                        "interpolation_experiment", "sampler_experiment", "quality_curves", "seed_experiment"}
 
 
 @contextmanager
@@ -72,9 +81,11 @@ def test_a_complete_run_plans_nothing(smoke_project):
     ("gan.lr", 1.0e-4, GAN_DOWNSTREAM | REPORT),
     ("ddpm.epochs", 3, DDPM_DOWNSTREAM | REPORT),
     ("evaluator.lr", 2.0e-3, EVALUATOR_DOWNSTREAM | REPORT),
-    ("second_evaluator.seed", 7, {"train[second_evaluator]", "evaluate"} | REPORT),
+    ("second_evaluator.seed", 7, {"train[second_evaluator]", "evaluate", "seed_experiment"} | REPORT),
     ("evaluation.iwae_samples", 60, {"evaluate"} | REPORT),
-    ("evaluation.sampler", "ddim:10", {"sample[ddpm]", "evaluate", "sampler_experiment"} | REPORT),
+    ("evaluation.sampler", "ddim:10", {"sample[ddpm]", "evaluate", "sampler_experiment", "sample_seed_variant[ddpm]",
+                                       "seed_experiment"} | REPORT),
+    ("experiments.retrain_seed", 3, retrained("vae") | retrained("gan") | retrained("ddpm") | REPORT),
     ("experiments.detach_samples", 100, {"detach_experiment"} | REPORT),
     ("experiments.interpolation_frames", 5, {"notebook_vae", "notebook_gan", "interpolation_experiment"} | REPORT),
     ("notebook_images", 25, {"notebook_vae", "notebook_gan", "notebook_ddpm"} | REPORT),
@@ -88,7 +99,8 @@ def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key,
 @pytest.mark.parametrize("path, expected", [
     ("src/genreport/models/unet.py", DDPM_DOWNSTREAM | REPORT),
     ("src/genreport/models/gan.py", GAN_DOWNSTREAM | REPORT),
-    ("src/genreport/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves"} | REPORT),
+    ("src/genreport/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves",
+                                     "seed_experiment"} | REPORT),
     ("src/genreport/answers.py", REPORT),
     ("src/genreport/provenance.py", {"notebook_vae", "notebook_gan", "notebook_ddpm", "detach_experiment",
                                      "reconstruction_experiment", "interpolation_experiment", "quality_curves",

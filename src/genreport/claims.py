@@ -58,8 +58,8 @@ class Claim:
     key: str  # the spec's question
     statement: str  # what the spec claims, in our words
     reads: tuple[str, ...]  # names in readings.READINGS
-    rule: Callable[..., Verdict]  # rule(r) or, with per_evaluator, rule(r, evaluator)
-    per_evaluator: bool = False
+    rule: Callable[..., Verdict]  # rule(r) or, with per_evaluator, rule(r, evaluator, training_seed)
+    per_evaluator: bool = False  # judged in each evaluator's feature space and for each training seed
 
     def check(self, r: dict[str, Any]) -> Verdict:
         if not self.per_evaluator:
@@ -67,14 +67,23 @@ class Claim:
         evaluators = read.evaluator_names(r)
         if not evaluators:
             return Verdict(UNDETERMINED, "no sample metrics", "this run scored no samples")
-        verdicts = {name: self.rule(r, name) for name in evaluators}
-        evidence = "; ".join(f"{v.evidence} ({evaluator_label(r, name)})" for name, v in verdicts.items())
+        seeds = read.training_seeds(r)
+        verdicts = {(name, seed): self.rule(r, name, seed) for seed in seeds for name in evaluators}
         outcomes = {v.outcome for v in verdicts.values()}
-        first = next(iter(verdicts.values()))
+        main = [(key, v) for key, v in verdicts.items() if key[1] == seeds[0]]
+        first = main[0][1]
         if len(outcomes) == 1:
-            return Verdict(first.outcome, evidence, first.reason)
-        split = ", ".join(f"{evaluator_label(r, name)}: {v.outcome}" for name, v in verdicts.items())
-        return Verdict(UNDETERMINED, evidence, f"the two evaluators disagree ({split})")
+            evidence = "; ".join(f"{v.evidence} ({evaluator_label(r, name)})" for (name, _), v in main)
+            reason = first.reason
+            if len(seeds) > 1:
+                retrained = " and ".join(LABELS[m] for m in read.retrained_models(r))
+                reason += f"; the same with the {retrained} retrained from seed {seeds[1]}"
+            return Verdict(first.outcome, evidence, reason)
+        label = {key: evaluator_label(r, key[0]) + (f", training seed {key[1]}" if len(seeds) > 1 else "")
+                 for key in verdicts}
+        evidence = "; ".join(f"{v.evidence} ({label[key]})" for key, v in verdicts.items())
+        split = "; ".join(f"{label[key]}: {v.outcome}" for key, v in verdicts.items())
+        return Verdict(UNDETERMINED, evidence, f"the verdict depends on the evaluator or the training seed ({split})")
 
 
 def evaluator_label(r: dict[str, Any], name: str) -> str:
@@ -117,8 +126,8 @@ def smooth_interpolation(model: str) -> Callable[[dict], Verdict]:
     return rule
 
 
-def gan_better_and_sharper_than_vae(r, evaluator: str) -> Verdict:
-    fids = {m: read.fid(r, m, evaluator) for m in ("gan", "vae")}
+def gan_better_and_sharper_than_vae(r, evaluator: str, seed: int | None = None) -> Verdict:
+    fids = {m: read.fid(r, m, evaluator, seed) for m in ("gan", "vae")}
     sharp = {m: read.sharpness(r, m) for m in ("gan", "vae")}
     return from_parts({"lower FID than the VAE": fids["gan"] < fids["vae"],
                        "sharper than the VAE": sharp["gan"] > sharp["vae"]},
@@ -180,8 +189,8 @@ def gan_learns_good_representations(r) -> Verdict:
                       f"{accuracy[INVERTED]:.1%}, pixels {accuracy[PIXELS]:.1%}")
 
 
-def ddpm_between_vae_and_gan(r, evaluator: str) -> Verdict:
-    fids = {m: read.fid(r, m, evaluator) for m in LABELS}
+def ddpm_between_vae_and_gan(r, evaluator: str, seed: int | None = None) -> Verdict:
+    fids = {m: read.fid(r, m, evaluator, seed) for m in LABELS}
     return from_parts({"better than the VAE": fids["ddpm"] < fids["vae"],
                        "worse than the GAN": fids["ddpm"] > fids["gan"]},
                       "FID " + ", ".join(f"{LABELS[m]} {fids[m]:.1f}" for m in sorted(fids, key=fids.get)))
@@ -204,11 +213,11 @@ def vae_blurrier_than_both(r) -> Verdict:
                       "edge strength " + ", ".join(f"{LABELS[m]} {sharp[m]:.2f}" for m in LABELS))
 
 
-def digits_evenly_drawn(r, evaluator: str) -> Verdict:
+def digits_evenly_drawn(r, evaluator: str, seed: int | None = None) -> Verdict:
     limit = threshold("most_common_digit_share")
     top = {}
     for model in LABELS:
-        shares = read.class_shares(r, model, evaluator)
+        shares = read.class_shares(r, model, evaluator, seed)
         digit = max(range(10), key=lambda d: shares[d])
         top[model] = (digit, shares[digit])
     parts = {f"{LABELS[m]} within {limit:.0%}": share <= limit for m, (_, share) in top.items()}

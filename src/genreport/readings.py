@@ -38,14 +38,40 @@ def _scored(r: dict[str, Any], evaluator: str) -> dict[str, Any]:
     return r["metrics"] if evaluator == PRIMARY else r["metrics"][evaluator]
 
 
+def main_seed(r: dict[str, Any]) -> int:
+    return r["models"]["vae"]["seed"]
+
+
+@reading("train/<model>/metrics.json: seed, and experiments/seeds.json: training_seed, models")
+def training_seeds(r: dict[str, Any]) -> list[int]:
+    """The main training seed, then the seed experiment's where it retrained any model."""
+    retrained = (r.get("experiments") or {}).get("seeds")
+    return [main_seed(r)] + ([retrained["training_seed"]] if retrained and retrained["models"] else [])
+
+
+def retrained_models(r: dict[str, Any]) -> list[str]:
+    retrained = (r.get("experiments") or {}).get("seeds")
+    return retrained["models"] if retrained else []
+
+
+def _sample_scores(r: dict[str, Any], model: str, evaluator: str, seed: int | None) -> dict[str, Any]:
+    """A model's sample metrics in one evaluator's space, for one training seed (the main one by default;
+    a model the seed experiment did not retrain keeps its main scores)."""
+    retrained = (r.get("experiments") or {}).get("seeds")
+    if seed is not None and seed != main_seed(r) and retrained and model in retrained["models"]:
+        return retrained["sample_metrics"][evaluator][model]
+    return _scored(r, evaluator)["sample_metrics"][model]
+
+
 @reading("metrics.json: [second_evaluator.]evaluator.{architecture, test_accuracy, training_seed}")
 def evaluator_info(r, evaluator: str) -> dict[str, Any]:
     return {"architecture": "vgg", **_scored(r, evaluator)["evaluator"]}
 
 
-@reading("metrics.json: [second_evaluator.]sample_metrics.<model>.fid")
-def fid(r, model: str, evaluator: str = PRIMARY) -> float:
-    return _scored(r, evaluator)["sample_metrics"][model]["fid"]
+@reading("metrics.json: [second_evaluator.]sample_metrics.<model>.fid; "
+         "other training seeds: experiments/seeds.json: sample_metrics.<evaluator>.<model>.fid")
+def fid(r, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> float:
+    return _sample_scores(r, model, evaluator, seed)["fid"]
 
 
 @reading("metrics.json: [second_evaluator.]sample_metrics.<model>.fid_over_real")
@@ -53,9 +79,10 @@ def fid_over_real(r, model: str, evaluator: str = PRIMARY) -> float:
     return _scored(r, evaluator)["sample_metrics"][model]["fid_over_real"]
 
 
-@reading("metrics.json: [second_evaluator.]sample_metrics.<model>.class_shares (10 shares, digit 0 first)")
-def class_shares(r, model: str, evaluator: str = PRIMARY) -> list[float]:
-    return _scored(r, evaluator)["sample_metrics"][model]["class_shares"]
+@reading("metrics.json: [second_evaluator.]sample_metrics.<model>.class_shares (10 shares, digit 0 first); "
+         "other training seeds: experiments/seeds.json")
+def class_shares(r, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> list[float]:
+    return _sample_scores(r, model, evaluator, seed)["class_shares"]
 
 
 @reading("metrics.json: [second_evaluator.]sample_metrics.<model>.mean_top_probability")

@@ -26,7 +26,7 @@ FIGURES = {
 }
 
 
-EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers", "curves")
+EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers", "curves", "seeds")
 EXPERIMENT_FIGURES = {
     "detach": "detach_samples.png",
     "reconstruction": "reconstruction_vae_gan.png",

@@ -29,12 +29,16 @@ try:
     SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
 except PipelineError as error:
     sys.exit(f"error: {error}")
+if SETTINGS["experiments"]["retrain_seed"] == SETTINGS["seed"]:
+    sys.exit(f"error: experiments.retrain_seed is the preset's seed ({SETTINGS['seed']}); choose another seed "
+             "for the seed experiment in the preset file")
 RUN = f"{config['results_dir']}/{PRESET}"
 DATA = config["data_dir"]
 MODELS = ["vae", "gan", "ddpm"]
 # Sample metrics are read in two classifiers' feature spaces; both train as the `evaluator` task.
 EVALUATORS = ["evaluator", "second_evaluator"]
 DETACH_VARIANTS = ["detached", "attached", "attached_no_reset"]
+RETRAINED = SETTINGS["experiments"]["retrain_models"]
 
 
 wildcard_constraints:
@@ -77,15 +81,21 @@ def common_settings(*experiment_keys):
                 **{key: SETTINGS["experiments"][key] for key in experiment_keys})
 
 
-def model_settings(model, **overrides):
-    """What training one model uses: its section of the preset (with `overrides`), the seed (the section's
-    own where it has one), device and subset."""
+def model_settings(model, seed=None, **overrides):
+    """What training one model uses: its section of the preset (with `overrides`), the seed (`seed`, else the
+    section's own where it has one, else the preset's), device and subset."""
     section = SETTINGS[model]
     if overrides:
         changes = [f"{model}.{key}={json.dumps(value)}" for key, value in overrides.items()]
         section = apply_overrides(SETTINGS, changes, ROOT / "config" / "presets" / f"{PRESET}.yaml")[model]
-    shared = {**common_settings(), "seed": section.get("seed", SETTINGS["seed"])}
+    shared = {**common_settings(), "seed": seed if seed is not None else section.get("seed", SETTINGS["seed"])}
     return tracked(preset=PRESET, model=section, **shared, train_subset=SETTINGS["train_subset"])
+
+
+def sample_settings(model):
+    """How a model's evaluation samples are drawn: count, sampling seed, device, the DDPM's sampler."""
+    return tracked(count=SETTINGS["evaluation"]["samples"], seed=SETTINGS["seed"] + 7, device=SETTINGS["device"],
+                   sampler=SETTINGS["evaluation"]["sampler"] if model == "ddpm" else None)
 
 
 def in_workdir(path):

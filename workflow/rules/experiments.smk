@@ -184,3 +184,33 @@ rule quality_curves:
         " --figure {output.figure:q} --provenance {output.provenance:q}"
         " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
         " > {log:q} 2>&1"
+
+
+rule seed_experiment:
+    """Robust to retraining: the models of `experiments.retrain_models`, trained again from another seed,
+    scored in both evaluators' feature spaces."""
+    input:
+        evaluators=[checkpoint_of(name) for name in EVALUATORS],
+        samples=expand(rules.sample_seed_variant.output, model=RETRAINED),
+        data=rules.data.output.stamp,
+        code=code("genreport.cli.seeds", task("evaluator")),
+    output:
+        json=report(f"{RUN}/experiments/seeds.json", caption="../report/seeds.rst", category="Measurements"),
+    log:
+        f"{RUN}/logs/seed_experiment.log",
+    benchmark:
+        f"{RUN}/benchmarks/seed_experiment.tsv"
+    params:
+        settings=tracked(**common_settings("retrain_seed")),
+        evaluators=lambda wildcards, input: named_paths("--evaluator", EVALUATORS, input.evaluators),
+        samples=lambda wildcards, input: named_paths("--samples", RETRAINED, input.samples),
+        data_dir=data_dir_of,
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        "python -m genreport.cli.seeds {params.evaluators} {params.samples}"
+        " --settings {params.settings:q} --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads}"
+        " > {log:q} 2>&1"

@@ -58,3 +58,30 @@ rule train_detach_variant:
         **MODEL_JOB,
     shell:
         TRAIN_COMMAND
+
+
+rule train_seed_variant:
+    """The seed experiment: a model trained like the main one from `experiments.retrain_seed`."""
+    input:
+        data=rules.data.output.stamp,
+        code=lambda wildcards: code("genreport.cli.train", task(wildcards.model)),
+    output:
+        checkpoint=f"{RUN}/experiments/seeds/{{model}}/checkpoint.pt",
+        metrics=f"{RUN}/experiments/seeds/{{model}}/metrics.json",
+    log:
+        f"{RUN}/logs/train_{{model}}_seed_variant.log",
+    benchmark:
+        f"{RUN}/benchmarks/train_{{model}}_seed_variant.tsv"
+    params:
+        model=lambda wildcards: wildcards.model,
+        settings=lambda wildcards: model_settings(wildcards.model, seed=SETTINGS["experiments"]["retrain_seed"],
+                                                  sample_epochs=[]),
+        out=lambda wildcards, output: os.path.dirname(output.checkpoint),
+        data_dir=lambda wildcards, input: os.path.dirname(input.data),
+    threads: SETTINGS["threads"]
+    conda:
+        ENVIRONMENT
+    resources:
+        **MODEL_JOB,
+    shell:
+        TRAIN_COMMAND
