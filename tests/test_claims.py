@@ -96,7 +96,7 @@ def test_fid_verdicts_need_both_evaluators_to_agree():
     one_flips = run(metrics__second_evaluator__sample_metrics__ddpm__fid=3.0)
     assert verdict(one_flips, "3 b") == UNDETERMINED
     [v] = [v for c, v in check_all(one_flips) if c.key == "3 b"]
-    assert "vgg evaluator: held" in v.reason and "lenet evaluator: held in part" in v.reason
+    assert "vgg evaluator: held; lenet evaluator: held in part" in v.reason
     assert verdict(run(metrics__second_evaluator__sample_metrics__gan__fid=20.0), "2.2 b") == UNDETERMINED
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .claims import (HELD, LABELS, NOT_HELD, PARTLY, PIXELS, detach_essential, gan_cannot_reconstruct, smooth_interpolation,
                      threshold)
+from . import readings as read
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
 from .sampling import Sampler
 
@@ -113,6 +114,19 @@ def quality_sentence(r: dict[str, Any], a: str, b: str) -> str:
             f"recall {sa['recall']:.2f} vs {sb['recall']:.2f}")
 
 
+def second_evaluator_sentence(r: dict[str, Any], models: tuple[str, ...]) -> str:
+    """The FID order of `models` in the second evaluator's feature space, when the run has one."""
+    if read.SECOND not in read.evaluator_names(r):
+        return ""
+    fids = {m: read.fid(r, m, read.SECOND) for m in models}
+    order = sorted(models, key=fids.get)
+    info = read.evaluator_info(r, read.SECOND)
+    agrees = order == sorted(models, key=lambda m: read.fid(r, m))
+    return (f"In the second evaluator's feature space (`{info['architecture']}`, test accuracy "
+            f"{info['test_accuracy']:.2%}) the FID order is {order_words(order, fids, 1)}: "
+            + ("the same order. " if agrees else "a different order, so this ranking depends on the evaluator. "))
+
+
 def answer_1_3_a(r: dict[str, Any]) -> str:
     vae = r["models"]["vae"]
     m = vae["measurements"]
@@ -195,7 +209,7 @@ def answer_2_2_b(r: dict[str, Any]) -> str:
         text += (f"{quality_sentence(r, 'gan', 'vae')}. The evaluator is confident on "
                  f"{scores['gan']['mean_top_probability']:.2f} of a GAN sample on average "
                  f"(VAE {scores['vae']['mean_top_probability']:.2f}, real images "
-                 f"{scores[REAL_ROW]['mean_top_probability']:.2f}). ")
+                 f"{scores[REAL_ROW]['mean_top_probability']:.2f}). " + second_evaluator_sentence(r, ("gan", "vae")))
     else:
         text += ("Edge strength measures blur, not whether a digit is well formed, and this run computed no "
                  "sample-quality metric, so read the grids beside it. ")
@@ -422,7 +436,8 @@ def answer_3_b(r: dict[str, Any]) -> str:
         best = fid_rank(r)
         text += (f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. By FID the order is "
                  + order_words(best, {m: scores[m]["fid"] for m in best}) + ". "
-                 f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. "
+                 + second_evaluator_sentence(r, ("vae", "gan", "ddpm"))
+                 + f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. "
                  + seed_ranking_sentence(r) + budget_ranking_sentence(r, brief=True))
     else:
         text += ("Whether the DDPM's samples are *better* than the GAN's, as opposed to less blurry, this run cannot "

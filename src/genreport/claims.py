@@ -83,7 +83,7 @@ class Claim:
                  for key in verdicts}
         evidence = "; ".join(f"{v.evidence} ({label[key]})" for key, v in verdicts.items())
         split = "; ".join(f"{label[key]}: {v.outcome}" for key, v in verdicts.items())
-        return Verdict(UNDETERMINED, evidence, f"the verdict depends on the evaluator or the training seed ({split})")
+        return Verdict(UNDETERMINED, evidence, f"the verdict depends on the evaluator or the training seed: {split}")
 
 
 def evaluator_label(r: dict[str, Any], name: str) -> str:
@@ -97,7 +97,7 @@ def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
     if not failed:
         return Verdict(HELD, evidence, "every part held")
     if not held:
-        return Verdict(NOT_HELD, evidence, "none of its parts held (" + "; ".join(failed) + ")")
+        return Verdict(NOT_HELD, evidence, "none of its parts held: " + "; ".join(failed))
     return Verdict(PARTLY, evidence, "held: " + "; ".join(held) + ". Did not hold: " + "; ".join(failed))
 
 
@@ -259,4 +259,4 @@ def check_all(r: dict[str, Any]) -> list[tuple[Claim, Verdict]]:
 def verdict_sentence(claim: Claim, verdict: Verdict) -> str:
     """The sentence an answer opens with: the claim, its verdict, why, and the numbers."""
     reason = f": {verdict.reason}" if verdict.reason and verdict.reason != "every part held" else ""
-    return f"**Claim: {claim.statement} — {verdict.outcome}**{reason} ({verdict.evidence})."
+    return f"**Claim: {claim.statement} — {verdict.outcome}**{reason}. Numbers: {verdict.evidence}."

@@ -140,7 +140,7 @@ def claims_section(results, verdicts) -> str:
     """The spec's claims, each with its verdict and the numbers behind it, linked to its section."""
     rows = ["| question | claim | verdict | the numbers behind it |", "|---|---|---|---|"]
     for claim, verdict in verdicts:
-        why = f" ({verdict.reason})" if verdict.outcome == "undetermined" else ""
+        why = f" — {verdict.reason}" if verdict.outcome == "undetermined" else ""
         rows.append(f"| [{claim.key}](#{anchor(claim.key)}) | {claim.statement} | **{verdict.outcome}**{why} | "
                     f"{verdict.evidence} |")
     return ("## Claims checked\n\nEach claim of the assignment's reference answers, judged by a fixed rule on this "
@@ -226,7 +226,7 @@ def metrics_section(results, opening: list[str]) -> str:
     return (
         f'## <a id="{anchor(MEASURED)}"></a>{MEASURED}\n\n' + "".join(f"{line}\n\n" for line in opening)
         + f"Sample metrics in the feature space of an MNIST classifier trained for this purpose on real images only "
-        f"(test accuracy {metrics['evaluator']['test_accuracy']:.2%}, {metrics['evaluator']['feature_dim']}-dimensional "
+        f"(`{read.evaluator_info(results, read.PRIMARY)['architecture']}`, test accuracy {metrics['evaluator']['test_accuracy']:.2%}, {metrics['evaluator']['feature_dim']}-dimensional "
         f"penultimate layer), each set scored against {metrics['reference']}. The *real* row scores training images "
         f"the same way: it is the floor every other row is read against. Precision and recall use k = 3 nearest "
         f"neighbours. Samples: "
