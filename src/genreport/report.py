@@ -145,7 +145,8 @@ def claims_section(results, verdicts) -> str:
                     f"{verdict.evidence} |")
     return ("## Claims checked\n\nEach claim of the assignment's reference answers, judged by a fixed rule on this "
             "run's numbers (`genreport.claims`). Claims that rest on sample metrics are judged in two evaluators' "
-            "feature spaces; where the two disagree the verdict is *undetermined*.\n\n" + "\n".join(rows)
+            "feature spaces and for each training seed of the seed experiment; where these disagree the verdict is "
+            "*undetermined*.\n\n" + "\n".join(rows)
             + "\n\n**Key numbers of this run**\n\n" + key_numbers(results))
 
 
