@@ -279,8 +279,7 @@ def build_report(results_dir: Path) -> list[Block]:
               f"Every number below was measured by the pipeline run that produced this report (preset "
               f"`{results['preset']}`). The answers are written from those numbers: where a measurement disagrees "
               "with a common claim about these models, the text says so, and where this run measured nothing, "
-              "the answer says that too."),
-        Block(claims_section(results, verdicts)),
+              "the answer says that too.\n\n" + claims_section(results, verdicts)),
         Block("## The models\n\n" + summary_table(results)
               + "\n\n*Sharpness* below is the mean Sobel gradient magnitude of the samples divided by that of real "
               "test images: 1.00 = the edge strength of real digits, below 1 = softer edges (blur), above 1 = more "
