@@ -146,8 +146,7 @@ def claims_section(results, verdicts) -> str:
     return ("## Claims checked\n\nEach claim of the assignment's reference answers, judged by a fixed rule on this "
             "run's numbers (`genreport.claims`). Claims that rest on sample metrics are judged in two evaluators' "
             "feature spaces and for each training seed of the seed experiment; where these disagree the verdict is "
-            "*undetermined*.\n\n" + "\n".join(rows)
-            + "\n\n**Key numbers of this run**\n\n" + key_numbers(results))
+            "*undetermined*.\n\n" + "\n".join(rows))
 
 
 def metrics_table(scores) -> list[str]:
@@ -279,7 +278,9 @@ def build_report(results_dir: Path) -> list[Block]:
               f"Every number below was measured by the pipeline run that produced this report (preset "
               f"`{results['preset']}`). The answers are written from those numbers: where a measurement disagrees "
               "with a common claim about these models, the text says so, and where this run measured nothing, "
-              "the answer says that too.\n\n" + claims_section(results, verdicts)),
+              "the answer says that too.\n\n**Key numbers of this run**\n\n" + key_numbers(results)),
+        # A block of its own: printing moves a block that does not fit to the next page whole.
+        Block(claims_section(results, verdicts)),
         Block("## The models\n\n" + summary_table(results)
               + "\n\n*Sharpness* below is the mean Sobel gradient magnitude of the samples divided by that of real "
               "test images: 1.00 = the edge strength of real digits, below 1 = softer edges (blur), above 1 = more "
