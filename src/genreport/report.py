@@ -224,7 +224,7 @@ def metrics_section(results, opening: list[str]) -> str:
         "| GAN | none: the density is not defined (see 2.4 b) | – | – | – |",
     ]
     return (
-        f'## <a id="{anchor(MEASURED)}"></a>{MEASURED}\n\n' + "".join(f"{line}\n\n" for line in opening)
+        f'<a id="{anchor(MEASURED)}"></a>\n\n## {MEASURED}\n\n' + "".join(f"{line}\n\n" for line in opening)
         + f"Sample metrics in the feature space of an MNIST classifier trained for this purpose on real images only "
         f"(`{read.evaluator_info(results, read.PRIMARY)['architecture']}`, test accuracy {metrics['evaluator']['test_accuracy']:.2%}, {metrics['evaluator']['feature_dim']}-dimensional "
         f"penultimate layer), each set scored against {metrics['reference']}. The *real* row scores training images "
@@ -292,7 +292,7 @@ def build_report(results_dir: Path) -> list[Block]:
     for title, questions in SECTIONS:
         blocks.append(Block(f"## {title}"))
         for key, figures in questions:
-            blocks.append(Block(f'### <a id="{anchor(key)}"></a>{key}. {QUESTIONS[key]}'))
+            blocks.append(Block(f'<a id="{anchor(key)}"></a>\n\n### {key}. {QUESTIONS[key]}'))
             for figure in figures:
                 if figure in results["figures"]:
                     blocks.append(Block(figure=results["figures"][figure]))
