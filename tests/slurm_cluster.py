@@ -8,6 +8,7 @@ database: Snakemake's executor reads job states with `squeue`, and finished jobs
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -31,9 +32,17 @@ def missing_requirements() -> str | None:
     absent = [name for name in (*DAEMONS, "mungekey", "sbatch", "squeue", "scontrol") if shutil.which(name) is None]
     if absent:
         return f"{', '.join(absent)} not installed (apt-get install slurm-wlm munge)"
+    if DEFAULT_CONF.is_symlink() and not DEFAULT_CONF.exists():
+        DEFAULT_CONF.unlink()  # left by a test run that was killed: its folder is gone
     if DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink():
         return f"{DEFAULT_CONF} exists: this machine has a SLURM configuration the test will not replace"
     return None
+
+
+def die_with_parent() -> None:
+    """Runs in each daemon before it starts: the kernel stops it when the test process dies, even by SIGKILL."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -103,11 +112,12 @@ class Cluster:
             ["munged", "--foreground", "--force", f"--socket={munge / 'munge.socket'}",
              f"--key-file={munge / 'munge.key'}", f"--pid-file={munge / 'munged.pid'}",
              f"--log-file={munge / 'munged.log'}", f"--seed-file={munge / 'munged.seed'}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent))
         self.wait_for(lambda: (munge / "munge.socket").exists(), "munged")
         for daemon in ("slurmctld", "slurmd"):
             self.processes.append(subprocess.Popen([daemon, "-D", "-f", str(self.conf)], env=self.env,
-                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                                   preexec_fn=die_with_parent))
         self.wait_for(self.node_is_idle, "the node to come up")
 
     def node_is_idle(self) -> bool:
