@@ -74,11 +74,11 @@ class Claim:
         first = main[0][1]
         if len(outcomes) == 1:
             evidence = "; ".join(f"{v.evidence} ({evaluator_label(r, name)})" for (name, _), v in main)
-            reason = first.reason
+            reasons = [first.reason] if first.reason else []
             if len(seeds) > 1:
                 retrained = " and ".join(LABELS[m] for m in read.retrained_models(r))
-                reason += f"; the same with the {retrained} retrained from seed {seeds[1]}"
-            return Verdict(first.outcome, evidence, reason)
+                reasons.append(f"the same with the {retrained} retrained from seed {seeds[1]}")
+            return Verdict(first.outcome, evidence, "; ".join(reasons))
         label = {key: evaluator_label(r, key[0]) + (f", training seed {key[1]}" if len(seeds) > 1 else "")
                  for key in verdicts}
         evidence = "; ".join(f"{v.evidence} ({label[key]})" for key, v in verdicts.items())
@@ -95,7 +95,7 @@ def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
     held = [name for name, ok in parts.items() if ok]
     failed = [name for name, ok in parts.items() if not ok]
     if not failed:
-        return Verdict(HELD, evidence, "every part held")
+        return Verdict(HELD, evidence)
     if not held:
         return Verdict(NOT_HELD, evidence, "none of its parts held: " + "; ".join(failed))
     return Verdict(PARTLY, evidence, "held: " + "; ".join(held) + ". Did not hold: " + "; ".join(failed))
@@ -258,5 +258,5 @@ def check_all(r: dict[str, Any]) -> list[tuple[Claim, Verdict]]:
 
 def verdict_sentence(claim: Claim, verdict: Verdict) -> str:
     """The sentence an answer opens with: the claim, its verdict, why, and the numbers."""
-    reason = f": {verdict.reason}" if verdict.reason and verdict.reason != "every part held" else ""
+    reason = f": {verdict.reason}" if verdict.reason else ""
     return f"**Claim: {claim.statement} — {verdict.outcome}**{reason}. Numbers: {verdict.evidence}."

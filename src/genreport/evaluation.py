@@ -14,7 +14,7 @@ from torch import nn
 from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
-from .models.classifier import DigitClassifier
+from .models.classifier import Classifier
 
 NEIGHBOURS = 3  # the k of precision and recall
 
@@ -28,7 +28,7 @@ def minimum_images(k: int = NEIGHBOURS) -> int:
 class EvaluatorFeatures(nn.Module):
     """Adapter so torchmetrics can call the classifier: images in [0, 1] -> penultimate features."""
 
-    def __init__(self, classifier: DigitClassifier):
+    def __init__(self, classifier: Classifier):
         super().__init__()
         self.classifier = classifier.eval()
         self.num_features = classifier.feature_dim
@@ -98,7 +98,7 @@ CONFIDENT = 0.9  # top-class probability above which a sample counts as clearly 
 
 
 @torch.no_grad()
-def class_statistics(classifier: DigitClassifier, images: torch.Tensor) -> dict[str, Any]:
+def class_statistics(classifier: Classifier, images: torch.Tensor) -> dict[str, Any]:
     """The evaluator's view of a set of images: each digit's share, KL from uniform, confidence."""
     probabilities = batched(lambda b: classifier.eval()(b).softmax(dim=1), images)
     top, predicted = probabilities.max(dim=1)
@@ -124,12 +124,12 @@ def class_shares(predicted: torch.Tensor) -> torch.Tensor:
     return torch.bincount(predicted, minlength=10).float() / max(len(predicted), 1)
 
 
-def embed(classifier: DigitClassifier, images: torch.Tensor) -> torch.Tensor:
+def embed(classifier: Classifier, images: torch.Tensor) -> torch.Tensor:
     """The evaluator's features of images in [0, 1]; embed the reference set once and reuse it."""
     return batched(EvaluatorFeatures(classifier), images)
 
 
-def score_image_set(classifier: DigitClassifier, reference_features: torch.Tensor, images: torch.Tensor,
+def score_image_set(classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor,
                     k: int = NEIGHBOURS, seed: int = 0) -> dict[str, Any]:
     """Every sample metric of `images` (in [0, 1]) against the embedded reference set (the test set)."""
     fake_features = embed(classifier, images)
@@ -141,7 +141,7 @@ def score_image_set(classifier: DigitClassifier, reference_features: torch.Tenso
     }
 
 
-def fid_by_seed(classifier: DigitClassifier, reference_features: torch.Tensor, images: torch.Tensor,
+def fid_by_seed(classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor,
                 seed_of_image: torch.Tensor) -> dict[str, float]:
     """FID against the embedded reference set of the images drawn from each sampling seed separately."""
     return {str(int(seed)): fid_and_kid(reference_features, embed(classifier, images[seed_of_image == seed]))["fid"]

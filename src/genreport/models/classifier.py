@@ -10,10 +10,23 @@ import torch
 from torch import nn
 
 
-class DigitClassifier(nn.Module):
-    """The `vgg` evaluator: two conv blocks and a 128-unit penultimate layer, the feature space of the sample metrics."""
+class Classifier(nn.Module):
+    """A body that ends in the 128-unit penultimate layer (the sample metrics' feature space) and a linear head."""
 
     feature_dim = 128
+    body: nn.Module
+    head: nn.Module
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Penultimate activations for images in [0, 1], shape [N, 128]."""
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+class DigitClassifier(Classifier):
+    """The `vgg` evaluator: two conv blocks and a 128-unit penultimate layer, the feature space of the sample metrics."""
 
     def __init__(self, channels: int = 32):
         super().__init__()
@@ -31,19 +44,10 @@ class DigitClassifier(nn.Module):
         )
         self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(self.feature_dim, 10))
 
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        """Penultimate activations for images in [0, 1], shape [N, 128]."""
-        return self.body(x)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x))
-
-
-class LeNetClassifier(nn.Module):
+class LeNetClassifier(Classifier):
     """The `lenet` evaluator: two 5×5 convolutions without padding or normalization, max pooling, and a
     128-unit penultimate layer (the same feature size as `DigitClassifier`, a different feature space)."""
-
-    feature_dim = 128
 
     def __init__(self, channels: int = 32):
         super().__init__()
@@ -56,15 +60,9 @@ class LeNetClassifier(nn.Module):
         )
         self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(self.feature_dim, 10))
 
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        return self.body(x)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x))
-
 
 ARCHITECTURES = {"vgg": DigitClassifier, "lenet": LeNetClassifier}
 
 
-def build_classifier(architecture: str, channels: int) -> nn.Module:
+def build_classifier(architecture: str, channels: int) -> Classifier:
     return ARCHITECTURES[architecture](channels)
