@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,3 +48,10 @@ def set_up(args: argparse.Namespace) -> Setup:
     return Setup(preset, device, to_unit_float(load_split(args.data_dir, train=True)[0]), classifier,
                  embed(classifier, load_test_images(args.data_dir)),
                  f"{platform.machine()}, {describe_device(device)}")
+
+
+def write_record(record: dict[str, Any], out: Path | None) -> None:
+    """Print the ablation's record as JSON, and write it to `out` where given."""
+    print(json.dumps(record, indent=2))
+    if out:
+        out.write_text(json.dumps(record, indent=2) + "\n")

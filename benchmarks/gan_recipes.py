@@ -13,13 +13,12 @@ does not change training, so one run gives both). Prints a table, the seconds ea
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import torch
 
-from ablation import ablation_parser, set_up
+from ablation import ablation_parser, set_up, write_record
 from genreport.evaluation import score_image_set
 from genreport.runtime import seed_everything
 from genreport.tasks import build_task
@@ -67,9 +66,7 @@ def main() -> None:
             print(f"{name:34s} {weights:16s} {seconds:6.0f} s  FID {scores['fid']:7.2f}  "
                   f"top-class p {scores['mean_top_probability']:.3f}", flush=True)
         record["variants"][name] = entry
-    print(json.dumps(record, indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(record, indent=2) + "\n")
+    write_record(record, args.out)
 
 
 if __name__ == "__main__":

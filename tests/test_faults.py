@@ -175,3 +175,35 @@ def test_time_per_step_after_a_mid_epoch_stop_matches_the_uninterrupted_run(tmp_
     assert [e["wall_time_s"] for e in resumed["epochs"]] == [4.0, 4.0]
     assert [(s["first_step"], s["steps"], s["wall_time_s"]) for s in resumed["segments"]] == [(0, 6, 6.0), (6, 2, 2.0)]
     assert resumed["resumed_at"] == [{"epoch": 2, "step": 6}]
+
+
+def test_a_run_stopped_mid_schedule_resumes_with_the_same_rates_and_weights(tmp_path):
+    """The learning rate and the KL weight are functions of the step, so a stop and resume changes neither."""
+    config = {**load_preset("smoke")["vae"], "lr_schedule": "warmup_cosine", "lr_warmup_steps": 3,
+              "kl_warmup_steps": 5}
+
+    def recording_task(stop_at_step=None):
+        torch.manual_seed(0)  # the same initial weights in every run
+        task = build_task("vae", config, torch.device("cpu"))
+        original, calls, rates = task.training_step, {"n": 0}, []
+
+        def step(images):
+            calls["n"] += 1
+            rates.append((task.optimizers["model"].param_groups[0]["lr"], task.kl_weight()))
+            if calls["n"] == stop_at_step:
+                os.kill(os.getpid(), signal.SIGTERM)  # the loop saves after this step and stops
+            return original(images)
+
+        task.training_step = step
+        return task, rates
+
+    reference, reference_rates = recording_task()
+    tiny_run(tmp_path / "reference", reference)
+    cut, cut_rates = recording_task(stop_at_step=6)
+    with pytest.raises(TrainingInterrupted):
+        tiny_run(tmp_path / "cut", cut)  # epoch 2 of 2, 4 steps per epoch
+    resumed, resumed_rates = recording_task()
+    tiny_run(tmp_path / "cut", resumed)
+    assert cut_rates + resumed_rates == reference_rates
+    assert reference_rates[0] == pytest.approx((config["lr"] / 3, 1 / 5)) and reference_rates[-1][1] == 1.0
+    assert_same_run(tmp_path / "cut", tmp_path / "reference")

@@ -10,6 +10,7 @@ import torch
 from genreport.config import load_preset
 from genreport.models.unet import UNet
 from genreport.models.vae import negative_elbo
+from genreport.schedules import learning_rate_factor
 from genreport.tasks import build_task
 
 CPU = torch.device("cpu")
@@ -287,3 +288,40 @@ def test_ema_warm_up_follows_the_trained_weights_sooner_than_a_fixed_decay(smoke
 
     fixed, warmed_up = distance_after_training(False), distance_after_training(True)
     assert warmed_up < 0.1 * fixed
+
+
+def test_warmup_cosine_rises_linearly_then_falls_to_zero_at_the_last_step():
+    factors = [learning_rate_factor("warmup_cosine", step, 110, warmup_steps=10) for step in range(110)]
+    assert factors[:10] == pytest.approx([(step + 1) / 10 for step in range(10)])
+    assert factors[10] == pytest.approx(1.0)
+    assert factors[60] == pytest.approx(0.5)  # halfway through the decay
+    assert all(later <= earlier for earlier, later in zip(factors[10:], factors[11:]))
+    assert learning_rate_factor("warmup_cosine", 110, 110, warmup_steps=10) == pytest.approx(0.0)
+    assert learning_rate_factor("constant", 57, 110) == 1.0
+    with pytest.raises(ValueError, match="unknown learning-rate schedule"):
+        learning_rate_factor("step", 0, 10)
+
+
+def test_set_progress_scales_every_optimizers_own_rate(smoke):
+    config = {**smoke["gan"], "lr": 2e-4, "discriminator_lr": 4e-4, "lr_schedule": "warmup_cosine",
+              "lr_warmup_steps": 10}
+    task = build_task("gan", config, CPU)
+    task.set_progress(4, 110)
+    assert [group["lr"] for group in task.optimizers["generator"].param_groups] == pytest.approx([2e-4 * 0.5])
+    assert [group["lr"] for group in task.optimizers["discriminator"].param_groups] == pytest.approx([4e-4 * 0.5])
+    task.set_progress(110, 110)
+    assert task.optimizers["generator"].param_groups[0]["lr"] == pytest.approx(0.0)
+    constant = build_task("gan", {**config, "lr_schedule": "constant"}, CPU)
+    constant.set_progress(4, 110)
+    assert constant.optimizers["generator"].param_groups[0]["lr"] == 2e-4
+
+
+def test_kl_warm_up_weighs_only_the_objective_and_reaches_one(smoke, batch):
+    task = build_task("vae", {**smoke["vae"], "kl_warmup_steps": 10}, CPU)
+    task.set_progress(0, 100)
+    assert task.kl_weight() == pytest.approx(0.1)
+    terms = task.training_step(batch)
+    assert terms["loss"] == pytest.approx(terms["reconstruction"] + terms["kl"])  # the record stays the -ELBO
+    task.set_progress(50, 100)
+    assert task.kl_weight() == 1.0
+    assert build_task("vae", smoke["vae"], CPU).kl_weight() == 1.0

@@ -11,6 +11,7 @@ from typing import Any
 from .claims import (HELD, LABELS, NOT_HELD, PARTLY, PIXELS, detach_essential, gan_cannot_reconstruct, smooth_interpolation,
                      threshold)
 from . import readings as read
+from .readings import REAL_ROW
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
 from .sampling import Sampler
 
@@ -87,9 +88,6 @@ def smoothness_sentence(r: dict[str, Any], name: str) -> str:
             f"{stats['mean_step_rms']:.3f} on average; the largest step is {ratio:.2f}× the mean step "
             f"(averaged over the paths; {worst:.2f}× on the worst path), so {detail} "
             f"(we call the transition smooth when this ratio is at most {SMOOTH_STEP_RATIO} on every path).")
-
-
-REAL_ROW = "real (training images)"
 
 
 def sample_scores(r: dict[str, Any]) -> dict[str, Any] | None:
@@ -376,8 +374,6 @@ def likelihood_sentence(r: dict[str, Any], elbo_grayscale: float) -> str:
                "bound is looser than that of a VAE trained for it (set `vae.binarize: true`)."))
 
 
-
-
 def answer_2_4_c(r: dict[str, Any]) -> str:
     exp = experiment(r, "probes")
     if not exp:
@@ -562,8 +558,6 @@ def sampler_sentence(r: dict[str, Any]) -> str:
             + precision_sentence(r))
 
 
-
-
 def precision_sentence(r: dict[str, Any]) -> str:
     """Which models computed in bf16, and whether bf16 sampling changed the DDPM's images."""
     reduced = [LABELS[name] for name, m in r["models"].items() if m.get("precision") == "bf16"]
@@ -697,8 +691,6 @@ def answer_4(r: dict[str, Any]) -> str:
         + sampler_sentence(r),
     ]
     return "\n".join(lines)
-
-
 
 
 def coverage_sentence(scores: dict[str, Any]) -> str:

@@ -133,6 +133,7 @@ def train(
                         f"{task.name} training stopped by {stop.signal_name} at epoch {epoch}, step {step}; its state "
                         f"is saved in {state_path}: rerun the same command (or snakemake) to resume")
                 chosen = permutation[index * batch_size:(index + 1) * batch_size]
+                task.set_progress(step, epochs * steps_per_epoch)
                 try:
                     terms = task.training_step(data[chosen]) if targets is None else task.training_step(
                         data[chosen], targets[chosen])

@@ -19,6 +19,7 @@ from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..evaluation import bits_per_dim, embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from ..files import write_json
+from ..readings import REAL_ROW
 from ..likelihood import binarize, mean_and_standard_error, vae_bounds
 from ..notebook_support import load_task
 from ..provenance import record_provenance
@@ -81,9 +82,6 @@ def ddpm_likelihood(checkpoint: Path, test_uint8: torch.Tensor, settings: dict[s
             {"t_start": task.diffusion.timesteps, "t_stop": None, "bits_per_dim": bits_per_dim(mean_terms[-1])},
         ],
     }
-
-
-REAL_ROW = "real (training images)"
 
 
 def score_in_feature_space(checkpoint: Path, samples: dict[str, torch.Tensor], seed_of_image: dict[str, torch.Tensor],

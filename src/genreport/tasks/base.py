@@ -13,6 +13,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ..runtime import autocast, resolve_precision
+from ..schedules import learning_rate_factor
 
 
 def count_parameters(module: nn.Module) -> int:
@@ -52,6 +53,20 @@ class Task:
         # bf16 covers the networks' forward passes (and so their backward); losses, optimizer
         # states and everything the evaluation computes stay in fp32.
         self.precision = resolve_precision(device, config.get("precision", "fp32"))
+        self.step, self.total_steps = 0, 0
+
+    def set_progress(self, step: int, total_steps: int) -> None:
+        """Called by the training loop before each step (`step` 0-based of `total_steps`): sets every
+        optimizer's learning rate by the config's `lr_schedule` (default constant)."""
+        self.step, self.total_steps = step, total_steps
+        schedule = self.config.get("lr_schedule", "constant")
+        if schedule == "constant":
+            return
+        factor = learning_rate_factor(schedule, step, total_steps, self.config.get("lr_warmup_steps", 0))
+        for optimizer in self.optimizers.values():
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])  # saved with the optimizer's state, so a resume keeps it
+                group["lr"] = group["initial_lr"] * factor
 
     def autocast(self):
         return autocast(self.device, self.precision)

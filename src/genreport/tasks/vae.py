@@ -31,9 +31,16 @@ class VAETask(Task):
         terms = negative_elbo(logits.float(), images, mean.float(), logvar.float())
         optimizer = self.optimizers["model"]
         optimizer.zero_grad(set_to_none=True)
-        terms["loss"].backward()
+        # The loss terms reported stay the negative ELBO; only the objective weighs the KL term.
+        (terms["reconstruction"] + self.kl_weight() * terms["kl"]).backward()
         optimizer.step()
         return {k: v.detach() for k, v in terms.items()}
+
+    def kl_weight(self) -> float:
+        """The KL term's weight: 1, or with `kl_warmup_steps` rising linearly from near 0 to 1 over those
+        steps (KL warm-up, Sønderby et al. 2016)."""
+        warmup = self.config.get("kl_warmup_steps", 0)
+        return min(1.0, (self.step + 1) / warmup) if warmup else 1.0
 
     def noise(self, count, generator):
         return torch.randn(count, self.config["latent_dim"], generator=generator)
