@@ -5,12 +5,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests and the pipelines they start keep their per-machine measurements (the bf16 probe) apart from the user's.
+os.environ["GENREPORT_CACHE_DIR"] = tempfile.mkdtemp(prefix="genreport-test-cache-")
 
 
 @pytest.fixture(scope="session")

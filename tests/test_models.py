@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import torch
@@ -204,10 +205,13 @@ def test_bf16_samples_are_close_to_fp32_ones(smoke):
     assert (reduced - full).abs().mean() < 0.02
 
 
-def test_auto_precision_picks_bf16_only_where_it_is_native_and_measured_faster(smoke, monkeypatch):
+def test_auto_precision_picks_bf16_only_where_it_is_native_and_measured_faster(smoke, monkeypatch, tmp_path):
     import genreport.runtime as runtime
 
-    def auto():
+    machines = iter(range(100))
+
+    def auto():  # each call on a machine that has not measured yet
+        monkeypatch.setenv(runtime.CACHE_DIR_VARIABLE, str(tmp_path / str(next(machines))))
         return build_task("ddpm", {**smoke["ddpm"], "precision": "auto"}, CPU).precision
 
     def no_probe(device_type):
@@ -222,6 +226,32 @@ def test_auto_precision_picks_bf16_only_where_it_is_native_and_measured_faster(s
     # Native bf16 that runs no faster than fp32 (AVX-512 BF16 without AMX on some CPUs) stays in fp32.
     monkeypatch.setattr(runtime, "bf16_speedup", lambda device_type: 0.8)
     assert auto() == "fp32"
+
+
+def test_auto_precision_probes_once_per_machine_and_keeps_the_choice(smoke, monkeypatch, tmp_path):
+    import genreport.runtime as runtime
+
+    monkeypatch.setenv(runtime.CACHE_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    probes = []
+
+    def probe(speedup):
+        def measure(device_type):
+            probes.append(speedup)
+            return speedup
+        return measure
+
+    def auto():
+        return build_task("gan", {**smoke["gan"], "precision": "auto"}, CPU).precision
+
+    monkeypatch.setattr(runtime, "bf16_speedup", probe(2.0))
+    assert auto() == "bf16"
+    monkeypatch.setattr(runtime, "bf16_speedup", probe(0.5))  # a later job, its probe slowed by a loaded machine
+    assert auto() == "bf16" and probes == [2.0], "the same machine keeps its first measurement"
+    kept = json.loads((tmp_path / "precision.json").read_text())
+    assert [entry["bf16_speedup"] for entry in kept.values()] == [2.0]
+    monkeypatch.setattr(runtime, "machine_key", lambda: "another CPU; torch 2.14; 2 threads")
+    assert auto() == "fp32" and probes == [2.0, 0.5], "another machine measures for itself"
 
 
 def test_bf16_probe_runs_on_this_cpu_and_gives_a_finite_ratio():

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import json
 import os
+import platform
 import random
 import time
+from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from .errors import ConfigError
+from .errors import ConfigError, OutputWriteError
+from .files import write_json
 
 
 def available_cores() -> int:
@@ -79,11 +85,63 @@ def bf16_speedup(device_type: str, repeats: int = 7) -> float:
     return fp32 / bf16
 
 
+CACHE_DIR_VARIABLE = "GENREPORT_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where measurements about this machine are kept: $GENREPORT_CACHE_DIR, else ~/.cache/genreport."""
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "genreport"
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine_key() -> str:
+    """What the bf16 probe's answer depends on: the CPU, torch's kernels and the threads they use."""
+    return f"{cpu_model()}; torch {torch.__version__}; {torch.get_num_threads()} threads"
+
+
+def measured_bf16_speedup() -> float:
+    """The CPU probe's ratio, measured once per machine (`machine_key`) and kept in cache_dir()/precision.json,
+    so every job and every later run on this machine makes the same choice: a probe repeated under another
+    job's load could choose differently, and bf16 and fp32 runs give different weights."""
+    path = cache_dir() / "precision.json"
+    key = machine_key()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name("precision.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # jobs starting together probe once, not each under the others' load
+            try:
+                known = json.loads(path.read_text())
+            except (OSError, ValueError):
+                known = {}
+            if key not in known:
+                known[key] = {"bf16_speedup": bf16_speedup("cpu"),
+                              "measured": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                write_json(path, known)
+            return float(known[key]["bf16_speedup"])
+    except (OSError, OutputWriteError):  # a read-only home directory: probe in every job, as before the cache
+        print(f"[precision] cannot keep the bf16 probe in {path}; probing in this job only (set {CACHE_DIR_VARIABLE})",
+              flush=True)
+        return bf16_speedup("cpu")
+
+
 def bf16_pays_off(device: torch.device) -> bool:
     """bf16 on a GPU that has it in hardware; on a CPU only where the probe measures it clearly faster."""
     if not native_bf16(device):
         return False
-    return device.type == "cuda" or bf16_speedup(device.type) >= BF16_REQUIRED_SPEEDUP
+    return device.type == "cuda" or measured_bf16_speedup() >= BF16_REQUIRED_SPEEDUP
 
 
 def resolve_precision(device: torch.device, requested: str) -> str:
@@ -113,6 +171,4 @@ def seed_everything(seed: int) -> torch.Generator:
 def describe_device(device: torch.device) -> str:
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
-    import platform
-
     return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
