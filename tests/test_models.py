@@ -332,6 +332,21 @@ def test_warmup_cosine_rises_linearly_then_falls_to_zero_at_the_last_step():
         learning_rate_factor("step", 0, 10)
 
 
+def test_warmup_cosine_matches_torchs_own_schedulers():
+    """torch's LinearLR then CosineAnnealingLR, stepped as a training loop steps them, as the oracle."""
+    warmup, total = 10, 110
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [
+        torch.optim.lr_scheduler.LinearLR(optimizer, 1 / warmup, 1.0, total_iters=warmup - 1),
+        torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total - warmup, eta_min=0.0)], milestones=[warmup])
+    expected = []
+    for _ in range(total):
+        expected.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    assert [learning_rate_factor("warmup_cosine", step, total, warmup) for step in range(total)] == pytest.approx(expected)
+
+
 def test_set_progress_scales_every_optimizers_own_rate(smoke):
     config = {**smoke["gan"], "lr": 2e-4, "discriminator_lr": 4e-4, "lr_schedule": "warmup_cosine",
               "lr_warmup_steps": 10}

@@ -53,12 +53,12 @@ class Task:
         # bf16 covers the networks' forward passes (and so their backward); losses, optimizer
         # states and everything the evaluation computes stay in fp32.
         self.precision = resolve_precision(device, config.get("precision", "fp32"))
-        self.step, self.total_steps = 0, 0
+        self.step = 0  # the training step about to run, set by set_progress
 
     def set_progress(self, step: int, total_steps: int) -> None:
         """Called by the training loop before each step (`step` 0-based of `total_steps`): sets every
         optimizer's learning rate by the config's `lr_schedule` (default constant)."""
-        self.step, self.total_steps = step, total_steps
+        self.step = step
         schedule = self.config.get("lr_schedule", "constant")
         if schedule == "constant":
             return
