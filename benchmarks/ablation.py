@@ -14,7 +14,7 @@ import torch
 from genreport.cli.experiments import load_evaluator, load_test_images
 from genreport.config import load_preset
 from genreport.data import load_split, to_unit_float
-from genreport.evaluation import embed
+from genreport.measure.evaluation import embed
 from genreport.runtime import configure_threads, describe_device, select_device
 
 

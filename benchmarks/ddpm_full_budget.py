@@ -28,8 +28,8 @@ from ablation import write_record
 from genreport.cli.experiments import load_evaluator, load_test_images
 from genreport.config import load_preset
 from genreport.data import to_unit_float
-from genreport.evaluation import embed, score_image_set
-from genreport.samples import load_samples
+from genreport.measure.evaluation import embed, score_image_set
+from genreport.store.samples import load_samples
 
 EVALUATORS = ("evaluator", "second_evaluator")
 

@@ -19,7 +19,7 @@ import time
 import torch
 
 from ablation import ablation_parser, set_up, write_record
-from genreport.evaluation import score_image_set
+from genreport.measure.evaluation import score_image_set
 from genreport.tasks import build_task
 
 CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform", "lr_schedule": "constant"}

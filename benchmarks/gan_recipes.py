@@ -19,10 +19,10 @@ from pathlib import Path
 import torch
 
 from ablation import ablation_parser, set_up, write_record
-from genreport.evaluation import score_image_set
+from genreport.measure.evaluation import score_image_set
 from genreport.runtime import seed_everything
 from genreport.tasks import build_task
-from genreport.training import train
+from genreport.training.loop import train
 
 PLAIN = {"spectral_norm": False}
 VARIANTS = {

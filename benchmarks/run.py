@@ -30,9 +30,9 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from genreport.config import MODEL_NAMES, load_preset
-from genreport.evaluation import embed, score_image_set
+from genreport.measure.evaluation import embed, score_image_set
 from genreport.models.classifier import DigitClassifier
-from genreport.results import read_benchmark
+from genreport.report.results import read_benchmark
 from genreport.runtime import configure_threads, describe_device, select_device
 from genreport.tasks import build_task
 

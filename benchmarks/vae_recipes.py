@@ -20,10 +20,10 @@ import torch
 from ablation import ablation_parser, set_up, write_record
 from genreport.cli.evaluate import vae_likelihood
 from genreport.cli.experiments import load_test_images
-from genreport.evaluation import score_image_set
+from genreport.measure.evaluation import score_image_set
 from genreport.runtime import seed_everything
 from genreport.tasks import build_task
-from genreport.training import train
+from genreport.training.loop import train
 
 PLAIN = {"channels": 32, "latent_dim": 16, "kl_warmup_steps": 0}
 VARIANTS = {

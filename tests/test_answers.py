@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from genreport.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
+from genreport.report.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
                                answer_2_4_c, answer_3_b, answer_4, moving_average_sentence,
                                bound_terms_clause, coverage_sentence, ddpm_objective,
                                precision_sentence)

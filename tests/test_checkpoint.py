@@ -7,7 +7,7 @@ import pickle
 import pytest
 import torch
 
-from genreport.checkpoint import load_checkpoint, save_checkpoint
+from genreport.store.checkpoint import load_checkpoint, save_checkpoint
 from genreport.errors import CheckpointError
 
 
@@ -54,7 +54,7 @@ def test_missing_checkpoint_names_the_snakemake_target(tmp_path):
 
 @pytest.mark.fault
 def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root):
-    from genreport.notebook_support import require_checkpoint
+    from genreport.tasks.loading import require_checkpoint
 
     missing = project_root / "results" / "nosuchpreset" / "train" / "gan" / "checkpoint.pt"
     with pytest.raises(CheckpointError) as caught:
@@ -65,7 +65,7 @@ def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root)
 @pytest.mark.fault
 def test_checkpoint_whose_weights_do_not_fit_its_config_is_refused(tmp_path):
     from genreport.config import load_preset
-    from genreport.notebook_support import load_task
+    from genreport.tasks.loading import load_task
     from genreport.tasks import build_task
 
     config = load_preset("smoke")["vae"]

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from genreport import readings
-from genreport.claims import CLAIMS, HELD, NOT_HELD, PARTLY, THRESHOLDS, UNDETERMINED, check_all, verdict_sentence
+from genreport.report import readings
+from genreport.report.claims import CLAIMS, HELD, NOT_HELD, PARTLY, THRESHOLDS, UNDETERMINED, check_all, verdict_sentence
 from test_answers import results as model_results
 
 EVEN = [0.1] * 10

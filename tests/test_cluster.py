@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import assert_same_run, copy_project, planned_jobs, snakemake, snakemake_command
-from genreport.resume import STATE_FILE
+from genreport.training.resume import STATE_FILE
 from slurm_cluster import PARTITION, Cluster, missing_requirements
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]

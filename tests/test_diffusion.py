@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from genreport.diffusion import GaussianDiffusion
+from genreport.diffusion.process import GaussianDiffusion
 
 
 def test_schedule_matches_the_spec():

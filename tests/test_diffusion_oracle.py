@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from genreport.diffusion import GaussianDiffusion
-from genreport.sampling import Sampler
+from genreport.diffusion.process import GaussianDiffusion
+from genreport.diffusion.sampler_settings import Sampler
 
 diffusers = pytest.importorskip("diffusers")
 T = 1000

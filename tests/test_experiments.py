@@ -6,11 +6,11 @@ import math
 
 import torch
 
-from genreport.analysis import feature_path_smoothness, slerp
-from genreport.inversion import invert_generator
+from genreport.measure.analysis import feature_path_smoothness, slerp
+from genreport.measure.inversion import invert_generator
 from genreport.models.classifier import DigitClassifier
 from genreport.models.gan import Generator
-from genreport.probes import balanced_subset, probe_accuracy
+from genreport.measure.probes import balanced_subset, probe_accuracy
 
 
 def test_inversion_finds_an_image_the_generator_can_make():

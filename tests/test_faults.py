@@ -17,9 +17,9 @@ import torch
 from conftest import assert_same_run, mnist_source
 from genreport.config import load_preset
 from genreport.errors import TrainingError, TrainingInterrupted
-from genreport.resume import STATE_FILE
+from genreport.training.resume import STATE_FILE
 from genreport.tasks import build_task
-from genreport.training import train
+from genreport.training.loop import train
 
 pytestmark = pytest.mark.fault
 SOURCE = mnist_source()

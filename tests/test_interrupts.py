@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import assert_same_run, copy_project, mnist_source, snakemake, snakemake_command
-from genreport.resume import STATE_FILE
+from genreport.training.resume import STATE_FILE
 
 pytestmark = [pytest.mark.fault, pytest.mark.slow,
               pytest.mark.skipif(mnist_source() is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-from genreport.manifest import published_folders
-from genreport.provenance import git_state
+from genreport.store.manifest import published_folders
+from genreport.store.provenance import git_state
 
 
 def test_only_changes_outside_the_published_folders_count(tmp_path):

@@ -6,9 +6,9 @@ import math
 
 import torch
 
-from genreport.diffusion import GaussianDiffusion
-from genreport.evaluation import class_statistics, fid_and_kid, precision_recall, ranking_across_seeds
-from genreport.likelihood import binarize, vae_bounds
+from genreport.diffusion.process import GaussianDiffusion
+from genreport.measure.evaluation import class_statistics, fid_and_kid, precision_recall, ranking_across_seeds
+from genreport.measure.likelihood import binarize, vae_bounds
 from genreport.models.vae import ConvVAE
 
 

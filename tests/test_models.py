@@ -11,7 +11,7 @@ import torch
 from genreport.config import load_preset
 from genreport.models.unet import UNet
 from genreport.models.vae import negative_elbo
-from genreport.schedules import learning_rate_factor
+from genreport.training.schedules import learning_rate_factor
 from genreport.tasks import build_task
 
 CPU = torch.device("cpu")
@@ -296,7 +296,7 @@ def test_ddpm_config_holds_every_recipe_setting_a_preset_leaves_out(smoke):
 
 
 def test_min_snr_weights_follow_the_prediction_target():
-    from genreport.diffusion import GaussianDiffusion
+    from genreport.diffusion.process import GaussianDiffusion
 
     t = torch.tensor([0, 100, 999])
     for prediction, denominator in (("eps", lambda snr: snr), ("v", lambda snr: snr + 1)):

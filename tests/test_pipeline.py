@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from conftest import copy_project, mnist_source, snakemake
-from genreport.report import QUESTIONS
-from genreport.results import FIGURES
+from genreport.report.document import QUESTIONS
+from genreport.report.results import FIGURES
 
 SOURCE = mnist_source()
 

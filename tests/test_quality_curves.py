@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from genreport.answers import budget_ranking_sentence
-from genreport.quality_curves import common_budget, point_at, seconds_by_epoch, summary
+from genreport.report.answers import budget_ranking_sentence
+from genreport.measure.quality_curves import common_budget, point_at, seconds_by_epoch, summary
 
 
 def curve(*points):
@@ -76,9 +76,9 @@ def test_a_fresh_training_run_keeps_only_its_own_snapshots(tmp_path):
     import torch
 
     from genreport.config import load_preset
-    from genreport.samples import training_snapshots
+    from genreport.store.samples import training_snapshots
     from genreport.tasks import build_task
-    from genreport.training import train
+    from genreport.training.loop import train
 
     images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
 

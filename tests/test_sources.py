@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from genreport.sources import notebook_imports, source_files
+from genreport.pipeline.sources import notebook_imports, source_files
 
 
 def files_of(project_root: Path, *roots: str, notebook: Path | None = None) -> set[str]:
@@ -66,21 +66,22 @@ def test_notebook_imports_skip_magics(tmp_path):
 def test_each_model_depends_on_its_own_network_only(project_root):
     ddpm = files_of(project_root, "genreport.cli.train", "genreport.tasks.ddpm")
     vae = files_of(project_root, "genreport.cli.train", "genreport.tasks.vae")
-    assert "models/unet.py" in ddpm and "diffusion.py" in ddpm
+    assert "models/unet.py" in ddpm and "diffusion/process.py" in ddpm
     assert not {"models/vae.py", "models/gan.py", "models/classifier.py"} & ddpm
     assert "models/vae.py" in vae and "models/unet.py" not in vae
 
 
 def test_the_report_depends_on_no_model_code(project_root):
-    report = files_of(project_root, "genreport.report")
-    assert "answers.py" in report
+    report = files_of(project_root, "genreport.report.document")
+    assert "report/answers.py" in report
     assert not any(name.startswith(("models/", "tasks/")) for name in report)
     # Only the report rules read the answers.
     for entry in ("genreport.cli.train", "genreport.cli.evaluate", "genreport.cli.detach", "genreport.cli.samplers"):
-        assert "answers.py" not in files_of(project_root, entry), entry
+        assert "report/answers.py" not in files_of(project_root, entry), entry
 
 
 def test_model_notebooks_depend_on_what_their_cells_import(project_root):
     vae = files_of(project_root, "genreport.cli.notebook", "genreport.tasks.vae",
                    notebook=project_root / "notebooks" / "vae.ipynb")
-    assert {"plotting.py", "analysis.py", "likelihood.py", "notebook_support.py", "tasks/vae.py"} <= vae
+    assert {"figures/plotting.py", "measure/analysis.py", "measure/likelihood.py", "notebook_support.py",
+            "tasks/loading.py", "tasks/vae.py"} <= vae

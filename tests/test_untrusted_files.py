@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 import torch
 
-from genreport.checkpoint import load_checkpoint, save_checkpoint
+from genreport.store.checkpoint import load_checkpoint, save_checkpoint
 from genreport.errors import CheckpointError, OutputWriteError, ResultFileError, SampleFileError
-from genreport.evaluation import fid_and_kid, minimum_images, precision_recall
-from genreport.files import atomic_write, read_json, write_json
-from genreport.samples import load_samples, save_samples
+from genreport.measure.evaluation import fid_and_kid, minimum_images, precision_recall
+from genreport.store.files import atomic_write, read_json, write_json
+from genreport.store.samples import load_samples, save_samples
 
 pytestmark = pytest.mark.fault
 
@@ -171,7 +171,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path):
     ("replace", OSError(errno.EROFS, "Read-only file system")),
 ])
 def test_os_error_while_writing_is_one_line_naming_the_path(tmp_path, monkeypatch, failing, error):
-    import genreport.files
+    import genreport.store.files
 
     path = tmp_path / "out" / "metrics.json"
     write_json(path, {"old": 1})
@@ -179,7 +179,7 @@ def test_os_error_while_writing_is_one_line_naming_the_path(tmp_path, monkeypatc
     def fail(*args):
         raise error
 
-    monkeypatch.setattr(genreport.files.os, failing, fail)
+    monkeypatch.setattr(genreport.store.files.os, failing, fail)
     with pytest.raises(OutputWriteError) as caught:
         write_json(path, {"new": 2})
     message = assert_one_line_naming(caught.value, path)
@@ -189,13 +189,13 @@ def test_os_error_while_writing_is_one_line_naming_the_path(tmp_path, monkeypatc
 
 
 def test_figures_go_through_the_atomic_writer(tmp_path, monkeypatch):
-    import genreport.files
-    from genreport.plotting import figure_of_grid, save_sample_grid
+    import genreport.store.files
+    from genreport.figures.plotting import figure_of_grid, save_sample_grid
 
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(genreport.files.os, "fsync", full)
+    monkeypatch.setattr(genreport.store.files.os, "fsync", full)
     images = torch.rand(4, 1, 28, 28)
     for draw, path in ((lambda p: save_sample_grid(images, p), tmp_path / "grid.png"),
                        (lambda p: figure_of_grid(images, 2, "samples", p), tmp_path / "figure.png")):
@@ -221,7 +221,7 @@ def test_bad_json_is_one_line_naming_the_file(tmp_path, content, problem):
 
 
 def test_report_step_names_a_corrupt_measurement_file(tmp_path, capsys):
-    from genreport.report import main
+    from genreport.report.document import main
 
     results = tmp_path / "results" / "cpu"
     (results / "train" / "vae").mkdir(parents=True)
@@ -273,7 +273,7 @@ def test_truncated_checkpoint_is_one_line(tmp_path):
 
 
 def test_checkpoint_naming_no_model_of_the_pipeline_is_refused(tmp_path):
-    from genreport.notebook_support import load_task
+    from genreport.tasks.loading import load_task
 
     path = tmp_path / "checkpoint.pt"
     save_checkpoint(path, {"model": "base", "config": {}})

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import planned_jobs, snakemake
-from genreport.provenance import settings_digest
+from genreport.store.provenance import settings_digest
 
 pytestmark = pytest.mark.slow
 
@@ -99,10 +99,10 @@ def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key,
 @pytest.mark.parametrize("path, expected", [
     ("src/genreport/models/unet.py", DDPM_DOWNSTREAM | REPORT),
     ("src/genreport/models/gan.py", GAN_DOWNSTREAM | REPORT),
-    ("src/genreport/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves",
+    ("src/genreport/measure/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves",
                                      "seed_experiment"} | REPORT),
-    ("src/genreport/answers.py", REPORT),
-    ("src/genreport/provenance.py", {"notebook_vae", "notebook_gan", "notebook_ddpm", "detach_experiment",
+    ("src/genreport/report/answers.py", REPORT),
+    ("src/genreport/store/provenance.py", {"notebook_vae", "notebook_gan", "notebook_ddpm", "detach_experiment",
                                      "reconstruction_experiment", "interpolation_experiment", "quality_curves",
                                      "evaluate"} | REPORT),
     ("notebooks/vae.ipynb", {"notebook_vae"} | REPORT),

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .sampling import Sampler
+from .diffusion.sampler_settings import Sampler
 
 MODEL_NAMES = ("vae", "gan", "ddpm")
 

@@ -16,7 +16,7 @@ import torch
 from torchvision.datasets import MNIST
 
 from .errors import DataError
-from .files import write_json
+from .store.files import write_json
 
 SOURCE_ENV_VAR = "GENREPORT_MNIST_DIR"
 

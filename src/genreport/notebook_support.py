@@ -1,4 +1,4 @@
-"""What the notebooks need to start: their parameters with defaults, a loaded model, the test images."""
+"""What the notebooks need to start: their parameters with defaults, the test images, saved snapshots."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ from typing import Any
 
 import torch
 
-from .checkpoint import load_checkpoint
 from .config import (default_results_dir, load_preset, notebook_values, pipeline_settings, project_root,
                      resolve_preset_name)
 from .data import load_split, to_unit_float
-from .errors import CheckpointError
-from .files import read_json, write_json
-from .runtime import configure_threads, select_device
-from .samples import training_snapshots
-from .tasks import TASK_CLASSES, Task, build_task
+from .store.files import read_json, write_json
+from .store.samples import training_snapshots
 
 
 def scratch_dir(model: str) -> Path:
@@ -47,40 +43,6 @@ def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
         preset = load_preset(resolve_preset_name(pipeline_settings()["preset"]))
         values.update({name: notebook_values(preset, model)[name] for name in missing})
     return SimpleNamespace(**values)
-
-
-def require_checkpoint(path: Path) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        try:
-            target = path.resolve().relative_to(project_root())
-        except ValueError:
-            target = path
-        raise CheckpointError(
-            f"no checkpoint at {path}: run `snakemake --cores 4 {target}` from the project root first"
-        )
-    return path
-
-
-def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, Any]]:
-    """Rebuild a trained model from its checkpoint (weights only) on the chosen device."""
-    # OMP_NUM_THREADS comes from the rule's threads; never run more threads than there are cores.
-    configure_threads(torch.get_num_threads())
-    payload = load_checkpoint(require_checkpoint(checkpoint))
-    model = payload["model"]
-    if not (isinstance(model, str) and model in TASK_CLASSES and isinstance(payload.get("config"), dict)):
-        raise CheckpointError(f"{checkpoint} names no model of this pipeline with its config: "
-                              "delete it and rerun snakemake, which retrains it")
-    task = build_task(model, payload["config"], select_device(device))
-    try:
-        task.load_state(payload, with_optimizers=False)
-    except (KeyError, RuntimeError) as error:
-        first = str(error).strip().splitlines()[0][:300]
-        raise CheckpointError(
-            f"{checkpoint} does not match the {payload['model']} model its config describes ({first}); retrain it"
-        ) from None
-    task.train_mode(False)
-    return task, payload
 
 
 def test_images(data_dir: Path, count: int) -> tuple[torch.Tensor, torch.Tensor]:

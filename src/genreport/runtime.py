@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from .errors import ConfigError, OutputWriteError
-from .files import write_json
+from .store.files import write_json
 
 
 def available_cores() -> int:

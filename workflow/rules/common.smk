@@ -17,8 +17,8 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os
 from genreport.config import (apply_overrides, check_pipeline_settings, load_preset, notebook_values,
                               resolve_preset_name)
 from genreport.errors import PipelineError
-from genreport.sources import source_files
-from genreport.watchdog import WORKFLOW_PID
+from genreport.pipeline.sources import source_files
+from genreport.pipeline.watchdog import WORKFLOW_PID
 
 # With --sdm conda every job runs in the environment environment.yml describes.
 ENVIRONMENT = str(ROOT / "environment.yml")
@@ -50,7 +50,7 @@ wildcard_constraints:
 # --sdm conda, comes first on the PATH and wins).
 os.environ.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
 
-# Jobs stop when this process is gone (genreport.watchdog), so killing Snakemake leaves no job running.
+# Jobs stop when this process is gone (genreport.pipeline.watchdog), so killing Snakemake leaves no job running.
 os.environ.update({WORKFLOW_PID: str(os.getpid())})
 
 # A closed terminal (SIGHUP) stops the workflow as Ctrl-C does: Snakemake removes the incomplete

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from ..errors import PipelineError
-from ..watchdog import stop_when_workflow_ends
+from ..pipeline.watchdog import stop_when_workflow_ends
 
 
 def run_reporting_errors(main: Callable[[], None]) -> None:

@@ -15,12 +15,12 @@ import torch
 
 from ..config import MODEL_NAMES
 from ..data import to_unit_float
-from ..evaluation import class_statistics, embed, fid_and_kid, minimum_images
-from ..files import read_json, write_json
-from ..provenance import record_provenance
-from ..quality_curves import seconds_by_epoch, summary
-from ..quality_figure import plot_quality_curves
-from ..samples import training_snapshots
+from ..measure.evaluation import class_statistics, embed, fid_and_kid, minimum_images
+from ..store.files import read_json, write_json
+from ..store.provenance import record_provenance
+from ..measure.quality_curves import seconds_by_epoch, summary
+from ..figures.quality import plot_quality_curves
+from ..store.samples import training_snapshots
 from .common import run_reporting_errors
 from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 

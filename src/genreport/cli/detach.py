@@ -9,13 +9,13 @@ import json
 
 import torch
 
-from ..provenance import record_provenance
-from ..evaluation import embed, score_image_set
-from ..files import read_json, write_json
-from ..formatting import plural
-from ..notebook_support import load_task
+from ..store.provenance import record_provenance
+from ..measure.evaluation import embed, score_image_set
+from ..store.files import read_json, write_json
+from ..report.formatting import plural
+from ..tasks.loading import load_task
 from ..errors import CheckpointError
-from ..plotting import figure_of_rows
+from ..figures.plotting import figure_of_rows
 from .common import run_reporting_errors
 from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 

@@ -14,17 +14,17 @@ from typing import Any
 
 import torch
 
-from ..bound_figure import plot_bound_terms
+from ..figures.bound import plot_bound_terms
 from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
-from ..evaluation import bits_per_dim, embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
-from ..files import write_json
-from ..readings import REAL_ROW
-from ..likelihood import binarize, mean_and_standard_error, vae_bounds
-from ..notebook_support import load_task
-from ..provenance import record_provenance
+from ..measure.evaluation import bits_per_dim, embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
+from ..store.files import write_json
+from ..report.readings import REAL_ROW
+from ..measure.likelihood import binarize, mean_and_standard_error, vae_bounds
+from ..tasks.loading import load_task
+from ..store.provenance import record_provenance
 from ..runtime import configure_threads
-from ..samples import load_samples
+from ..store.samples import load_samples
 from .common import add_settings_arguments, named_path, random_subset, run_reporting_errors
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from ..data import load_split, to_unit_float
-from ..notebook_support import load_task
+from ..tasks.loading import load_task
 from ..runtime import configure_threads
 from .common import add_settings_arguments, named_path
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 
-from ..analysis import feature_path_smoothness, interpolation_rows, path_smoothness
-from ..files import write_json
-from ..provenance import record_provenance
+from ..measure.analysis import feature_path_smoothness, interpolation_rows, path_smoothness
+from ..store.files import write_json
+from ..store.provenance import record_provenance
 from ..config import MODEL_NAMES
-from ..notebook_support import load_task
-from ..plotting import figure_of_rows
+from ..tasks.loading import load_task
+from ..figures.plotting import figure_of_rows
 from .common import run_reporting_errors
 from .experiments import experiment_parser, load_evaluator, start_experiment
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 
-from ..files import write_json
+from ..store.files import write_json
 from ..data import load_split, to_unit_float
-from ..inversion import invert_generator
-from ..notebook_support import load_task
-from ..probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
+from ..measure.inversion import invert_generator
+from ..tasks.loading import load_task
+from ..measure.probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
                       pixel_features, probe_accuracy, vae_posterior_means)
 from .common import random_subset, run_reporting_errors
 from .experiments import experiment_parser, start_experiment

@@ -11,9 +11,9 @@ import argparse
 from pathlib import Path
 
 from ..config import project_root
-from ..files import copy_file, read_json, remove_file, write_json
-from ..manifest import build_manifest
-from ..provenance import PUBLICATION_DIRS
+from ..store.files import copy_file, read_json, remove_file, write_json
+from ..store.manifest import build_manifest
+from ..store.provenance import PUBLICATION_DIRS
 from .common import run_reporting_errors
 
 TOP_LEVEL_PRESET = "gpu"

@@ -10,13 +10,13 @@ import time
 
 import torch
 
-from ..files import write_json
-from ..provenance import record_provenance
+from ..store.files import write_json
+from ..store.provenance import record_provenance
 from ..data import load_split, to_unit_float
-from ..inversion import invert_generator
-from ..likelihood import mean_and_standard_error
-from ..notebook_support import load_task
-from ..plotting import figure_of_rows
+from ..measure.inversion import invert_generator
+from ..measure.likelihood import mean_and_standard_error
+from ..tasks.loading import load_task
+from ..figures.plotting import figure_of_rows
 from .common import random_subset, run_reporting_errors, synchronize
 from .experiments import experiment_parser, load_evaluator, start_experiment
 

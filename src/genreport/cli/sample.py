@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..notebook_support import load_task
+from ..tasks.loading import load_task
 from ..runtime import configure_threads
-from ..samples import save_samples
+from ..store.samples import save_samples
 from .common import add_settings_arguments, run_reporting_errors
 
 

@@ -15,11 +15,11 @@ from typing import Any
 import torch
 
 from ..data import to_unit_float
-from ..evaluation import embed, minimum_images, score_image_set
-from ..files import write_json
-from ..notebook_support import load_task
-from ..samples import load_samples
-from ..sampling import Sampler
+from ..measure.evaluation import embed, minimum_images, score_image_set
+from ..store.files import write_json
+from ..tasks.loading import load_task
+from ..store.samples import load_samples
+from ..diffusion.sampler_settings import Sampler
 from .common import run_reporting_errors, synchronize
 from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
 from .sample import draw_images

@@ -14,11 +14,11 @@ from pathlib import Path
 import torch
 
 from ..data import load_split, to_unit_float
-from ..evaluation import embed, minimum_images, score_image_set
-from ..files import write_json
-from ..notebook_support import load_task
+from ..measure.evaluation import embed, minimum_images, score_image_set
+from ..store.files import write_json
+from ..tasks.loading import load_task
 from ..runtime import configure_threads
-from ..samples import load_samples
+from ..store.samples import load_samples
 from .common import add_settings_arguments, named_path, run_reporting_errors
 
 

@@ -15,7 +15,7 @@ from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
-from ..training import train
+from ..training.loop import train
 from .common import add_settings_arguments, run_reporting_errors
 
 

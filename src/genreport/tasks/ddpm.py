@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..diffusion import GaussianDiffusion
-from ..sampling import Sampler
+from ..diffusion.process import GaussianDiffusion
+from ..diffusion.sampler_settings import Sampler
 from ..models.unet import UNet
 from .base import Task, moving_average
 

@@ -9,12 +9,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from .analysis import edge_sharpness
-from .config import MODEL_NAMES
-from .data import to_unit_float
-from .errors import ResultFileError
-from .files import read_json
-from .samples import training_snapshots
+from ..measure.analysis import edge_sharpness
+from ..config import MODEL_NAMES
+from ..data import to_unit_float
+from ..errors import ResultFileError
+from ..store.files import read_json
+from ..store.samples import training_snapshots
 
 FIGURES = {
     "fig1": "fig1_vae_reconstructions.png",

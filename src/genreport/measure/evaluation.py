@@ -14,7 +14,7 @@ from torch import nn
 from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
-from .models.classifier import Classifier
+from ..models.classifier import Classifier
 
 NEIGHBOURS = 3  # the k of precision and recall
 

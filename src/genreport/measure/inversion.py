@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .models.gan import Generator
+from ..models.gan import Generator
 
 
 def invert_generator(generator: Generator, images: torch.Tensor, *, steps: int, restarts: int,

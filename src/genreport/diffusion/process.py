@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .sampling import Sampler
+from .sampler_settings import Sampler
 
 NoisePredictor = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 

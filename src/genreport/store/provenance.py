@@ -32,7 +32,7 @@ def settings_digest(settings: dict[str, Any]) -> str:
 
 
 def write_provenance(path: Path, rule: str, made_by: str, settings: dict[str, Any]) -> None:
-    from .config import project_root
+    from ..config import project_root
 
     write_json(path, {
         "rule": rule,

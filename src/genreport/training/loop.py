@@ -10,13 +10,13 @@ from typing import Any
 import torch
 from tqdm.auto import tqdm
 
-from .checkpoint import save_checkpoint
-from .errors import TrainingError, TrainingInterrupted
-from .files import remove_file, write_json
-from .plotting import save_sample_grid
+from ..store.checkpoint import save_checkpoint
+from ..errors import TrainingError, TrainingInterrupted
+from ..store.files import remove_file, write_json
+from ..figures.plotting import save_sample_grid
 from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
-from .samples import save_samples
-from .tasks import Task
+from ..store.samples import save_samples
+from ..tasks import Task
 
 FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
 GRID_IMAGES = 64  # a snapshot's picture shows its first images; its .npz holds all of them

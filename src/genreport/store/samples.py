@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SampleFileError
+from ..errors import SampleFileError
 from .files import atomic_write
 
 IMAGE_SHAPE = (28, 28)

@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .files import write_png  # noqa: E402
+from ..store.files import write_png  # noqa: E402
 
 
 def plot_bound_terms(terms: list[dict[str, Any]], total_bits: float, path: Path):

@@ -14,8 +14,8 @@ from pathlib import Path
 from . import readings as read
 from .answers import ANSWERS, LABELS, TABLES, coverage_sentence
 from .claims import check_all, evaluator_label, verdict_sentence
-from .cli.common import run_reporting_errors
-from .files import write_text
+from ..cli.common import run_reporting_errors
+from ..store.files import write_text
 from .formatting import fmt_count, fmt_losses, fmt_seconds
 from .results import load_results
 
@@ -144,7 +144,7 @@ def claims_section(results, verdicts) -> str:
         rows.append(f"| [{claim.key}](#{anchor(claim.key)}) | {claim.statement} | **{verdict.outcome}**{why} | "
                     f"{verdict.evidence} |")
     return ("## Claims checked\n\nEach claim of the assignment's reference answers, judged by a fixed rule on this "
-            "run's numbers (`genreport.claims`). Claims that rest on sample metrics are judged in two evaluators' "
+            "run's numbers (`genreport.report.claims`). Claims that rest on sample metrics are judged in two evaluators' "
             "feature spaces and for each training seed of the seed experiment; where these disagree the verdict is "
             "*undetermined*.\n\n" + "\n".join(rows))
 

@@ -58,7 +58,7 @@ def imported_names(tree: ast.AST, module: str, is_package: bool) -> set[str]:
             else:
                 base = node.module or ""
             found.add(base)
-            # `from genreport import plotting` imports the module genreport.plotting.
+            # `from genreport.figures import plotting` imports the module genreport.figures.plotting.
             found.update(f"{base}.{alias.name}" for alias in node.names)
     return {name for name in found if name == PACKAGE or name.startswith(PACKAGE + ".")}
 

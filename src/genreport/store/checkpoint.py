@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from .errors import CheckpointError
+from ..errors import CheckpointError
 from .files import atomic_write
 
 RETRAIN = "delete it and rerun snakemake, which retrains it"

@@ -17,8 +17,8 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
-from .checkpoint import load_checkpoint, save_checkpoint
-from .errors import CheckpointError
+from ..store.checkpoint import load_checkpoint, save_checkpoint
+from ..errors import CheckpointError
 
 STATE_FILE = "resume_state.pt"  # beside the outputs, never a Snakemake output, so a failed job keeps it
 

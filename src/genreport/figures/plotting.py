@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torchvision.utils import make_grid, save_image  # noqa: E402
 
-from .files import write_png  # noqa: E402
+from ..store.files import write_png  # noqa: E402
 
 
 def save_sample_grid(images: torch.Tensor, path: Path, nrow: int = 8) -> None:

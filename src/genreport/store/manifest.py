@@ -7,10 +7,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .data import sha256_of
+from ..data import sha256_of
 from .files import read_json
 from .provenance import git_state
-from .results import read_benchmark
+from ..report.results import read_benchmark
 
 LIBRARIES = ("torch", "torchvision", "numpy", "matplotlib", "snakemake", "papermill", "nbconvert")
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
-from .models.vae import ConvVAE, negative_elbo
+from ..models.vae import ConvVAE, negative_elbo
 
 if TYPE_CHECKING:
-    from .tasks.vae import VAETask
+    from ..tasks.vae import VAETask
 
 LOG_2PI = math.log(2 * math.pi)
 

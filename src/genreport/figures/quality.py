@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
-from .files import write_png  # noqa: E402
-from .quality_curves import Curve  # noqa: E402
+from ..store.files import write_png  # noqa: E402
+from ..measure.quality_curves import Curve  # noqa: E402
 
 COLOURS = {"vae": "tab:blue", "gan": "tab:orange", "ddpm": "tab:green"}
 

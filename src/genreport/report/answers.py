@@ -13,7 +13,7 @@ from .claims import (HELD, LABELS, NOT_HELD, PARTLY, PIXELS, detach_essential, g
 from . import readings as read
 from .readings import REAL_ROW
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
-from .sampling import Sampler
+from ..diffusion.sampler_settings import Sampler
 
 SMOOTH_STEP_RATIO = threshold("smooth_step_ratio")
 SAME_FID = threshold("same_fid")

@@ -12,9 +12,9 @@ import torch
 import torch.nn.functional as F
 
 if TYPE_CHECKING:  # annotations only: each task module is loaded by the job that needs it
-    from .tasks.ddpm import DDPMTask
-    from .tasks.gan import GANTask
-    from .tasks.vae import VAETask
+    from ..tasks.ddpm import DDPMTask
+    from ..tasks.gan import GANTask
+    from ..tasks.vae import VAETask
 
 FeatureExtractor = Callable[[torch.Tensor], torch.Tensor]
 WEIGHT_DECAYS = (1e-4, 1e-3, 1e-2, 1e-1)  # chosen per probe on a held-out tenth of its training set

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import OutputWriteError, ResultFileError
+from ..errors import OutputWriteError, ResultFileError
 
 
 def write_failed(path: Path, error: OSError) -> OutputWriteError:

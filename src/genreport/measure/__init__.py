@@ -1,0 +1,1 @@
+"""Measurements of trained models: sample metrics, likelihood bounds, probes, inversion, quality curves."""

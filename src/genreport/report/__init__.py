@@ -1,0 +1,1 @@
+"""The written report: a run's results read, its claims judged, its answers worded, the document built."""

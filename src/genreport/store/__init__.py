@@ -1,0 +1,1 @@
+"""What the pipeline writes and reads back: atomic files, sample arrays, checkpoints, provenance, manifests."""

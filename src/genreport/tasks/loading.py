@@ -1,0 +1,48 @@
+"""A trained task rebuilt from its checkpoint: the one loader every job and notebook uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..config import project_root
+from ..errors import CheckpointError
+from ..runtime import configure_threads, select_device
+from ..store.checkpoint import load_checkpoint
+from . import TASK_CLASSES, Task, build_task
+
+
+def require_checkpoint(path: Path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        try:
+            target = path.resolve().relative_to(project_root())
+        except ValueError:
+            target = path
+        raise CheckpointError(
+            f"no checkpoint at {path}: run `snakemake --cores 4 {target}` from the project root first"
+        )
+    return path
+
+
+def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, Any]]:
+    """Rebuild a trained model from its checkpoint (weights only) on the chosen device."""
+    # OMP_NUM_THREADS comes from the rule's threads; never run more threads than there are cores.
+    configure_threads(torch.get_num_threads())
+    payload = load_checkpoint(require_checkpoint(checkpoint))
+    model = payload["model"]
+    if not (isinstance(model, str) and model in TASK_CLASSES and isinstance(payload.get("config"), dict)):
+        raise CheckpointError(f"{checkpoint} names no model of this pipeline with its config: "
+                              "delete it and rerun snakemake, which retrains it")
+    task = build_task(model, payload["config"], select_device(device))
+    try:
+        task.load_state(payload, with_optimizers=False)
+    except (KeyError, RuntimeError) as error:
+        first = str(error).strip().splitlines()[0][:300]
+        raise CheckpointError(
+            f"{checkpoint} does not match the {payload['model']} model its config describes ({first}); retrain it"
+        ) from None
+    task.train_mode(False)
+    return task, payload
