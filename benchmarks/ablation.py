@@ -11,7 +11,8 @@ from typing import Any
 
 import torch
 
-from genreport.cli.experiments import load_evaluator, load_test_images
+from genreport.data import load_test_images
+from genreport.tasks.loading import load_evaluator
 from genreport.config import load_preset
 from genreport.data import load_split, to_unit_float
 from genreport.measure.evaluation import embed

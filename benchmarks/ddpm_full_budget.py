@@ -25,7 +25,9 @@ import torch
 import yaml
 
 from ablation import write_record
-from genreport.cli.experiments import load_evaluator, load_test_images
+from genreport.data import load_test_images
+from genreport.seeds import EVALUATION_SAMPLES, stream_seed
+from genreport.tasks.loading import load_evaluator
 from genreport.config import load_preset
 from genreport.data import to_unit_float
 from genreport.measure.evaluation import embed, score_image_set
@@ -64,7 +66,7 @@ def main() -> None:
     seed = preset["seed"]
     train_settings = {"preset": args.preset, "model": {**preset["ddpm"], **changes}, "seed": seed,
                       "device": preset["device"], "train_subset": preset["train_subset"]}
-    sample_settings = {"count": preset["evaluation"]["samples"], "seed": seed + 7, "device": preset["device"],
+    sample_settings = {"count": preset["evaluation"]["samples"], "seed": stream_seed(seed, EVALUATION_SAMPLES), "device": preset["device"],
                        "sampler": preset["evaluation"]["sampler"]}
     published = json.loads((args.run / "metrics.json").read_text())
     curve = json.loads((args.run / "experiments" / "curves.json").read_text())["curves"]["ddpm"]

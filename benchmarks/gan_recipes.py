@@ -21,6 +21,7 @@ import torch
 from ablation import ablation_parser, set_up, write_record
 from genreport.measure.evaluation import score_image_set
 from genreport.runtime import seed_everything
+from genreport.seeds import EVALUATION_SAMPLES, stream_seed
 from genreport.tasks import build_task
 from genreport.training.loop import train
 
@@ -58,7 +59,7 @@ def main() -> None:
         entry = {"recipe": {key: config.get(key) for key in RECIPE_KEYS}, "precision": task.precision,
                  "train_seconds": seconds, "last_epoch": {key: trained["epochs"][-1][key]
                                                            for key in ("loss_d", "loss_g", "d_real", "d_fake")}}
-        noise = task.noise(args.images, torch.Generator().manual_seed(seed + 7))
+        noise = task.noise(args.images, torch.Generator().manual_seed(stream_seed(seed, EVALUATION_SAMPLES)))
         for weights, use_ema in (("trained weights", False), ("moving average", True)):
             samples = torch.cat([task.generate(batch, use_ema=use_ema) for batch in noise.split(1000)])
             scores = score_image_set(classifier, reference, samples, seed=seed)

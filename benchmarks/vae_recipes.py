@@ -18,8 +18,10 @@ from pathlib import Path
 import torch
 
 from ablation import ablation_parser, set_up, write_record
-from genreport.cli.evaluate import vae_likelihood
-from genreport.cli.experiments import load_test_images
+from genreport.data import load_test_images
+from genreport.measure.likelihood import vae_likelihood
+from genreport.seeds import EVALUATION_SAMPLES, stream_seed
+from genreport.tasks.loading import load_task
 from genreport.measure.evaluation import score_image_set
 from genreport.runtime import seed_everything
 from genreport.tasks import build_task
@@ -53,9 +55,9 @@ def main() -> None:
             trained = train(task, setup.images, Path(scratch), epochs=args.epochs, batch_size=config["batch_size"],
                             seed=seed, sample_epochs=[], sample_count=4, run_info={}, progress=False)
             checkpoint = Path(scratch) / "checkpoint.pt"
-            likelihood = vae_likelihood(checkpoint, test, preset["evaluation"], seed, str(device))
+            likelihood = vae_likelihood(load_task(checkpoint, str(device))[0], test, preset["evaluation"], seed)
         samples = torch.cat([task.generate(batch) for batch in
-                             task.noise(args.images, torch.Generator().manual_seed(seed + 7)).split(1000)])
+                             task.noise(args.images, torch.Generator().manual_seed(stream_seed(seed, EVALUATION_SAMPLES))).split(1000)])
         scores = score_image_set(setup.classifier, setup.reference, samples, seed=seed)
         entry = {"recipe": VARIANTS[name], "train_seconds": trained["total_train_time_s"],
                  "parameters": task.parameter_counts()["model"],

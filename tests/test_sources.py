@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import pytest
 
-from genreport.pipeline.sources import notebook_imports, source_files
+from genreport.pipeline.sources import imported_names, notebook_imports, source_files
 
 
 def files_of(project_root: Path, *roots: str, notebook: Path | None = None) -> set[str]:
@@ -72,7 +73,7 @@ def test_each_model_depends_on_its_own_network_only(project_root):
 
 
 def test_the_report_depends_on_no_model_code(project_root):
-    report = files_of(project_root, "genreport.report.document")
+    report = files_of(project_root, "genreport.cli.report")
     assert "report/answers.py" in report
     assert not any(name.startswith(("models/", "tasks/")) for name in report)
     # Only the report rules read the answers.
@@ -85,3 +86,17 @@ def test_model_notebooks_depend_on_what_their_cells_import(project_root):
                    notebook=project_root / "notebooks" / "vae.ipynb")
     assert {"figures/plotting.py", "measure/analysis.py", "measure/likelihood.py", "notebook_support.py",
             "tasks/loading.py", "tasks/vae.py"} <= vae
+
+
+def test_nothing_imports_an_entry_point(project_root):
+    """cli/ is the thin top: library modules, notebooks and benchmarks never import it."""
+    src = project_root / "src"
+    library = [path for path in (src / "genreport").rglob("*.py") if "cli" not in path.relative_to(src).parts]
+    for path in library:
+        module = ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        imported = imported_names(ast.parse(path.read_text()), module, path.name == "__init__.py")
+        assert not any(name.startswith("genreport.cli") for name in imported), path
+    for path in [*(project_root / "benchmarks").glob("*.py"), *(project_root / "notebooks").glob("*.ipynb")]:
+        imported = notebook_imports(path) if path.suffix == ".ipynb" else imported_names(
+            ast.parse(path.read_text()), "__benchmark__", False)
+        assert not any(name.startswith("genreport.cli") for name in imported), path

@@ -221,7 +221,7 @@ def test_bad_json_is_one_line_naming_the_file(tmp_path, content, problem):
 
 
 def test_report_step_names_a_corrupt_measurement_file(tmp_path, capsys):
-    from genreport.report.document import main
+    from genreport.cli.report import main
 
     results = tmp_path / "results" / "cpu"
     (results / "train" / "vae").mkdir(parents=True)

@@ -147,3 +147,8 @@ def load_split(data_dir: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]
 def to_unit_float(images: torch.Tensor) -> torch.Tensor:
     """uint8 [N, 28, 28] -> float [N, 1, 28, 28] in [0, 1]."""
     return images.unsqueeze(1).float().div_(255.0)
+
+
+def load_test_images(data_dir: Path) -> torch.Tensor:
+    """The 10,000 MNIST test images in [0, 1], [N, 1, 28, 28]."""
+    return to_unit_float(load_split(data_dir, train=False)[0])

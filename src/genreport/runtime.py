@@ -172,3 +172,9 @@ def describe_device(device: torch.device) -> str:
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
     return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def synchronize(device: torch.device) -> None:
+    """Wait for the device's queued work, so a timing covers it."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()

@@ -17,6 +17,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os
 from genreport.config import (apply_overrides, check_pipeline_settings, load_preset, notebook_values,
                               resolve_preset_name)
 from genreport.errors import PipelineError
+from genreport.seeds import EVALUATION_SAMPLES, stream_seed
 from genreport.pipeline.sources import source_files
 from genreport.pipeline.watchdog import WORKFLOW_PID
 
@@ -94,7 +95,7 @@ def model_settings(model, seed=None, **overrides):
 
 def sample_settings(model):
     """How a model's evaluation samples are drawn: count, sampling seed, device, the DDPM's sampler."""
-    return tracked(count=SETTINGS["evaluation"]["samples"], seed=SETTINGS["seed"] + 7, device=SETTINGS["device"],
+    return tracked(count=SETTINGS["evaluation"]["samples"], seed=stream_seed(SETTINGS["seed"], EVALUATION_SAMPLES), device=SETTINGS["device"],
                    sampler=SETTINGS["evaluation"]["sampler"] if model == "ddpm" else None)
 
 

@@ -1,5 +1,5 @@
 # The written report: every figure, measurement and experiment of the run, assembled by the
-# report notebook (HTML through nbconvert) and by genreport.report.document (Markdown).
+# report notebook (HTML through nbconvert) and by genreport.cli.report (Markdown).
 REPORT_INPUTS = dict(
     metrics=rules.evaluate.output.metrics,
     training=expand(rules.train.output.metrics, model=MODELS),
@@ -63,7 +63,7 @@ rule report_html:
 rule report_markdown:
     """The same report as Markdown, its figures linked."""
     input:
-        code=code("genreport.report.document"),
+        code=code("genreport.cli.report"),
         **REPORT_INPUTS,
     output:
         f"{RUN}/report/report.md",
@@ -78,7 +78,7 @@ rule report_markdown:
     resources:
         **LIGHT_JOB,
     shell:
-        "python -m genreport.report.document --results-dir {params.results_dir:q} --out {output:q} 2> {log:q}"
+        "python -m genreport.cli.report --results-dir {params.results_dir:q} --out {output:q} 2> {log:q}"
 
 
 rule report_pdf:

@@ -1,4 +1,4 @@
-"""What every entry point shares: one-line errors, the settings a rule passes, seeded subsets.
+"""What every entry point shares: one-line errors and the settings a rule passes.
 
 Kept free of the package's heavier modules: every rule that runs an entry point depends on this file.
 """
@@ -10,8 +10,6 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import torch
 
 from ..errors import PipelineError
 from ..pipeline.watchdog import stop_when_workflow_ends
@@ -55,12 +53,3 @@ def named_path(text: str) -> tuple[str, Path]:
     if not separator or not name or not path:
         raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {text!r}")
     return name, Path(path)
-
-
-def random_subset(count: int, total: int, seed: int) -> torch.Tensor:
-    return torch.randperm(total, generator=torch.Generator().manual_seed(seed))[:count]
-
-
-def synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()

@@ -22,7 +22,9 @@ from ..measure.quality_curves import seconds_by_epoch, summary
 from ..figures.quality import plot_quality_curves
 from ..store.samples import training_snapshots
 from .common import run_reporting_errors
-from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
+from ..data import load_test_images
+from ..tasks.loading import load_evaluator
+from .experiments import experiment_parser, start_experiment
 
 
 def main(argv=None) -> None:

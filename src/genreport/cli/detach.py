@@ -17,7 +17,10 @@ from ..tasks.loading import load_task
 from ..errors import CheckpointError
 from ..figures.plotting import figure_of_rows
 from .common import run_reporting_errors
-from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
+from ..data import load_test_images
+from ..seeds import DETACH_SAMPLES, stream_seed
+from ..tasks.loading import load_evaluator
+from .experiments import experiment_parser, start_experiment
 
 VARIANTS = {
     "detached": "detached fakes (the usual step)",
@@ -40,7 +43,7 @@ def main(argv=None) -> None:
             if getattr(task, "discriminator_input", None) != variant:
                 raise CheckpointError(f"{checkpoint} is not the '{variant}' GAN of the detach experiment")
             training = read_json(checkpoint.parent / "metrics.json")
-            images = task.generate(task.noise(settings["detach_samples"], torch.Generator().manual_seed(seed + 7)))
+            images = task.generate(task.noise(settings["detach_samples"], torch.Generator().manual_seed(stream_seed(seed, DETACH_SAMPLES))))
             final = training["epochs"][-1]
             record["variants"][variant] = {
                 "description": description,

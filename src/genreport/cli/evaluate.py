@@ -17,71 +17,22 @@ import torch
 from ..figures.bound import plot_bound_terms
 from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
-from ..measure.evaluation import bits_per_dim, embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
+from ..measure.evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from ..store.files import write_json
 from ..report.readings import REAL_ROW
-from ..measure.likelihood import binarize, mean_and_standard_error, vae_bounds
+from ..measure.likelihood import ddpm_likelihood, vae_likelihood
 from ..tasks.loading import load_task
 from ..store.provenance import record_provenance
 from ..runtime import configure_threads
 from ..store.samples import load_samples
-from .common import add_settings_arguments, named_path, random_subset, run_reporting_errors
+from ..seeds import random_subset
+from .common import add_settings_arguments, named_path, run_reporting_errors
 
 
 @torch.no_grad()
 def test_accuracy(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
     predictions = torch.cat([classifier(batch).argmax(1) for batch in images.split(1000)])
     return float((predictions == labels).float().mean())
-
-
-def with_bits(nats: dict[str, float]) -> dict[str, float]:
-    """A negative log-likelihood estimate in nats, with the same in bits per dimension."""
-    return {**nats, "bits_per_dim": bits_per_dim(nats["mean"]),
-            "bits_per_dim_standard_error": bits_per_dim(nats["standard_error"])}
-
-
-def vae_likelihood(checkpoint: Path, test: torch.Tensor, settings: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
-    task, _ = load_task(checkpoint, device)
-    chosen = random_subset(settings["iwae_images"], len(test), seed)
-    images = binarize(test[chosen], torch.Generator().manual_seed(seed))
-    elbo, iwae = vae_bounds(task.model, images, settings["iwae_samples"], torch.Generator().manual_seed(seed + 1))
-    return {
-        "data": "test images binarized once by Bernoulli draws (seeded)",
-        "images": len(images),
-        "importance_samples": settings["iwae_samples"],
-        "trained_on_binarized": bool(task.config.get("binarize", False)),
-        "negative_elbo": with_bits(mean_and_standard_error(-elbo)),
-        "negative_iwae_bound": with_bits(mean_and_standard_error(-iwae)),
-    }
-
-
-def ddpm_likelihood(checkpoint: Path, test_uint8: torch.Tensor, settings: dict[str, Any], seed: int,
-                    device: str) -> dict[str, Any]:
-    task, _ = load_task(checkpoint, device)
-    chosen = random_subset(settings["ddpm_bound_images"], len(test_uint8), seed)
-    x0 = (test_uint8[chosen].unsqueeze(1).float() / 255.0) * 2 - 1
-    generator = torch.Generator().manual_seed(seed + 2)
-    ranges = task.diffusion.bound_ranges(settings["ddpm_bound_ranges"])
-    terms = torch.cat([
-        task.diffusion.bound_terms(task.ema.module, batch.to(task.device), ranges, generator).cpu()
-        for batch in x0.split(250)
-    ])
-    mean_terms = terms.mean(0).tolist()
-    return {
-        "data": "test images on the 256 levels of [-1, 1], discretized Gaussian decoder at t = 1",
-        "images": len(x0),
-        "timestep_ranges": len(ranges),
-        "estimator": "per image: the decoder and prior terms exactly, and for each log-spaced range of t one "
-                     "uniform t weighted by the range's width (stratified sampling)",
-        "negative_bound": with_bits(mean_and_standard_error(terms.sum(1))),
-        # Where the bits go: each term's mean over the images, in bits per dimension.
-        "terms_bits_per_dim": [
-            {"t_start": 0, "t_stop": 1, "bits_per_dim": bits_per_dim(mean_terms[0])},
-            *({"t_start": start, "t_stop": stop, "bits_per_dim": bits_per_dim(value)}
-              for (start, stop), value in zip(ranges, mean_terms[1:-1])),
-            {"t_start": task.diffusion.timesteps, "t_stop": None, "bits_per_dim": bits_per_dim(mean_terms[-1])},
-        ],
-    }
 
 
 def score_in_feature_space(checkpoint: Path, samples: dict[str, torch.Tensor], seed_of_image: dict[str, torch.Tensor],
@@ -152,8 +103,8 @@ def main(argv=None) -> None:
             record["second_evaluator"] = score_in_feature_space(args.second_evaluator, samples, seed_of_image, test,
                                                                 test_labels, seed, device)
         record["likelihood"] = {
-            "vae": vae_likelihood(checkpoints["vae"], test, settings, seed, device),
-            "ddpm": ddpm_likelihood(checkpoints["ddpm"], test_uint8, settings, seed, device),
+            "vae": vae_likelihood(load_task(checkpoints["vae"], device)[0], test, settings, seed),
+            "ddpm": ddpm_likelihood(load_task(checkpoints["ddpm"], device)[0], test_uint8, settings, seed),
         }
         if args.bound_figure is not None:
             ddpm = record["likelihood"]["ddpm"]

@@ -1,14 +1,10 @@
-"""What the experiment entry points share: their arguments, the evaluator, the test images."""
+"""What the experiment entry points share: their arguments and how they start."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-import torch
-
-from ..data import load_split, to_unit_float
-from ..tasks.loading import load_task
 from ..runtime import configure_threads
 from .common import add_settings_arguments, named_path
 
@@ -38,13 +34,3 @@ def start_experiment(args: argparse.Namespace) -> tuple[dict, int]:
     configure_threads(args.threads)
     args.checkpoint = dict(args.checkpoint)
     return args.settings, args.settings["seed"]
-
-
-def load_evaluator(checkpoint: Path, device: str) -> torch.nn.Module:
-    """The run's evaluator classifier, on the CPU, where the metrics are computed."""
-    return load_task(checkpoint, device)[0].model.eval().cpu()
-
-
-def load_test_images(data_dir: Path) -> torch.Tensor:
-    """The 10,000 MNIST test images in [0, 1], [N, 1, 28, 28]."""
-    return to_unit_float(load_split(data_dir, train=False)[0])

@@ -14,7 +14,9 @@ from ..config import MODEL_NAMES
 from ..tasks.loading import load_task
 from ..figures.plotting import figure_of_rows
 from .common import run_reporting_errors
-from .experiments import experiment_parser, load_evaluator, start_experiment
+from ..seeds import INTERPOLATION_PAIRS, stream_seed
+from ..tasks.loading import load_evaluator
+from .experiments import experiment_parser, start_experiment
 
 PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
          "ddpm": "deterministic sampling from spherically interpolated starting noise"}
@@ -30,9 +32,9 @@ def main(argv=None) -> None:
                   "sampler_setting": settings["interpolation_sampler"], "models": {}}
         for model in MODEL_NAMES:
             task, _ = load_task(args.checkpoint[model], settings["device"])
-            # seed + 1: the VAE and GAN notebooks draw their interpolation figures from the same pairs.
+            # The VAE and GAN notebooks draw their interpolation figures from the same pairs.
             rows = interpolation_rows(task, settings["interpolation_pairs"], settings["interpolation_frames"],
-                                      seed + 1, sampler=settings["interpolation_sampler"])
+                                      stream_seed(seed, INTERPOLATION_PAIRS), sampler=settings["interpolation_sampler"])
             record["models"][model] = {"path": PATHS[model], **feature_path_smoothness(rows, classifier),
                                        "pixels": path_smoothness(rows)}
             if model == "ddpm":

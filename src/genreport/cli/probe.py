@@ -13,7 +13,8 @@ from ..measure.inversion import invert_generator
 from ..tasks.loading import load_task
 from ..measure.probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
                       pixel_features, probe_accuracy, vae_posterior_means)
-from .common import random_subset, run_reporting_errors
+from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TRAIN_IMAGES, random_subset, stream_seed
+from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 
 
@@ -24,7 +25,7 @@ def main(argv=None) -> None:
         settings, seed = start_experiment(args)
         train_uint8, train_labels = load_split(args.data_dir, train=True)
         test_uint8, test_labels = load_split(args.data_dir, train=False)
-        chosen = random_subset(settings["probe_train_images"], len(train_uint8), seed + 4)
+        chosen = random_subset(settings["probe_train_images"], len(train_uint8), stream_seed(seed, PROBE_TRAIN_IMAGES))
         train, train_labels = to_unit_float(train_uint8[chosen]), train_labels[chosen].long()
         test, test_labels = to_unit_float(test_uint8), test_labels.long()
         few = balanced_subset(train_labels, settings["probe_labels_per_class"], seed)
@@ -49,7 +50,7 @@ def main(argv=None) -> None:
 
         # Inverting the GAN costs an optimization per image, so its probe sees the few-label
         # training set and a test subset only.
-        inverted_test = random_subset(settings["probe_inversion_test_images"], len(test), seed + 5)
+        inverted_test = random_subset(settings["probe_inversion_test_images"], len(test), stream_seed(seed, PROBE_INVERSION_IMAGES))
         invert = dict(steps=settings["inversion_steps"], restarts=1, seed=seed)
         z_train, _ = invert_generator(gan.sampling_generator, train[few], **invert)
         z_test, _ = invert_generator(gan.sampling_generator, test[inverted_test], **invert)

@@ -17,8 +17,11 @@ from ..measure.inversion import invert_generator
 from ..measure.likelihood import mean_and_standard_error
 from ..tasks.loading import load_task
 from ..figures.plotting import figure_of_rows
-from .common import random_subset, run_reporting_errors, synchronize
-from .experiments import experiment_parser, load_evaluator, start_experiment
+from ..runtime import synchronize
+from ..seeds import INVERSION_IMAGES, random_subset, stream_seed
+from .common import run_reporting_errors
+from ..tasks.loading import load_evaluator
+from .experiments import experiment_parser, start_experiment
 
 
 def errors(originals: torch.Tensor, reconstructions: torch.Tensor) -> dict[str, dict[str, float]]:
@@ -40,7 +43,7 @@ def main(argv=None) -> None:
     def run() -> None:
         settings, seed = start_experiment(args)
         test_uint8, test_labels = load_split(args.data_dir, train=False)
-        chosen = random_subset(settings["inversion_images"], len(test_uint8), seed + 3)
+        chosen = random_subset(settings["inversion_images"], len(test_uint8), stream_seed(seed, INVERSION_IMAGES))
         originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
         classifier = load_evaluator(args.evaluator, settings["device"])
         vae, _ = load_task(args.checkpoint["vae"], settings["device"])

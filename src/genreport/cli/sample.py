@@ -3,7 +3,7 @@
 Settings: `count`, `seed`, `device` and, for the DDPM, `sampler` (`ancestral`, `ddim:<steps>` or `dpm_solver:<steps>`).
 
 Writes uint8 images [N, 28, 28] with the seeds, the checkpoint and the sampler recorded beside them.
-The first half of the images comes from the settings' `seed`, the second from `seed + 1`, so the
+The first half of the images comes from the settings' `seed`, the second from the next stream (seeds.SECOND_SAMPLE_HALF), so the
 evaluation can check that its ranking of the models holds across two sampling seeds.
 """
 
@@ -19,6 +19,7 @@ import torch
 from ..tasks.loading import load_task
 from ..runtime import configure_threads
 from ..store.samples import save_samples
+from ..seeds import SECOND_SAMPLE_HALF, stream_seed
 from .common import add_settings_arguments, run_reporting_errors
 
 
@@ -72,7 +73,7 @@ def main(argv=None) -> None:
         configure_threads(args.threads)
         settings = args.settings
         task, payload = load_task(args.checkpoint, settings["device"])
-        seeds = [settings["seed"], settings["seed"] + 1]
+        seeds = [settings["seed"], stream_seed(settings["seed"], SECOND_SAMPLE_HALF)]
         setting = settings.get("sampler")
         images, seed_of_image, seconds_per_sample, sampler = draw(task, settings["count"], seeds, args.batch_size,
                                                                   setting)

@@ -20,8 +20,12 @@ from ..store.files import write_json
 from ..tasks.loading import load_task
 from ..store.samples import load_samples
 from ..diffusion.sampler_settings import Sampler
-from .common import run_reporting_errors, synchronize
-from .experiments import experiment_parser, load_evaluator, load_test_images, start_experiment
+from ..data import load_test_images
+from ..runtime import synchronize
+from ..seeds import PRECISION_NOISE, SAMPLER_NOISE, stream_seed
+from ..tasks.loading import load_evaluator
+from .common import run_reporting_errors
+from .experiments import experiment_parser, start_experiment
 from .sample import draw_images
 
 
@@ -98,7 +102,7 @@ def main(argv=None) -> None:
         classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
         task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
-        noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(seed + 11))
+        noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(stream_seed(seed, SAMPLER_NOISE)))
         record = {"images": len(noise), "reference": "the 10,000 MNIST test images", "precision": task.precision,
                   "samplers": {}}
         for setting in COMPARED_SAMPLERS:
@@ -115,7 +119,7 @@ def main(argv=None) -> None:
             }
             print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
         record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
-        precision_noise = task.noise(settings["precision_images"], torch.Generator().manual_seed(seed + 13))
+        precision_noise = task.noise(settings["precision_images"], torch.Generator().manual_seed(stream_seed(seed, PRECISION_NOISE)))
         record["precision_against_fp32"] = precision_against_fp32(task, precision_noise, seed, classifier, reference,
                                                                   sampler=task.sampler("ddim:50"))
         write_json(args.out, record)

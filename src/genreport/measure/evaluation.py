@@ -153,7 +153,3 @@ def ranking_across_seeds(fid_by_model: dict[str, dict[str, float]]) -> dict[str,
     seeds = sorted(next(iter(fid_by_model.values())))
     orders = {seed: sorted(fid_by_model, key=lambda model: fid_by_model[model][seed]) for seed in seeds}
     return {"order_by_seed": orders, "consistent": len({tuple(order) for order in orders.values()}) == 1}
-
-
-def bits_per_dim(nats_per_image: float, dims: int = 784) -> float:
-    return nats_per_image / (dims * math.log(2))

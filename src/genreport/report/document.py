@@ -6,7 +6,6 @@ that into self-contained HTML), and `write_markdown` writes the same blocks as M
 
 from __future__ import annotations
 
-import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,6 @@ from pathlib import Path
 from . import readings as read
 from .answers import ANSWERS, LABELS, TABLES, coverage_sentence
 from .claims import check_all, evaluator_label, verdict_sentence
-from ..cli.common import run_reporting_errors
-from ..store.files import write_text
 from .formatting import fmt_count, fmt_losses, fmt_seconds
 from .results import load_results
 
@@ -324,20 +321,3 @@ def to_markdown(blocks: list[Block], relative_to: Path) -> str:
         else:
             parts.append(block.markdown)
     return "\n\n".join(parts) + "\n"
-
-
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description="Write the report as Markdown with figure links.")
-    parser.add_argument("--results-dir", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-
-    def run() -> None:
-        blocks = build_report(args.results_dir)
-        write_text(args.out, to_markdown(blocks, args.out.parent.resolve()))
-
-    run_reporting_errors(run)
-
-
-if __name__ == "__main__":
-    main()

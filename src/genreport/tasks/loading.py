@@ -46,3 +46,8 @@ def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, A
         ) from None
     task.train_mode(False)
     return task, payload
+
+
+def load_evaluator(checkpoint: Path, device: str) -> torch.nn.Module:
+    """The run's evaluator classifier, on the CPU, where the metrics are computed."""
+    return load_task(checkpoint, device)[0].model.eval().cpu()

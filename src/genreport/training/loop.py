@@ -15,10 +15,10 @@ from ..errors import TrainingError, TrainingInterrupted
 from ..store.files import remove_file, write_json
 from ..figures.plotting import save_sample_grid
 from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
+from ..seeds import FIXED_NOISE, stream_seed
 from ..store.samples import save_samples
 from ..tasks import Task
 
-FIXED_NOISE_SEED_OFFSET = 1_000_003  # fixed-noise samples use their own stream
 GRID_IMAGES = 64  # a snapshot's picture shows its first images; its .npz holds all of them
 STATE_FORMAT = 2  # what a saved state holds; a state of another format is not resumed
 
@@ -63,7 +63,7 @@ def train(
     targets = labels.to(device) if labels is not None else None
     order = torch.Generator().manual_seed(seed)
     if task.generates:
-        fixed_noise = task.noise(sample_count, torch.Generator().manual_seed(seed + FIXED_NOISE_SEED_OFFSET))
+        fixed_noise = task.noise(sample_count, torch.Generator().manual_seed(stream_seed(seed, FIXED_NOISE)))
     steps_per_epoch = len(data) // batch_size
     if steps_per_epoch == 0:
         raise TrainingError(f"batch_size {batch_size} is larger than the {len(data)} training images: lower it")
