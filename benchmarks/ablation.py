@@ -46,9 +46,14 @@ def set_up(args: argparse.Namespace) -> Setup:
     preset = load_preset(args.preset)
     device = select_device(preset["device"])
     classifier = load_evaluator(args.evaluator, "cpu")
-    return Setup(preset, device, to_unit_float(load_split(args.data_dir, train=True)[0]), classifier,
-                 embed(classifier, load_test_images(args.data_dir)),
-                 f"{platform.machine()}, {describe_device(device)}")
+    return Setup(
+        preset,
+        device,
+        to_unit_float(load_split(args.data_dir, train=True)[0]),
+        classifier,
+        embed(classifier, load_test_images(args.data_dir)),
+        f"{platform.machine()}, {describe_device(device)}",
+    )
 
 
 def write_record(record: dict[str, Any], out: Path | None) -> None:

@@ -41,9 +41,14 @@ def run_module(module: str, *arguments: str) -> None:
 
 
 def scores(images: torch.Tensor, classifiers: dict, references: dict, seed: int) -> dict:
-    return {name: {key: value for key, value in score_image_set(classifier, references[name], images, seed=seed).items()
-                   if key in ("fid", "mean_top_probability", "class_shares")}
-            for name, classifier in classifiers.items()}
+    return {
+        name: {
+            key: value
+            for key, value in score_image_set(classifier, references[name], images, seed=seed).items()
+            if key in ("fid", "mean_top_probability", "class_shares")
+        }
+        for name, classifier in classifiers.items()
+    }
 
 
 def main() -> None:
@@ -51,8 +56,13 @@ def main() -> None:
     parser.add_argument("--preset", default="cpu")
     parser.add_argument("--run", type=Path, required=True, help="the preset's run to compare against")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="a change to the ddpm section (VALUE read as YAML)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a change to the ddpm section (VALUE read as YAML)",
+    )
     parser.add_argument("--precision", help="pin the DDPM's precision (what `auto` chose in --run)")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--out", type=Path)
@@ -64,45 +74,92 @@ def main() -> None:
     if args.precision:
         changes["precision"] = args.precision
     seed = preset["seed"]
-    train_settings = {"preset": args.preset, "model": {**preset["ddpm"], **changes}, "seed": seed,
-                      "device": preset["device"], "train_subset": preset["train_subset"]}
-    sample_settings = {"count": preset["evaluation"]["samples"], "seed": stream_seed(seed, EVALUATION_SAMPLES), "device": preset["device"],
-                       "sampler": preset["evaluation"]["sampler"]}
+    train_settings = {
+        "preset": args.preset,
+        "model": {**preset["ddpm"], **changes},
+        "seed": seed,
+        "device": preset["device"],
+        "train_subset": preset["train_subset"],
+    }
+    sample_settings = {
+        "count": preset["evaluation"]["samples"],
+        "seed": stream_seed(seed, EVALUATION_SAMPLES),
+        "device": preset["device"],
+        "sampler": preset["evaluation"]["sampler"],
+    }
     published = json.loads((args.run / "metrics.json").read_text())
     curve = json.loads((args.run / "experiments" / "curves.json").read_text())["curves"]["ddpm"]
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch)
-        run_module("genreport.cli.train", "ddpm", "--settings", json.dumps(train_settings), "--out", str(out / "train"),
-                   "--data-dir", str(args.data_dir), "--threads", str(args.threads), "--no-progress")
-        run_module("genreport.cli.sample", "--settings", json.dumps(sample_settings), "--checkpoint",
-                   str(out / "train" / "checkpoint.pt"), "--out", str(out / "ddpm.npz"), "--threads", str(args.threads))
+        run_module(
+            "genreport.cli.train",
+            "ddpm",
+            "--settings",
+            json.dumps(train_settings),
+            "--out",
+            str(out / "train"),
+            "--data-dir",
+            str(args.data_dir),
+            "--threads",
+            str(args.threads),
+            "--no-progress",
+        )
+        run_module(
+            "genreport.cli.sample",
+            "--settings",
+            json.dumps(sample_settings),
+            "--checkpoint",
+            str(out / "train" / "checkpoint.pt"),
+            "--out",
+            str(out / "ddpm.npz"),
+            "--threads",
+            str(args.threads),
+        )
         trained = json.loads((out / "train" / "metrics.json").read_text())
         test = load_test_images(args.data_dir)
-        classifiers = {name: load_evaluator(args.run / "train" / name / "checkpoint.pt", "cpu") for name in EVALUATORS
-                       if name in published}  # a run from before the second evaluator has one
+        classifiers = {
+            name: load_evaluator(args.run / "train" / name / "checkpoint.pt", "cpu")
+            for name in EVALUATORS
+            if name in published
+        }  # a run from before the second evaluator has one
         references = {name: embed(classifier, test) for name, classifier in classifiers.items()}
-        final = scores(to_unit_float(torch.from_numpy(load_samples(out / "ddpm.npz", 4)["images"])), classifiers,
-                       references, seed)
+        final = scores(
+            to_unit_float(torch.from_numpy(load_samples(out / "ddpm.npz", 4)["images"])), classifiers, references, seed
+        )
         snapshots = {}
         for path in sorted((out / "train" / "samples").glob("epoch_*.npz")):
             images = to_unit_float(torch.from_numpy(load_samples(path, 4)["images"]))
-            snapshots[int(path.stem.split("_")[1])] = scores(images, {"evaluator": classifiers["evaluator"]},
-                                                              references, seed)["evaluator"]
+            snapshots[int(path.stem.split("_")[1])] = scores(
+                images, {"evaluator": classifiers["evaluator"]}, references, seed
+            )["evaluator"]
 
     record = {
-        "preset": args.preset, "changes": changes, "compared_with": str(args.run),
-        "precision": trained["precision"], "train_seconds": trained["total_train_time_s"],
+        "preset": args.preset,
+        "changes": changes,
+        "compared_with": str(args.run),
+        "precision": trained["precision"],
+        "train_seconds": trained["total_train_time_s"],
         "changed": {"final": final, "snapshots": snapshots},
-        "run": {"final": {name: (published if name == "evaluator" else published[name])["sample_metrics"]["ddpm"]["fid"]
-                          for name in classifiers},
-                "snapshots": {point["epoch"]: point["fid"] for point in curve}},
+        "run": {
+            "final": {
+                name: (published if name == "evaluator" else published[name])["sample_metrics"]["ddpm"]["fid"]
+                for name in classifiers
+            },
+            "snapshots": {point["epoch"]: point["fid"] for point in curve},
+        },
     }
     for name in classifiers:
-        print(f"{name:17s} FID {record['run']['final'][name]:7.2f} in the run, {final[name]['fid']:7.2f} changed; "
-              f"top-class p {final[name]['mean_top_probability']:.3f}", flush=True)
+        print(
+            f"{name:17s} FID {record['run']['final'][name]:7.2f} in the run, {final[name]['fid']:7.2f} changed; "
+            f"top-class p {final[name]['mean_top_probability']:.3f}",
+            flush=True,
+        )
     for epoch, point in snapshots.items():
-        print(f"snapshot epoch {epoch}: FID {record['run']['snapshots'].get(epoch, float('nan')):7.1f} in the run, "
-              f"{point['fid']:7.1f} changed", flush=True)
+        print(
+            f"snapshot epoch {epoch}: FID {record['run']['snapshots'].get(epoch, float('nan')):7.1f} in the run, "
+            f"{point['fid']:7.1f} changed",
+            flush=True,
+        )
     write_record(record, args.out)
 
 

@@ -70,15 +70,28 @@ def main() -> None:
     parser = ablation_parser(__doc__, list(VARIANTS), images=1000)
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--sampler", default="ddim:50")
-    parser.add_argument("--budget-seconds", type=float,
-                        help="the equal-time variants' training time (default: the first variant's)")
+    parser.add_argument(
+        "--budget-seconds", type=float, help="the equal-time variants' training time (default: the first variant's)"
+    )
     args = parser.parse_args()
 
     setup = set_up(args)
-    preset, device, images, classifier, reference = (setup.preset, setup.device, setup.images, setup.classifier,
-                                                     setup.reference)
-    record = {"machine": setup.machine, "preset": args.preset, "budget_seconds": args.budget_seconds,
-              "steps": args.steps, "images": args.images, "sampler": args.sampler, "variants": {}}
+    preset, device, images, classifier, reference = (
+        setup.preset,
+        setup.device,
+        setup.images,
+        setup.classifier,
+        setup.reference,
+    )
+    record = {
+        "machine": setup.machine,
+        "preset": args.preset,
+        "budget_seconds": args.budget_seconds,
+        "steps": args.steps,
+        "images": args.images,
+        "sampler": args.sampler,
+        "variants": {},
+    }
     budget_s = args.budget_seconds  # else the first variant's training time
     for name in args.variants:
         variant = VARIANTS[name]
@@ -86,24 +99,39 @@ def main() -> None:
         steps = args.steps
         if variant.get("equal_time"):
             if budget_s is None:
-                parser.error(f"{name!r} trains for the first variant's time: name another variant before it "
-                             "or give --budget-seconds")
+                parser.error(
+                    f"{name!r} trains for the first variant's time: name another variant before it "
+                    "or give --budget-seconds"
+                )
             steps = equal_time_steps(config, images, budget_s, config["batch_size"], preset["seed"], device)
         task, seconds, loss = train_variant(config, images, steps, config["batch_size"], preset["seed"], device)
         budget_s = seconds if budget_s is None else budget_s
         noise = task.noise(args.images, torch.Generator().manual_seed(preset["seed"] + 7))
-        record["variants"][name] = {"recipe": variant, "steps": steps, "precision": task.precision,
-                                   "parameters": task.parameter_counts()["model"], "train_seconds": seconds,
-                                   "final_loss": loss}
+        record["variants"][name] = {
+            "recipe": variant,
+            "steps": steps,
+            "precision": task.precision,
+            "parameters": task.parameter_counts()["model"],
+            "train_seconds": seconds,
+            "final_loss": loss,
+        }
         # Both weights: after few steps a fixed-decay moving average still holds much of the initial weights.
         for weights, use_ema in (("moving average", True), ("raw", False)):
-            samples = torch.cat([task.generate(batch, sampler=task.sampler(args.sampler), use_ema=use_ema)
-                                 for batch in noise.split(500)])
+            samples = torch.cat(
+                [
+                    task.generate(batch, sampler=task.sampler(args.sampler), use_ema=use_ema)
+                    for batch in noise.split(500)
+                ]
+            )
             scores = score_image_set(classifier, reference, samples, seed=preset["seed"])
-            record["variants"][name][weights] = {key: scores[key] for key in (
-                "fid", "kid", "mean_top_probability", "class_shares")}
-            print(f"{name:36s} {weights:14s} {steps:5d} steps {seconds:6.0f} s  FID {scores['fid']:7.2f}  "
-                  f"top-class p {scores['mean_top_probability']:.3f}", flush=True)
+            record["variants"][name][weights] = {
+                key: scores[key] for key in ("fid", "kid", "mean_top_probability", "class_shares")
+            }
+            print(
+                f"{name:36s} {weights:14s} {steps:5d} steps {seconds:6.0f} s  FID {scores['fid']:7.2f}  "
+                f"top-class p {scores['mean_top_probability']:.3f}",
+                flush=True,
+            )
     write_record(record, args.out)
 
 

@@ -42,30 +42,57 @@ def main() -> None:
     args = parser.parse_args()
 
     setup = set_up(args)
-    preset, device, images, classifier, reference = (setup.preset, setup.device, setup.images, setup.classifier,
-                                                     setup.reference)
+    preset, device, images, classifier, reference = (
+        setup.preset,
+        setup.device,
+        setup.images,
+        setup.classifier,
+        setup.reference,
+    )
     seed = preset["seed"]
-    record = {"machine": setup.machine, "preset": args.preset,
-              "epochs": args.epochs, "images": args.images, "ema_decay": args.ema_decay, "variants": {}}
+    record = {
+        "machine": setup.machine,
+        "preset": args.preset,
+        "epochs": args.epochs,
+        "images": args.images,
+        "ema_decay": args.ema_decay,
+        "variants": {},
+    }
     base = {key: value for key, value in preset["gan"].items() if key not in RECIPE_KEYS}
     for name in args.variants:
         config = {**base, "lr": preset["gan"]["lr"], **VARIANTS[name], "ema_decay": args.ema_decay}
         seed_everything(seed)
         task = build_task("gan", config, device)
         with tempfile.TemporaryDirectory() as scratch:
-            trained = train(task, images, Path(scratch), epochs=args.epochs, batch_size=config["batch_size"],
-                            seed=seed, sample_epochs=[], sample_count=4, run_info={}, progress=False)
+            trained = train(
+                task,
+                images,
+                Path(scratch),
+                epochs=args.epochs,
+                batch_size=config["batch_size"],
+                seed=seed,
+                sample_epochs=[],
+                sample_count=4,
+                run_info={},
+                progress=False,
+            )
         seconds = trained["total_train_time_s"]
-        entry = {"recipe": {key: config.get(key) for key in RECIPE_KEYS}, "precision": task.precision,
-                 "train_seconds": seconds, "last_epoch": {key: trained["epochs"][-1][key]
-                                                           for key in ("loss_d", "loss_g", "d_real", "d_fake")}}
+        entry = {
+            "recipe": {key: config.get(key) for key in RECIPE_KEYS},
+            "precision": task.precision,
+            "train_seconds": seconds,
+            "last_epoch": {key: trained["epochs"][-1][key] for key in ("loss_d", "loss_g", "d_real", "d_fake")},
+        }
         noise = task.noise(args.images, torch.Generator().manual_seed(stream_seed(seed, EVALUATION_SAMPLES)))
         for weights, use_ema in (("trained weights", False), ("moving average", True)):
             samples = torch.cat([task.generate(batch, use_ema=use_ema) for batch in noise.split(1000)])
             scores = score_image_set(classifier, reference, samples, seed=seed)
             entry[weights] = {key: scores[key] for key in ("fid", "kid", "mean_top_probability", "class_shares")}
-            print(f"{name:34s} {weights:16s} {seconds:6.0f} s  FID {scores['fid']:7.2f}  "
-                  f"top-class p {scores['mean_top_probability']:.3f}", flush=True)
+            print(
+                f"{name:34s} {weights:16s} {seconds:6.0f} s  FID {scores['fid']:7.2f}  "
+                f"top-class p {scores['mean_top_probability']:.3f}",
+                flush=True,
+            )
         record["variants"][name] = entry
     write_record(record, args.out)
 

@@ -87,7 +87,9 @@ def training_flops(task, batch_size: int) -> int:
     return counter.get_total_flops()
 
 
-def ddpm_variants(config: dict, device: torch.device, steps: int, repeats: int, compile_model: bool) -> dict[str, float]:
+def ddpm_variants(
+    config: dict, device: torch.device, steps: int, repeats: int, compile_model: bool
+) -> dict[str, float]:
     """The DDPM's training images/s under each precision and memory layout, and compiled."""
     batch_size = config["batch_size"]
     results = {}
@@ -98,7 +100,8 @@ def ddpm_variants(config: dict, device: torch.device, steps: int, repeats: int, 
             task.model.to(memory_format=torch.channels_last)
         results[f"ddpm, {label}"] = training_throughput(task, batch_size, steps, repeats, channels_last)
     results["ddpm, plain DataLoader + fp32 loop"] = plain_loop_throughput(
-        build_task("ddpm", {**config, "precision": "fp32"}, device), batch_size, steps, repeats)
+        build_task("ddpm", {**config, "precision": "fp32"}, device), batch_size, steps, repeats
+    )
     if compile_model:
         task = build_task("ddpm", config, device)
         task.model = torch.compile(task.model)
@@ -109,15 +112,19 @@ def ddpm_variants(config: dict, device: torch.device, steps: int, repeats: int, 
 
 def sampling_time(task, count: int, repeats: int, **options) -> float:
     noise = task.noise(count, torch.Generator().manual_seed(0))
-    return median_time(lambda: task.generate(noise, torch.Generator().manual_seed(1), **options), task.device,
-                       repeats) / count
+    return (
+        median_time(lambda: task.generate(noise, torch.Generator().manual_seed(1), **options), task.device, repeats)
+        / count
+    )
 
 
 def evaluation_time(repeats: int) -> float:
     """Seconds to embed 2,000 images and a 2,000-image reference and score them (on the CPU, as the pipeline does)."""
     classifier = DigitClassifier(16).eval()
     reference, images = torch.rand(2000, 1, 28, 28), torch.rand(2000, 1, 28, 28)
-    return median_time(lambda: score_image_set(classifier, embed(classifier, reference), images), torch.device("cpu"), repeats)
+    return median_time(
+        lambda: score_image_set(classifier, embed(classifier, reference), images), torch.device("cpu"), repeats
+    )
 
 
 def dag_wall_times(run: Path) -> dict[str, float]:
@@ -126,15 +133,23 @@ def dag_wall_times(run: Path) -> dict[str, float]:
 
 
 def table(record: dict) -> str:
-    lines = [f"{record['machine']} | device {record['device']} | torch {record['torch']} | "
-             f"median of {record['repeats']}", ""]
+    lines = [
+        f"{record['machine']} | device {record['device']} | torch {record['torch']} | median of {record['repeats']}",
+        "",
+    ]
     lines += [f"training {name:28s} {value:10,.0f} images/s" for name, value in record["training_images_per_s"].items()]
-    lines += [f"sampling {name:28s} {value * 1e3:10.3f} ms/image" for name, value in record["sampling_s_per_image"].items()]
+    lines += [
+        f"sampling {name:28s} {value * 1e3:10.3f} ms/image" for name, value in record["sampling_s_per_image"].items()
+    ]
     if "ddpm_step_tflops" in record:
         tflops = record["ddpm_step_tflops"]
-        peak = f" of {tflops['peak']:.0f} peak ({tflops['achieved'] / tflops['peak']:.1%})" if tflops.get("peak") else ""
-        lines.append(f"ddpm training step {tflops['flops_per_step'] / 1e9:.1f} GFLOP, "
-                     f"achieved {tflops['achieved']:.3f} TFLOP/s{peak}")
+        peak = (
+            f" of {tflops['peak']:.0f} peak ({tflops['achieved'] / tflops['peak']:.1%})" if tflops.get("peak") else ""
+        )
+        lines.append(
+            f"ddpm training step {tflops['flops_per_step'] / 1e9:.1f} GFLOP, "
+            f"achieved {tflops['achieved']:.3f} TFLOP/s{peak}"
+        )
     lines.append(f"evaluation of 2,000 images          {record['evaluation_s_per_2000_images']:10.2f} s")
     for name, value in record.get("rule_wall_time_s", {}).items():
         lines.append(f"rule {name:32s} {value:10.1f} s")
@@ -163,17 +178,27 @@ def main() -> None:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
-    record = {"preset": args.preset, "machine": f"{platform.node()} ({platform.processor() or platform.machine()})",
-              "device": describe_device(device), "torch": torch.__version__, "repeats": args.repeats,
-              "training_images_per_s": {}, "sampling_s_per_image": {}}
+    record = {
+        "preset": args.preset,
+        "machine": f"{platform.node()} ({platform.processor() or platform.machine()})",
+        "device": describe_device(device),
+        "torch": torch.__version__,
+        "repeats": args.repeats,
+        "training_images_per_s": {},
+        "sampling_s_per_image": {},
+    }
     tasks = {}
     for name in MODEL_NAMES:
         config = preset[name]
         tasks[name] = task = build_task(name, config, device)
         label = f"{name} ({task.precision}, as the preset)"
-        record["training_images_per_s"][label] = training_throughput(task, config["batch_size"], args.steps, args.repeats)
+        record["training_images_per_s"][label] = training_throughput(
+            task, config["batch_size"], args.steps, args.repeats
+        )
         if name == "ddpm":
-            record["training_images_per_s"].update(ddpm_variants(config, device, args.steps, args.repeats, args.compile))
+            record["training_images_per_s"].update(
+                ddpm_variants(config, device, args.steps, args.repeats, args.compile)
+            )
             flops = training_flops(task, config["batch_size"])
             record["ddpm_step_tflops"] = {
                 "flops_per_step": flops,
@@ -187,9 +212,11 @@ def main() -> None:
     for setting in ("ddim:50", "ddim:100", "dpm_solver:10", "dpm_solver:20"):
         sampler = ddpm.sampler(setting)
         record["sampling_s_per_image"][f"ddpm, {sampler.describe()}"] = sampling_time(
-            ddpm, args.sample_images, args.repeats, sampler=sampler)
+            ddpm, args.sample_images, args.repeats, sampler=sampler
+        )
     record["sampling_s_per_image"][f"ddpm, ancestral {ddpm.diffusion.timesteps} steps"] = sampling_time(
-        ddpm, args.ancestral_images, args.ancestral_repeats)
+        ddpm, args.ancestral_images, args.ancestral_repeats
+    )
     record["evaluation_s_per_2000_images"] = evaluation_time(args.repeats)
     if args.run:
         record["rule_wall_time_s"] = dag_wall_times(args.run)

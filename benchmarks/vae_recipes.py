@@ -44,31 +44,59 @@ def main() -> None:
     setup = set_up(args)
     preset, device, seed = setup.preset, setup.device, setup.preset["seed"]
     test = load_test_images(args.data_dir)
-    record = {"machine": setup.machine, "preset": args.preset, "epochs": args.epochs, "images": args.images,
-              "iwae_images": preset["evaluation"]["iwae_images"],
-              "iwae_samples": preset["evaluation"]["iwae_samples"], "variants": {}}
+    record = {
+        "machine": setup.machine,
+        "preset": args.preset,
+        "epochs": args.epochs,
+        "images": args.images,
+        "iwae_images": preset["evaluation"]["iwae_images"],
+        "iwae_samples": preset["evaluation"]["iwae_samples"],
+        "variants": {},
+    }
     for name in args.variants:
         config = {**preset["vae"], **VARIANTS[name]}
         seed_everything(seed)
         task = build_task("vae", config, device)
         with tempfile.TemporaryDirectory() as scratch:
-            trained = train(task, setup.images, Path(scratch), epochs=args.epochs, batch_size=config["batch_size"],
-                            seed=seed, sample_epochs=[], sample_count=4, run_info={}, progress=False)
+            trained = train(
+                task,
+                setup.images,
+                Path(scratch),
+                epochs=args.epochs,
+                batch_size=config["batch_size"],
+                seed=seed,
+                sample_epochs=[],
+                sample_count=4,
+                run_info={},
+                progress=False,
+            )
             checkpoint = Path(scratch) / "checkpoint.pt"
             likelihood = vae_likelihood(load_task(checkpoint, str(device))[0], test, preset["evaluation"], seed)
-        samples = torch.cat([task.generate(batch) for batch in
-                             task.noise(args.images, torch.Generator().manual_seed(stream_seed(seed, EVALUATION_SAMPLES))).split(1000)])
+        samples = torch.cat(
+            [
+                task.generate(batch)
+                for batch in task.noise(
+                    args.images, torch.Generator().manual_seed(stream_seed(seed, EVALUATION_SAMPLES))
+                ).split(1000)
+            ]
+        )
         scores = score_image_set(setup.classifier, setup.reference, samples, seed=seed)
-        entry = {"recipe": VARIANTS[name], "train_seconds": trained["total_train_time_s"],
-                 "parameters": task.parameter_counts()["model"],
-                 "negative_elbo": likelihood["negative_elbo"]["mean"],
-                 "negative_iwae_bound": likelihood["negative_iwae_bound"]["mean"],
-                 "iwae_standard_error": likelihood["negative_iwae_bound"]["standard_error"],
-                 **{key: scores[key] for key in ("fid", "mean_top_probability", "class_shares")}}
+        entry = {
+            "recipe": VARIANTS[name],
+            "train_seconds": trained["total_train_time_s"],
+            "parameters": task.parameter_counts()["model"],
+            "negative_elbo": likelihood["negative_elbo"]["mean"],
+            "negative_iwae_bound": likelihood["negative_iwae_bound"]["mean"],
+            "iwae_standard_error": likelihood["negative_iwae_bound"]["standard_error"],
+            **{key: scores[key] for key in ("fid", "mean_top_probability", "class_shares")},
+        }
         record["variants"][name] = entry
-        print(f"{name:34s} {entry['train_seconds']:6.0f} s  -ELBO {entry['negative_elbo']:6.2f}  "
-              f"-IWAE {entry['negative_iwae_bound']:6.2f} ± {entry['iwae_standard_error']:.2f}  "
-              f"FID {entry['fid']:7.2f}  top-class p {entry['mean_top_probability']:.3f}", flush=True)
+        print(
+            f"{name:34s} {entry['train_seconds']:6.0f} s  -ELBO {entry['negative_elbo']:6.2f}  "
+            f"-IWAE {entry['negative_iwae_bound']:6.2f} ± {entry['iwae_standard_error']:.2f}  "
+            f"FID {entry['fid']:7.2f}  top-class p {entry['mean_top_probability']:.3f}",
+            flush=True,
+        )
     write_record(record, args.out)
 
 

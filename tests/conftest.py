@@ -73,11 +73,13 @@ def copy_project(target: Path, preset: str) -> Path:
     return target
 
 
-def snakemake(project: Path, *arguments: str, config: dict[str, str] | None = None,
-              timeout: float = 1200) -> subprocess.CompletedProcess:
+def snakemake(
+    project: Path, *arguments: str, config: dict[str, str] | None = None, timeout: float = 1200
+) -> subprocess.CompletedProcess:
     """Run Snakemake in `project` as a user would, from its folder, with `config` as --config values."""
-    return subprocess.run(snakemake_command(*arguments, config=config), cwd=project, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        snakemake_command(*arguments, config=config), cwd=project, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def snakemake_command(*arguments: str, config: dict[str, str] | None = None) -> list[str]:

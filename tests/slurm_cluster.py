@@ -72,52 +72,74 @@ class Cluster:
         for name in ("state", "spool", "log", "munge"):
             (self.folder / name).mkdir(parents=True, exist_ok=True)
         (self.folder / "munge").chmod(0o700)
-        (self.folder / "slurm.conf").write_text("\n".join([
-            "ClusterName=genreport-test",
-            f"SlurmctldHost={host}",
-            f"SlurmctldPort={free_port()}",
-            f"SlurmdPort={free_port()}",
-            "SlurmUser=root",
-            "SlurmdUser=root",
-            f"AuthInfo=socket={self.folder / 'munge' / 'munge.socket'}",
-            f"StateSaveLocation={self.folder / 'state'}",
-            f"SlurmdSpoolDir={self.folder / 'spool'}",
-            f"SlurmctldPidFile={self.folder / 'slurmctld.pid'}",
-            f"SlurmdPidFile={self.folder / 'slurmd.pid'}",
-            f"SlurmctldLogFile={self.folder / 'log' / 'slurmctld.log'}",
-            f"SlurmdLogFile={self.folder / 'log' / 'slurmd.log'}",
-            "ProctrackType=proctrack/linuxproc",
-            "TaskPlugin=task/none",
-            "JobAcctGatherType=jobacct_gather/none",
-            "AccountingStorageType=accounting_storage/none",
-            "SelectType=select/cons_tres",
-            "SelectTypeParameters=CR_Core_Memory",
-            "MpiDefault=none",
-            "ReturnToService=2",
-            "MinJobAge=3600",  # finished jobs stay in squeue/scontrol for the checks
-            "KillWait=10",
-            f"NodeName={host} CPUs={self.cpus} RealMemory={self.memory_mb} State=UNKNOWN",
-            f"PartitionName={PARTITION} Nodes={host} Default=YES MaxTime=INFINITE State=UP",
-        ]) + "\n")
+        (self.folder / "slurm.conf").write_text(
+            "\n".join(
+                [
+                    "ClusterName=genreport-test",
+                    f"SlurmctldHost={host}",
+                    f"SlurmctldPort={free_port()}",
+                    f"SlurmdPort={free_port()}",
+                    "SlurmUser=root",
+                    "SlurmdUser=root",
+                    f"AuthInfo=socket={self.folder / 'munge' / 'munge.socket'}",
+                    f"StateSaveLocation={self.folder / 'state'}",
+                    f"SlurmdSpoolDir={self.folder / 'spool'}",
+                    f"SlurmctldPidFile={self.folder / 'slurmctld.pid'}",
+                    f"SlurmdPidFile={self.folder / 'slurmd.pid'}",
+                    f"SlurmctldLogFile={self.folder / 'log' / 'slurmctld.log'}",
+                    f"SlurmdLogFile={self.folder / 'log' / 'slurmd.log'}",
+                    "ProctrackType=proctrack/linuxproc",
+                    "TaskPlugin=task/none",
+                    "JobAcctGatherType=jobacct_gather/none",
+                    "AccountingStorageType=accounting_storage/none",
+                    "SelectType=select/cons_tres",
+                    "SelectTypeParameters=CR_Core_Memory",
+                    "MpiDefault=none",
+                    "ReturnToService=2",
+                    "MinJobAge=3600",  # finished jobs stay in squeue/scontrol for the checks
+                    "KillWait=10",
+                    f"NodeName={host} CPUs={self.cpus} RealMemory={self.memory_mb} State=UNKNOWN",
+                    f"PartitionName={PARTITION} Nodes={host} Default=YES MaxTime=INFINITE State=UP",
+                ]
+            )
+            + "\n"
+        )
 
     def start(self) -> None:
         self.write_config()
         DEFAULT_CONF.parent.mkdir(parents=True, exist_ok=True)
         DEFAULT_CONF.symlink_to(self.conf)
         munge = self.folder / "munge"
-        subprocess.run(["mungekey", "--create", "--keyfile", str(munge / "munge.key")], check=True,
-                       capture_output=True)
+        subprocess.run(["mungekey", "--create", "--keyfile", str(munge / "munge.key")], check=True, capture_output=True)
         (munge / "munge.key").chmod(0o600)
-        self.processes.append(subprocess.Popen(
-            ["munged", "--foreground", "--force", f"--socket={munge / 'munge.socket'}",
-             f"--key-file={munge / 'munge.key'}", f"--pid-file={munge / 'munged.pid'}",
-             f"--log-file={munge / 'munged.log'}", f"--seed-file={munge / 'munged.seed'}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent))
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    "munged",
+                    "--foreground",
+                    "--force",
+                    f"--socket={munge / 'munge.socket'}",
+                    f"--key-file={munge / 'munge.key'}",
+                    f"--pid-file={munge / 'munged.pid'}",
+                    f"--log-file={munge / 'munged.log'}",
+                    f"--seed-file={munge / 'munged.seed'}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=die_with_parent,
+            )
+        )
         self.wait_for(lambda: (munge / "munge.socket").exists(), "munged")
         for daemon in ("slurmctld", "slurmd"):
-            self.processes.append(subprocess.Popen([daemon, "-D", "-f", str(self.conf)], env=self.env,
-                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                                   preexec_fn=die_with_parent))
+            self.processes.append(
+                subprocess.Popen(
+                    [daemon, "-D", "-f", str(self.conf)],
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    preexec_fn=die_with_parent,
+                )
+            )
         self.wait_for(self.node_is_idle, "the node to come up")
 
     def node_is_idle(self) -> bool:
@@ -148,6 +170,7 @@ class Cluster:
 
     def job(self, job_id: str) -> dict[str, str]:
         """`scontrol show job` as key=value pairs."""
-        result = subprocess.run(["scontrol", "show", "job", "--oneliner", job_id], env=self.env, capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            ["scontrol", "show", "job", "--oneliner", job_id], env=self.env, capture_output=True, text=True, check=True
+        )
         return dict(item.split("=", 1) for item in result.stdout.split() if "=" in item)

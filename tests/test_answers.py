@@ -2,53 +2,94 @@
 
 from __future__ import annotations
 
-from genreport.report.answers import (ANSWERS, REAL_ROW, TABLES, answer_1_3_b, answer_1_3_c, answer_2_2_b, answer_2_3, answer_2_4_a,
-                               answer_2_4_c, answer_3_b, answer_4, moving_average_sentence,
-                               bound_terms_clause, coverage_sentence, ddpm_objective,
-                               precision_sentence)
+from genreport.report.answers import (
+    ANSWERS,
+    REAL_ROW,
+    TABLES,
+    answer_1_3_b,
+    answer_1_3_c,
+    answer_2_2_b,
+    answer_2_3,
+    answer_2_4_a,
+    answer_2_4_c,
+    answer_3_b,
+    answer_4,
+    moving_average_sentence,
+    bound_terms_clause,
+    coverage_sentence,
+    ddpm_objective,
+    precision_sentence,
+)
 from genreport.tasks.ddpm import DDPMTask
 
 
 def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
-    losses = losses or ({"loss_d": 1.0, "loss_g": 1.0, "d_real": 0.6, "d_fake": 0.4} if name == "gan" else {"loss": 0.5})
+    losses = losses or (
+        {"loss_d": 1.0, "loss_g": 1.0, "d_real": 0.6, "d_fake": 0.4} if name == "gan" else {"loss": 0.5}
+    )
     if name == "vae":
         losses = {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0}
     return {
-        "name": name, "device": "cpu (test)", "torch": "x", "seed": 0, "epochs": 3, "steps": 300,
-        "train_images": 1000, "config": {"latent_dim": 8, "likelihood": "bernoulli", **DDPMTask.RECIPE_DEFAULTS},
+        "name": name,
+        "device": "cpu (test)",
+        "torch": "x",
+        "seed": 0,
+        "epochs": 3,
+        "steps": 300,
+        "train_images": 1000,
+        "config": {"latent_dim": 8, "likelihood": "bernoulli", **DDPMTask.RECIPE_DEFAULTS},
         "parameters": {"model": 10},
-        "parameters_total": 10, "train_time_s": train_time, "images_per_s": 100.0,
-        "first_losses": {k: v * 2 for k, v in losses.items()}, "final_losses": losses,
+        "parameters_total": 10,
+        "train_time_s": train_time,
+        "images_per_s": 100.0,
+        "first_losses": {k: v * 2 for k, v in losses.items()},
+        "final_losses": losses,
         "sharpness_ratio": sharpness,
         "sharpness_by_epoch": [(1, 0.5 * sharpness * 0.1), (3, 0.1 * sharpness)],
         "measurements": {
-            "seconds_per_sample": per_sample, "sharpness_samples": sharpness * 0.1, "sharpness_test_images": 0.1,
+            "seconds_per_sample": per_sample,
+            "sharpness_samples": sharpness * 0.1,
+            "sharpness_test_images": 0.1,
             "interpolation": {"mean_step_rms": 0.05, "max_over_mean_step": ratio, "worst_max_over_mean_step": ratio},
-            "interpolation_pairs": 6, "interpolation_frames": 10,
-            "reconstruction_mse": 0.01, "test_negative_elbo": {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0},
+            "interpolation_pairs": 6,
+            "interpolation_frames": 10,
+            "reconstruction_mse": 0.01,
+            "test_negative_elbo": {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0},
             "sampling_steps": 1000,
         },
     }
 
 
 def results(vae_sharp=0.6, gan_sharp=0.95, ddpm_sharp=0.9, ratio=1.2):
-    return {"preset": "test", "models": {
-        "vae": model("vae", vae_sharp, 60.0, 1e-4, ratio),
-        "gan": model("gan", gan_sharp, 120.0, 1e-4, ratio),
-        "ddpm": model("ddpm", ddpm_sharp, 600.0, 0.2, ratio),
-    }}
+    return {
+        "preset": "test",
+        "models": {
+            "vae": model("vae", vae_sharp, 60.0, 1e-4, ratio),
+            "gan": model("gan", gan_sharp, 120.0, 1e-4, ratio),
+            "ddpm": model("ddpm", ddpm_sharp, 600.0, 0.2, ratio),
+        },
+    }
 
 
 def test_ddpm_objective_names_the_recipe_its_record_holds():
     assert ddpm_objective(DDPMTask.RECIPE_DEFAULTS) == "linear noise schedule, noise (ε) prediction, uniform weights"
-    recipe = {**DDPMTask.RECIPE_DEFAULTS, "schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr",
-              "min_snr_gamma": 3.0}
+    recipe = {
+        **DDPMTask.RECIPE_DEFAULTS,
+        "schedule": "cosine",
+        "prediction": "v",
+        "loss_weighting": "min_snr",
+        "min_snr_gamma": 3.0,
+    }
     assert ddpm_objective(recipe) == "cosine noise schedule, velocity (v) prediction, min-SNR-3 weights"
 
 
 def test_bound_terms_clause_sums_the_early_terms():
-    terms = [{"t_start": 0, "t_stop": 1, "bits_per_dim": 1.0}, {"t_start": 1, "t_stop": 10, "bits_per_dim": 0.5},
-             {"t_start": 10, "t_stop": 1000, "bits_per_dim": 0.49}, {"t_start": 1000, "t_stop": None, "bits_per_dim": 0.01}]
+    terms = [
+        {"t_start": 0, "t_stop": 1, "bits_per_dim": 1.0},
+        {"t_start": 1, "t_stop": 10, "bits_per_dim": 0.5},
+        {"t_start": 10, "t_stop": 1000, "bits_per_dim": 0.49},
+        {"t_start": 1000, "t_stop": None, "bits_per_dim": 0.01},
+    ]
     clause = bound_terms_clause({"terms_bits_per_dim": terms, "negative_bound": {"bits_per_dim": 2.0}})
     assert "75% of it from the first 10 of 1000 timesteps" in clause and "0.01 bits/dim from the prior" in clause
     assert bound_terms_clause({}) == ""  # metrics written before the terms were kept
@@ -96,8 +137,16 @@ def test_cost_wording_follows_the_numbers():
 
 
 def score(fid, precision=0.7, recall=0.5):
-    return {"fid": fid, "fid_over_real": fid / 2.0, "precision": precision, "recall": recall, "kid": 0.01,
-            "kid_std": 0.001, "count": 1000, "mean_top_probability": 0.9}
+    return {
+        "fid": fid,
+        "fid_over_real": fid / 2.0,
+        "precision": precision,
+        "recall": recall,
+        "kid": 0.01,
+        "kid_std": 0.001,
+        "count": 1000,
+        "mean_top_probability": 0.9,
+    }
 
 
 def probe(accuracy, dims=100, test=10000):
@@ -107,41 +156,90 @@ def probe(accuracy, dims=100, test=10000):
 def measured(gan_fid=10.0, vae_fid=30.0, ddpm_fid=5.0):
     r = results()
     r["metrics"] = {
-        "sample_metrics": {"vae": score(vae_fid), "gan": score(gan_fid), "ddpm": score(ddpm_fid),
-                           REAL_ROW: score(2.0)},
+        "sample_metrics": {"vae": score(vae_fid), "gan": score(gan_fid), "ddpm": score(ddpm_fid), REAL_ROW: score(2.0)},
         "sampling": {"ddpm": {"sampler": "DDIM, 50 steps"}},
         "likelihood": {
-            "vae": {"importance_samples": 1000, "images": 500, "trained_on_binarized": True,
-                    "negative_iwae_bound": {"mean": 88.0, "standard_error": 1.0, "bits_per_dim": 0.16},
-                    "negative_elbo": {"mean": 93.0, "standard_error": 1.0, "bits_per_dim": 0.17}},
-            "ddpm": {"images": 500, "negative_bound": {"bits_per_dim": 2.0, "bits_per_dim_standard_error": 0.4}}},
+            "vae": {
+                "importance_samples": 1000,
+                "images": 500,
+                "trained_on_binarized": True,
+                "negative_iwae_bound": {"mean": 88.0, "standard_error": 1.0, "bits_per_dim": 0.16},
+                "negative_elbo": {"mean": 93.0, "standard_error": 1.0, "bits_per_dim": 0.17},
+            },
+            "ddpm": {"images": 500, "negative_bound": {"bits_per_dim": 2.0, "bits_per_dim_standard_error": 0.4}},
+        },
     }
-    path = {"mean_feature_step": 1.0, "max_over_mean_feature_step": 1.5, "path_over_chord": 1.4,
-            "class_changes_per_path": 1.0}
+    path = {
+        "mean_feature_step": 1.0,
+        "max_over_mean_feature_step": 1.5,
+        "path_over_chord": 1.4,
+        "class_changes_per_path": 1.0,
+    }
     sampler = {"seconds_per_image": 1.0, "fid": 10.0, **score(10.0), "peak_gpu_memory_bytes": None}
     losses = {"loss_d": 0.8, "loss_g": 1.5, "d_real": 0.7, "d_fake": 0.3}
-    variant = {"description": "x", "seconds_per_step": 0.01, "final_losses": losses, "fid": 10.0,
-               "precision": 0.7, "recall": 0.5}
+    variant = {
+        "description": "x",
+        "seconds_per_step": 0.01,
+        "final_losses": losses,
+        "fid": 10.0,
+        "precision": 0.7,
+        "recall": 0.5,
+    }
     r["experiments"] = {
-        "detach": {"epochs": 1, "samples": 1000, "variants": {
-            "detached": variant, "attached": {**variant, "seconds_per_step": 0.013},
-            "attached_no_reset": {**variant, "fid": 10.5}}},
-        "reconstruction": {"images": 256, "inversion": {"steps": 300, "restarts": 4},
-                           "vae": {"mse": {"mean": 0.010, "standard_error": 0.001}, "psnr_db": {"mean": 20.0},
-                                   "seconds_per_image": 1e-4},
-                           "gan": {"mse": {"mean": 0.020, "standard_error": 0.001}, "psnr_db": {"mean": 17.0},
-                                   "seconds_per_image": 0.1}},
-        "probes": {"labels_per_class_few": 100, "train_images_many": 10000, "test_images": 10000, "probes": {
-            "raw pixels": {"few_labels": probe(0.85), "many_labels": probe(0.91)},
-            "GAN discriminator, last hidden layer": {"few_labels": probe(0.90), "many_labels": probe(0.97)},
-            "GAN inverted z": {"few_labels": probe(0.50, test=1000), "many_labels": None}}},
-        "interpolation": {"pairs": 6, "frames": 10, "sampler_setting": "ddim:50", "sampler": "DDIM, 50 steps",
-                          "models": {"vae": path, "gan": {**path, "max_over_mean_feature_step": 1.2}, "ddpm": path}},
-        "samplers": {"images": 64, "samplers": {
-            "ancestral, 1000 steps": sampler, "DDIM, 100 steps": {**sampler, "seconds_per_image": 0.1},
-            "DDIM, 50 steps": {**sampler, "seconds_per_image": 0.05, "fid": 12.0}},
-            "moving_average_against_raw": {"sampler": "DDIM, 50 steps", "images": 1000,
-                                           "moving average": score(10.0), "raw": score(14.0)}},
+        "detach": {
+            "epochs": 1,
+            "samples": 1000,
+            "variants": {
+                "detached": variant,
+                "attached": {**variant, "seconds_per_step": 0.013},
+                "attached_no_reset": {**variant, "fid": 10.5},
+            },
+        },
+        "reconstruction": {
+            "images": 256,
+            "inversion": {"steps": 300, "restarts": 4},
+            "vae": {
+                "mse": {"mean": 0.010, "standard_error": 0.001},
+                "psnr_db": {"mean": 20.0},
+                "seconds_per_image": 1e-4,
+            },
+            "gan": {
+                "mse": {"mean": 0.020, "standard_error": 0.001},
+                "psnr_db": {"mean": 17.0},
+                "seconds_per_image": 0.1,
+            },
+        },
+        "probes": {
+            "labels_per_class_few": 100,
+            "train_images_many": 10000,
+            "test_images": 10000,
+            "probes": {
+                "raw pixels": {"few_labels": probe(0.85), "many_labels": probe(0.91)},
+                "GAN discriminator, last hidden layer": {"few_labels": probe(0.90), "many_labels": probe(0.97)},
+                "GAN inverted z": {"few_labels": probe(0.50, test=1000), "many_labels": None},
+            },
+        },
+        "interpolation": {
+            "pairs": 6,
+            "frames": 10,
+            "sampler_setting": "ddim:50",
+            "sampler": "DDIM, 50 steps",
+            "models": {"vae": path, "gan": {**path, "max_over_mean_feature_step": 1.2}, "ddpm": path},
+        },
+        "samplers": {
+            "images": 64,
+            "samplers": {
+                "ancestral, 1000 steps": sampler,
+                "DDIM, 100 steps": {**sampler, "seconds_per_image": 0.1},
+                "DDIM, 50 steps": {**sampler, "seconds_per_image": 0.05, "fid": 12.0},
+            },
+            "moving_average_against_raw": {
+                "sampler": "DDIM, 50 steps",
+                "images": 1000,
+                "moving average": score(10.0),
+                "raw": score(14.0),
+            },
+        },
     }
     return r
 
@@ -206,10 +304,16 @@ def test_precision_verdict_follows_the_comparison():
     assert precision_sentence(r) == ""  # every model in fp32: nothing to say
     r["models"]["ddpm"]["precision"] = "bf16"
     assert "The DDPM ran its networks in bf16" in precision_sentence(r)
-    comparison = {"precision": "bf16", "sampler": "DDIM, 50 steps", "images": 256, "mean_abs_pixel_difference": 0.001,
-                  "max_abs_pixel_difference": 0.3, "same_digit_share": 0.95,
-                  "seconds_per_image": {"bf16": 0.05, "fp32": 0.1},
-                  "scores": {"bf16": score(10.2), "fp32": score(10.0)}}
+    comparison = {
+        "precision": "bf16",
+        "sampler": "DDIM, 50 steps",
+        "images": 256,
+        "mean_abs_pixel_difference": 0.001,
+        "max_abs_pixel_difference": 0.3,
+        "same_digit_share": 0.95,
+        "seconds_per_image": {"bf16": 0.05, "fp32": 0.1},
+        "scores": {"bf16": score(10.2), "fp32": score(10.0)},
+    }
     r["experiments"]["samplers"]["precision_against_fp32"] = comparison
     assert "bf16 keeps the samples' quality" in precision_sentence(r)
     assert "same digit in 95.0% of them" in precision_sentence(r)
@@ -223,8 +327,13 @@ def test_precision_verdict_follows_the_comparison():
 
 
 def test_coverage_wording_follows_where_the_excess_sits():
-    row = {**score(10.0), "class_shares": [0.08] * 7 + [0.2, 0.08, 0.08], "confidence_threshold": 0.9,
-           "class_shares_confident": [0.07] * 7 + [0.25, 0.07, 0.07], "class_shares_unsure": [0.1] * 10}
+    row = {
+        **score(10.0),
+        "class_shares": [0.08] * 7 + [0.2, 0.08, 0.08],
+        "confidence_threshold": 0.9,
+        "class_shares_confident": [0.07] * 7 + [0.25, 0.07, 0.07],
+        "class_shares_unsure": [0.1] * 10,
+    }
     scores = {"ddpm": row, REAL_ROW: {**score(2.0), "class_shares": [0.1] * 10}}
     assert "DDPM: '7' at 20.0%, real images 10.0%" in coverage_sentence(scores)
     assert "so the model draws too many of them" in coverage_sentence(scores)

@@ -84,10 +84,12 @@ def test_failing_notebook_reports_one_line_and_leaves_no_copy(tmp_path, capsys):
 
     from genreport.cli.notebook import main
 
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell("raise ValueError('checkpoint is broken')"),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("raise ValueError('checkpoint is broken')"),
+        ]
+    )
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     source, executed = tmp_path / "bad.ipynb", tmp_path / "out" / "bad.ipynb"
     nbformat.write(notebook, source)

@@ -7,7 +7,16 @@ import copy
 import pytest
 
 from genreport.report import readings
-from genreport.report.claims import CLAIMS, HELD, NOT_HELD, PARTLY, THRESHOLDS, UNDETERMINED, check_all, verdict_sentence
+from genreport.report.claims import (
+    CLAIMS,
+    HELD,
+    NOT_HELD,
+    PARTLY,
+    THRESHOLDS,
+    UNDETERMINED,
+    check_all,
+    verdict_sentence,
+)
 from test_answers import results as model_results
 
 EVEN = [0.1] * 10
@@ -15,8 +24,10 @@ SEVENS = [0.08] * 7 + [0.28] + [0.08] * 2  # '7' at 28 %
 
 
 def scores(fids, shares=EVEN):
-    return {model: {"fid": fid, "fid_over_real": fid / 2.0, "class_shares": shares, "mean_top_probability": 0.9}
-            for model, fid in fids.items()}
+    return {
+        model: {"fid": fid, "fid_over_real": fid / 2.0, "class_shares": shares, "mean_top_probability": 0.9}
+        for model, fid in fids.items()
+    }
 
 
 def run(**changes):
@@ -26,20 +37,34 @@ def run(**changes):
     r["metrics"] = {
         "evaluator": {"architecture": "vgg", "test_accuracy": 0.99},
         "sample_metrics": scores({"gan": 50.0, "ddpm": 80.0, "vae": 120.0}),
-        "second_evaluator": {"evaluator": {"architecture": "lenet", "test_accuracy": 0.99, "training_seed": 1},
-                             "sample_metrics": scores({"gan": 5.0, "ddpm": 8.0, "vae": 12.0})},
-        "likelihood": {"vae": {"negative_iwae_bound": {"mean": 88.0}},
-                       "ddpm": {"negative_bound": {"bits_per_dim": 2.9}}},
+        "second_evaluator": {
+            "evaluator": {"architecture": "lenet", "test_accuracy": 0.99, "training_seed": 1},
+            "sample_metrics": scores({"gan": 5.0, "ddpm": 8.0, "vae": 12.0}),
+        },
+        "likelihood": {
+            "vae": {"negative_iwae_bound": {"mean": 88.0}},
+            "ddpm": {"negative_bound": {"bits_per_dim": 2.9}},
+        },
     }
     r["experiments"] = {
-        "detach": {"variants": {"detached": {"fid": 100.0, "seconds_per_step": 0.10},
-                                "attached": {"fid": 100.0, "seconds_per_step": 0.12},
-                                "attached_no_reset": {"fid": 200.0, "seconds_per_step": 0.12}}},
-        "reconstruction": {"vae": {"mse": {"mean": 0.005}, "class_kept": 0.97},
-                           "gan": {"mse": {"mean": 0.010}, "class_kept": 0.90}},
-        "probes": {"probes": {"raw pixels": {"few_labels": {"test_accuracy": 0.88}},
-                              "GAN discriminator (last hidden layer)": {"few_labels": {"test_accuracy": 0.94}},
-                              "GAN inverted z": {"few_labels": {"test_accuracy": 0.90}}}},
+        "detach": {
+            "variants": {
+                "detached": {"fid": 100.0, "seconds_per_step": 0.10},
+                "attached": {"fid": 100.0, "seconds_per_step": 0.12},
+                "attached_no_reset": {"fid": 200.0, "seconds_per_step": 0.12},
+            }
+        },
+        "reconstruction": {
+            "vae": {"mse": {"mean": 0.005}, "class_kept": 0.97},
+            "gan": {"mse": {"mean": 0.010}, "class_kept": 0.90},
+        },
+        "probes": {
+            "probes": {
+                "raw pixels": {"few_labels": {"test_accuracy": 0.88}},
+                "GAN discriminator (last hidden layer)": {"few_labels": {"test_accuracy": 0.94}},
+                "GAN inverted z": {"few_labels": {"test_accuracy": 0.90}},
+            }
+        },
     }
     for path, value in changes.items():
         *parents, last = path.split("__")
@@ -59,32 +84,70 @@ def test_the_reference_run_holds_every_claim():
     assert {c.statement: v.outcome for c, v in check_all(run())} == {c.statement: HELD for c in CLAIMS}
 
 
-@pytest.mark.parametrize("key, start, changes, expected", [
-    ("1.3 b", "", {"models__vae__sharpness_ratio": 1.2, "models__gan__sharpness_ratio": 1.3}, PARTLY),  # not blurry
-    ("1.3 b", "", {"models__vae__sharpness_ratio": 1.2,
-                   "models__vae__sharpness_by_epoch": [(1, 0.09), (3, 0.05)]}, NOT_HELD),
-    ("1.3 c", "", {"models__vae__measurements__interpolation__worst_max_over_mean_step": 2.5}, PARTLY),
-    ("1.3 c", "", {"models__vae__measurements__interpolation__max_over_mean_step": 2.5,
-                   "models__vae__measurements__interpolation__worst_max_over_mean_step": 3.0}, NOT_HELD),
-    ("2.2 b", "", {"models__gan__sharpness_ratio": 0.7}, PARTLY),
-    ("2.2 c", "", {"models__gan__measurements__interpolation__worst_max_over_mean_step": 2.5}, PARTLY),
-    ("2.3", "", {"experiments__detach__variants__attached_no_reset__fid": 105.0}, PARTLY),
-    ("2.3", "", {"experiments__detach__variants__attached_no_reset__fid": 105.0,
-                 "experiments__detach__variants__attached__seconds_per_step": 0.09}, NOT_HELD),
-    ("2.3", "", {"experiments__detach": None}, UNDETERMINED),
-    ("2.4 a", "", {"experiments__reconstruction__gan__mse": {"mean": 0.003}}, PARTLY),
-    ("2.4 a", "", {"experiments__reconstruction__gan__mse": {"mean": 0.003},
-                   "experiments__reconstruction__gan__class_kept": 0.97}, NOT_HELD),
-    ("2.4 b", "", {"metrics__likelihood__vae__negative_iwae_bound__mean": float("nan")}, UNDETERMINED),
-    ("2.4 c", "", {"experiments__probes__probes__GAN inverted z__few_labels__test_accuracy": 0.6}, PARTLY),
-    ("2.4 c", "", {"experiments__probes__probes__GAN inverted z__few_labels__test_accuracy": 0.6,
-                   "experiments__probes__probes__GAN discriminator (last hidden layer)__few_labels__test_accuracy": 0.8},
-     NOT_HELD),
-    ("4", "VAE", {"models__ddpm__sharpness_ratio": 0.7}, PARTLY),
-    ("4", "computational", {"models__gan__train_time_s": 30.0}, PARTLY),
-    ("4", "computational", {"models__gan__train_time_s": 30.0,
-                            "models__vae__measurements__seconds_per_sample": 1.0}, NOT_HELD),
-])
+@pytest.mark.parametrize(
+    "key, start, changes, expected",
+    [
+        ("1.3 b", "", {"models__vae__sharpness_ratio": 1.2, "models__gan__sharpness_ratio": 1.3}, PARTLY),  # not blurry
+        (
+            "1.3 b",
+            "",
+            {"models__vae__sharpness_ratio": 1.2, "models__vae__sharpness_by_epoch": [(1, 0.09), (3, 0.05)]},
+            NOT_HELD,
+        ),
+        ("1.3 c", "", {"models__vae__measurements__interpolation__worst_max_over_mean_step": 2.5}, PARTLY),
+        (
+            "1.3 c",
+            "",
+            {
+                "models__vae__measurements__interpolation__max_over_mean_step": 2.5,
+                "models__vae__measurements__interpolation__worst_max_over_mean_step": 3.0,
+            },
+            NOT_HELD,
+        ),
+        ("2.2 b", "", {"models__gan__sharpness_ratio": 0.7}, PARTLY),
+        ("2.2 c", "", {"models__gan__measurements__interpolation__worst_max_over_mean_step": 2.5}, PARTLY),
+        ("2.3", "", {"experiments__detach__variants__attached_no_reset__fid": 105.0}, PARTLY),
+        (
+            "2.3",
+            "",
+            {
+                "experiments__detach__variants__attached_no_reset__fid": 105.0,
+                "experiments__detach__variants__attached__seconds_per_step": 0.09,
+            },
+            NOT_HELD,
+        ),
+        ("2.3", "", {"experiments__detach": None}, UNDETERMINED),
+        ("2.4 a", "", {"experiments__reconstruction__gan__mse": {"mean": 0.003}}, PARTLY),
+        (
+            "2.4 a",
+            "",
+            {
+                "experiments__reconstruction__gan__mse": {"mean": 0.003},
+                "experiments__reconstruction__gan__class_kept": 0.97,
+            },
+            NOT_HELD,
+        ),
+        ("2.4 b", "", {"metrics__likelihood__vae__negative_iwae_bound__mean": float("nan")}, UNDETERMINED),
+        ("2.4 c", "", {"experiments__probes__probes__GAN inverted z__few_labels__test_accuracy": 0.6}, PARTLY),
+        (
+            "2.4 c",
+            "",
+            {
+                "experiments__probes__probes__GAN inverted z__few_labels__test_accuracy": 0.6,
+                "experiments__probes__probes__GAN discriminator (last hidden layer)__few_labels__test_accuracy": 0.8,
+            },
+            NOT_HELD,
+        ),
+        ("4", "VAE", {"models__ddpm__sharpness_ratio": 0.7}, PARTLY),
+        ("4", "computational", {"models__gan__train_time_s": 30.0}, PARTLY),
+        (
+            "4",
+            "computational",
+            {"models__gan__train_time_s": 30.0, "models__vae__measurements__seconds_per_sample": 1.0},
+            NOT_HELD,
+        ),
+    ],
+)
 def test_altered_numbers_flip_the_verdict(key, start, changes, expected):
     assert verdict(run(), key, start) == HELD
     assert verdict(run(**changes), key, start) == expected
@@ -101,8 +164,10 @@ def test_fid_verdicts_need_both_evaluators_to_agree():
 
 
 def test_the_class_share_verdict_is_undetermined_when_one_evaluator_reads_too_many_sevens():
-    both = run(metrics__sample_metrics__gan__class_shares=SEVENS,
-               metrics__second_evaluator__sample_metrics__gan__class_shares=SEVENS)
+    both = run(
+        metrics__sample_metrics__gan__class_shares=SEVENS,
+        metrics__second_evaluator__sample_metrics__gan__class_shares=SEVENS,
+    )
     assert verdict(both, "Measured quality") == PARTLY
     one = run(metrics__sample_metrics__gan__class_shares=SEVENS)
     assert verdict(one, "Measured quality") == UNDETERMINED
@@ -126,13 +191,17 @@ def test_the_opening_sentence_names_claim_verdict_and_numbers():
     claim, result = check_all(run(models__gan__sharpness_ratio=0.7))[2]
     sentence = verdict_sentence(claim, result)
     assert sentence.startswith("**Claim: GAN samples are better") and "held in part" in sentence
-    assert "held: lower FID than the VAE. Did not hold: sharper than the VAE" in sentence and "FID GAN 50.0 vs VAE 120.0" in sentence
+    assert (
+        "held: lower FID than the VAE. Did not hold: sharper than the VAE" in sentence
+        and "FID GAN 50.0 vs VAE 120.0" in sentence
+    )
 
 
 def with_retrained(r, vae_fid=(110.0, 11.0), gan_fid=(60.0, 6.0)):
     """`r` with the seed experiment's scores for a VAE and a GAN retrained from seed 1 (vgg, lenet FIDs)."""
-    per_evaluator = {name: scores({"vae": vae_fid[i], "gan": gan_fid[i]})
-                     for i, name in enumerate(("evaluator", "second_evaluator"))}
+    per_evaluator = {
+        name: scores({"vae": vae_fid[i], "gan": gan_fid[i]}) for i, name in enumerate(("evaluator", "second_evaluator"))
+    }
     r["experiments"]["seeds"] = {"training_seed": 1, "models": ["vae", "gan"], "sample_metrics": per_evaluator}
     return r
 

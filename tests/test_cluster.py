@@ -47,16 +47,29 @@ def cluster(tmp_path_factory):
         cluster.stop()
 
 
-def on_cluster(project: Path, cluster: Cluster, target: str = "report",
-               config: dict[str, str] | None = None) -> subprocess.Popen:
+def on_cluster(
+    project: Path, cluster: Cluster, target: str = "report", config: dict[str, str] | None = None
+) -> subprocess.Popen:
     """`snakemake --profile profiles/slurm <target>` as a user of a small cluster without accounting runs it."""
     command = snakemake_command(
-        "--profile", "profiles/slurm", target, "--max-threads", str(THREADS),
-        "--slurm-status-command", "squeue", "--slurm-no-account", "--slurm-disable-memory-fudge",
-        "--slurm-init-seconds-before-status-checks", "1", "--slurm-logdir", str(project / "slurm_logs"),
-        config=config)
-    return subprocess.Popen(command, cwd=project, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+        "--profile",
+        "profiles/slurm",
+        target,
+        "--max-threads",
+        str(THREADS),
+        "--slurm-status-command",
+        "squeue",
+        "--slurm-no-account",
+        "--slurm-disable-memory-fudge",
+        "--slurm-init-seconds-before-status-checks",
+        "1",
+        "--slurm-logdir",
+        str(project / "slurm_logs"),
+        config=config,
+    )
+    return subprocess.Popen(
+        command, cwd=project, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def finish(process: subprocess.Popen, timeout: float = 2400) -> str:
@@ -66,8 +79,13 @@ def finish(process: subprocess.Popen, timeout: float = 2400) -> str:
 
 def cluster_jobs(cluster: Cluster) -> dict[str, dict[str, str]]:
     """Every job the cluster has seen, by SLURM job id."""
-    listing = subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i", f"--partition={PARTITION}"],
-                             env=cluster.env, capture_output=True, text=True, check=True)
+    listing = subprocess.run(
+        ["squeue", "--states=all", "--noheader", "--format=%i", f"--partition={PARTITION}"],
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {job_id: cluster.job(job_id) for job_id in listing.stdout.split()}
 
 
@@ -88,8 +106,13 @@ def minutes(limit: str) -> int:
 def declared_resources(project: Path) -> dict[str, dict[str, int]]:
     """Each job's threads, memory and run time as the workflow declares them (Snakemake's dry run), the rules
     without a command (the `report` target) left out: Snakemake finishes those itself."""
-    dry_run = subprocess.run(snakemake_command("-n", "report", "--forceall", "--max-threads", str(THREADS)), cwd=project,
-                             capture_output=True, text=True, check=True).stdout
+    dry_run = subprocess.run(
+        snakemake_command("-n", "report", "--forceall", "--max-threads", str(THREADS)),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     declared = {}
     for label, block in planned_jobs(dry_run).items():
         if label == "report":
@@ -100,8 +123,11 @@ def declared_resources(project: Path) -> dict[str, dict[str, int]]:
             if key == "threads":
                 fields["threads"] = int(value)
             elif key == "resources":
-                fields.update((k, int(v)) for k, v in (item.split("=") for item in value.split(", "))
-                              if k in ("mem_mb", "runtime"))
+                fields.update(
+                    (k, int(v))
+                    for k, v in (item.split("=") for item in value.split(", "))
+                    if k in ("mem_mb", "runtime")
+                )
         declared[label] = {"threads": 1, **fields}
     return declared
 
@@ -118,7 +144,10 @@ def test_the_smoke_report_runs_as_slurm_jobs_with_what_each_rule_declares(cluste
         assert job["JobState"] == "COMPLETED", (rule, job["JobState"])
         wanted = declared[rule]
         assert (int(job["NumCPUs"]), job["MinMemoryNode"], minutes(job["TimeLimit"])) == (
-            wanted["threads"], f"{wanted['mem_mb']}M", wanted["runtime"]), rule
+            wanted["threads"],
+            f"{wanted['mem_mb']}M",
+            wanted["runtime"],
+        ), rule
 
     trained = [by_rule[f"train[{model}]"] for model in ("vae", "gan", "ddpm")]
     first_end = min(job["EndTime"] for job in trained)
@@ -150,8 +179,11 @@ def test_a_cancelled_training_job_resumes_when_the_command_runs_again(cluster, t
     while not (train_dir / STATE_FILE).exists():  # saved after the first epoch
         assert process.poll() is None and time.monotonic() < deadline, "the DDPM never saved a training state"
         time.sleep(0.2)
-    running = [job_id for job_id, job in cluster_jobs(cluster).items()
-               if rule_of(job) == "train[ddpm]" and job["JobState"] == "RUNNING"]
+    running = [
+        job_id
+        for job_id, job in cluster_jobs(cluster).items()
+        if rule_of(job) == "train[ddpm]" and job["JobState"] == "RUNNING"
+    ]
     assert running, "the training job was not running"
     subprocess.run(["scancel", *running], env=cluster.env, check=True)
     first = finish(process)

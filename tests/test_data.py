@@ -103,8 +103,16 @@ def test_data_command_exits_with_one_line(tmp_path, source, capsys):
     from genreport.cli.data import main
 
     with pytest.raises(SystemExit) as caught:
-        main(["--data-dir", str(tmp_path / "data"), "--source", str(tmp_path / "missing"),
-              "--stamp", str(tmp_path / "stamp.json")])
+        main(
+            [
+                "--data-dir",
+                str(tmp_path / "data"),
+                "--source",
+                str(tmp_path / "missing"),
+                "--stamp",
+                str(tmp_path / "stamp.json"),
+            ]
+        )
     assert caught.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err

@@ -32,8 +32,13 @@ def run_scheduler(scheduler, x: torch.Tensor, **step_options) -> torch.Tensor:
 
 
 def common(prediction: str) -> dict:
-    return dict(num_train_timesteps=T, beta_start=1e-4, beta_end=0.02, beta_schedule="linear",
-                prediction_type=PREDICTION_TYPE[prediction])
+    return dict(
+        num_train_timesteps=T,
+        beta_start=1e-4,
+        beta_end=0.02,
+        beta_schedule="linear",
+        prediction_type=PREDICTION_TYPE[prediction],
+    )
 
 
 @pytest.mark.parametrize("prediction", ["eps", "v"])
@@ -47,12 +52,14 @@ def test_ancestral_sampling_matches_ddpm_scheduler(prediction):
 
 @pytest.mark.parametrize("prediction", ["eps", "v"])
 def test_ddim_matches_ddim_scheduler(prediction):
-    scheduler = diffusers.DDIMScheduler(**common(prediction), clip_sample=True, set_alpha_to_one=True,
-                                        timestep_spacing="leading", steps_offset=0)
+    scheduler = diffusers.DDIMScheduler(
+        **common(prediction), clip_sample=True, set_alpha_to_one=True, timestep_spacing="leading", steps_offset=0
+    )
     scheduler.set_timesteps(10)
     expected = run_scheduler(scheduler, start(), eta=0.0, use_clipped_model_output=True)
     ours = GaussianDiffusion(T, prediction=prediction).ddim_sample_loop(
-        network, start(), 10, timesteps=[int(t) for t in scheduler.timesteps])
+        network, start(), 10, timesteps=[int(t) for t in scheduler.timesteps]
+    )
     torch.testing.assert_close(ours, expected, atol=1e-4, rtol=1e-4)
 
 
@@ -61,13 +68,21 @@ def test_ddim_matches_ddim_scheduler(prediction):
 def test_dpm_solver_matches_the_multistep_dpm_solver_plus_plus_scheduler(prediction, steps):
     # Dynamic thresholding with a maximum of 1 is clipping x_0 to [-1, 1], as our solver does.
     scheduler = diffusers.DPMSolverMultistepScheduler(
-        **common(prediction), algorithm_type="dpmsolver++", solver_order=2, solver_type="midpoint",
-        thresholding=True, sample_max_value=1.0, lower_order_final=True, final_sigmas_type="zero",
-        timestep_spacing="linspace")
+        **common(prediction),
+        algorithm_type="dpmsolver++",
+        solver_order=2,
+        solver_type="midpoint",
+        thresholding=True,
+        sample_max_value=1.0,
+        lower_order_final=True,
+        final_sigmas_type="zero",
+        timestep_spacing="linspace",
+    )
     scheduler.set_timesteps(steps)
     expected = run_scheduler(scheduler, start())
     ours = GaussianDiffusion(T, prediction=prediction).dpm_solver_sample_loop(
-        network, start(), steps, timesteps=[int(t) for t in scheduler.timesteps])
+        network, start(), steps, timesteps=[int(t) for t in scheduler.timesteps]
+    )
     torch.testing.assert_close(ours, expected, atol=1e-4, rtol=1e-4)
 
 
@@ -80,12 +95,22 @@ def test_cosine_schedule_matches_squaredcos_cap_v2():
 def test_velocity_matches_the_scheduler():
     scheduler = diffusers.DDPMScheduler(**common("v"))
     x0, noise, t = start(0).clamp(-1, 1), start(1), torch.tensor([0, 10, 500, 999])
-    torch.testing.assert_close(GaussianDiffusion(T, prediction="v").velocity(x0, t, noise),
-                               scheduler.get_velocity(x0, noise, t), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(
+        GaussianDiffusion(T, prediction="v").velocity(x0, t, noise),
+        scheduler.get_velocity(x0, noise, t),
+        atol=1e-5,
+        rtol=1e-5,
+    )
 
 
-@pytest.mark.parametrize("text, expected", [("ancestral", Sampler("ancestral", T)), ("ddim:50", Sampler("ddim", 50)),
-                                            ("dpm_solver:20", Sampler("dpm_solver", 20))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ancestral", Sampler("ancestral", T)),
+        ("ddim:50", Sampler("ddim", 50)),
+        ("dpm_solver:20", Sampler("dpm_solver", 20)),
+    ],
+)
 def test_sampler_settings_parse(text, expected):
     assert Sampler.parse(text, T) == expected
 

@@ -30,18 +30,47 @@ EPOCHS = {"vae": 4, "gan": 4, "ddpm": 3}
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("data")
-    subprocess.run([sys.executable, "-m", "genreport.cli.data", "--data-dir", str(directory), "--source", str(SOURCE),
-                    "--stamp", str(directory / "stamp.json")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "genreport.cli.data",
+            "--data-dir",
+            str(directory),
+            "--source",
+            str(SOURCE),
+            "--stamp",
+            str(directory / "stamp.json"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return directory
 
 
 def train_command(model: str, out: Path, data_dir: Path) -> list[str]:
     """The command the training rule runs, with the smoke preset's settings on a smaller subset."""
     smoke = load_preset("smoke")
-    settings = {"preset": "smoke", "seed": smoke["seed"], "device": smoke["device"], "train_subset": 1024,
-                "model": {**smoke[model], "epochs": EPOCHS[model], **({"sample_epochs": []} if model == "ddpm" else {})}}
-    return [sys.executable, "-m", "genreport.cli.train", model, "--settings", json.dumps(settings), "--out", str(out),
-            "--data-dir", str(data_dir), "--no-progress"]
+    settings = {
+        "preset": "smoke",
+        "seed": smoke["seed"],
+        "device": smoke["device"],
+        "train_subset": 1024,
+        "model": {**smoke[model], "epochs": EPOCHS[model], **({"sample_epochs": []} if model == "ddpm" else {})},
+    }
+    return [
+        sys.executable,
+        "-m",
+        "genreport.cli.train",
+        model,
+        "--settings",
+        json.dumps(settings),
+        "--out",
+        str(out),
+        "--data-dir",
+        str(data_dir),
+        "--no-progress",
+    ]
 
 
 def wait_for(path: Path, process: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -67,7 +96,9 @@ def uninterrupted(data_dir, tmp_path_factory):
 @needs_mnist
 @pytest.mark.parametrize("model", list(EPOCHS))
 def test_sigkill_at_a_random_point_then_resume_gives_the_uninterrupted_result(model, data_dir, uninterrupted, tmp_path):
-    process = subprocess.Popen(train_command(model, tmp_path, data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        train_command(model, tmp_path, data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     wait_for(tmp_path / STATE_FILE, process)  # the first epoch's state is on disk
     time.sleep(random.Random().uniform(0.0, 0.5))
     process.send_signal(signal.SIGKILL)
@@ -85,8 +116,9 @@ def test_sigkill_at_a_random_point_then_resume_gives_the_uninterrupted_result(mo
 @pytest.mark.slow
 @needs_mnist
 def test_sigterm_mid_epoch_saves_state_and_explains_in_one_line(data_dir, uninterrupted, tmp_path):
-    process = subprocess.Popen(train_command("gan", tmp_path, data_dir), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        train_command("gan", tmp_path, data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     wait_for(tmp_path / STATE_FILE, process)
     time.sleep(0.3)  # into the second epoch
     process.send_signal(signal.SIGTERM)
@@ -101,8 +133,18 @@ def test_sigterm_mid_epoch_saves_state_and_explains_in_one_line(data_dir, uninte
 
 def tiny_run(tmp_path, task, epochs=2):
     images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
-    return train(task, images, tmp_path, epochs=epochs, batch_size=16, seed=0, sample_epochs=[], sample_count=4,
-                 run_info={}, progress=False)
+    return train(
+        task,
+        images,
+        tmp_path,
+        epochs=epochs,
+        batch_size=16,
+        seed=0,
+        sample_epochs=[],
+        sample_count=4,
+        run_info={},
+        progress=False,
+    )
 
 
 def test_nan_loss_stops_naming_epoch_step_and_term_and_keeps_the_last_good_state(tmp_path):
@@ -179,8 +221,7 @@ def test_time_per_step_after_a_mid_epoch_stop_matches_the_uninterrupted_run(tmp_
 
 def test_a_run_stopped_mid_schedule_resumes_with_the_same_rates_and_weights(tmp_path):
     """The learning rate and the KL weight are functions of the step, so a stop and resume changes neither."""
-    config = {**load_preset("smoke")["vae"], "lr_schedule": "warmup_cosine", "lr_warmup_steps": 3,
-              "kl_warmup_steps": 5}
+    config = {**load_preset("smoke")["vae"], "lr_schedule": "warmup_cosine", "lr_warmup_steps": 3, "kl_warmup_steps": 5}
 
     def recording_task(stop_at_step=None):
         torch.manual_seed(0)  # the same initial weights in every run

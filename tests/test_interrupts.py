@@ -20,8 +20,11 @@ import yaml
 from conftest import assert_same_run, copy_project, mnist_source, snakemake, snakemake_command
 from genreport.training.resume import STATE_FILE
 
-pytestmark = [pytest.mark.fault, pytest.mark.slow,
-              pytest.mark.skipif(mnist_source() is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR")]
+pytestmark = [
+    pytest.mark.fault,
+    pytest.mark.slow,
+    pytest.mark.skipif(mnist_source() is None, reason="no offline MNIST copy: set GENREPORT_MNIST_DIR"),
+]
 PRESET = "interrupts"
 
 
@@ -45,8 +48,9 @@ def project(tmp_path_factory) -> Path:
 def start(project: Path, results: str) -> subprocess.Popen:
     """Snakemake in a session of its own, as a terminal runs it: its jobs share its process group."""
     command = snakemake_command(target(results), config={"results_dir": results})
-    return subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
 
 
 def training_processes(results: str) -> list[int]:
@@ -81,8 +85,17 @@ def interrupt(process: subprocess.Popen, results: str, how: str) -> None:
         os.kill(job, signal.SIGKILL if how.startswith("SIGKILL") else signal.SIGTERM)
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "terminal closed", "SIGTERM to snakemake", "SIGKILL to snakemake",
-                                 "SIGKILL to the job", "SIGTERM to the job"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "ctrl-c",
+        "terminal closed",
+        "SIGTERM to snakemake",
+        "SIGKILL to snakemake",
+        "SIGKILL to the job",
+        "SIGTERM to the job",
+    ],
+)
 def test_the_next_run_after_an_interruption_ends_as_an_uninterrupted_one(project, how):
     results = "run_" + how.replace(" ", "_").replace("-", "_")
     train_dir = project / results / PRESET / "train" / "gan"

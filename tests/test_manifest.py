@@ -10,8 +10,9 @@ from genreport.store.provenance import git_state
 
 def test_only_changes_outside_the_published_folders_count(tmp_path):
     def git(*args):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True, capture_output=True
+        )
 
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "fig.png").write_bytes(b"old")

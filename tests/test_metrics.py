@@ -116,15 +116,18 @@ def test_stratified_bound_is_unbiased_and_exact_with_one_step_ranges():
     exact = torch.stack([full_sum(torch.Generator().manual_seed(s)) for s in range(4)]).mean(0)
     coarse = process.bound_ranges(5)
     assert len(coarse) < 49
-    estimates = torch.stack([process.bound_terms(imperfect, x0, coarse, torch.Generator().manual_seed(s)).sum(1)
-                             for s in range(200)])
-    standard_error = estimates.std(0) / 200 ** 0.5
+    estimates = torch.stack(
+        [process.bound_terms(imperfect, x0, coarse, torch.Generator().manual_seed(s)).sum(1) for s in range(200)]
+    )
+    standard_error = estimates.std(0) / 200**0.5
     assert torch.all((estimates.mean(0) - exact).abs() < 4 * standard_error + 1e-3 * exact)
 
 
 def test_ranking_across_seeds_flags_a_changed_order():
     agreeing = {"vae": {"0": 30.0, "1": 31.0}, "gan": {"0": 10.0, "1": 12.0}, "ddpm": {"0": 5.0, "1": 6.0}}
     assert ranking_across_seeds(agreeing) == {
-        "order_by_seed": {"0": ["ddpm", "gan", "vae"], "1": ["ddpm", "gan", "vae"]}, "consistent": True}
+        "order_by_seed": {"0": ["ddpm", "gan", "vae"], "1": ["ddpm", "gan", "vae"]},
+        "consistent": True,
+    }
     swapped = {**agreeing, "gan": {"0": 10.0, "1": 5.5}}
     assert ranking_across_seeds(swapped)["consistent"] is False

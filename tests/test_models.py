@@ -124,8 +124,7 @@ def test_detach_only_matters_when_generator_gradients_are_kept(smoke, batch):
 
 
 def test_gan_recipe_options_change_what_they_name(smoke, batch):
-    task = build_task("gan", {**smoke["gan"], "spectral_norm": True, "discriminator_lr": 4e-4, "ema_decay": 0.9},
-                      CPU)
+    task = build_task("gan", {**smoke["gan"], "spectral_norm": True, "discriminator_lr": 4e-4, "ema_decay": 0.9}, CPU)
     assert task.optimizers["discriminator"].param_groups[0]["lr"] == 4e-4
     assert task.optimizers["generator"].param_groups[0]["lr"] == smoke["gan"]["lr"]
     layers = [m for m in task.discriminator.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
@@ -239,6 +238,7 @@ def test_auto_precision_probes_once_per_machine_and_keeps_the_choice(smoke, monk
         def measure(device_type):
             probes.append(speedup)
             return speedup
+
         return measure
 
     def auto():
@@ -273,15 +273,22 @@ def test_unknown_precision_is_a_config_error(smoke):
 CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform"}
 
 
-@pytest.mark.parametrize("recipe", [CLASSIC, {"schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr"},
-                                    {"schedule": "linear", "prediction": "eps", "loss_weighting": "min_snr"}])
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        CLASSIC,
+        {"schedule": "cosine", "prediction": "v", "loss_weighting": "min_snr"},
+        {"schedule": "linear", "prediction": "eps", "loss_weighting": "min_snr"},
+    ],
+)
 @pytest.mark.parametrize("sampler", ["ancestral", "ddim:5", "dpm_solver:5"])
 def test_every_ddpm_recipe_trains_and_samples_with_every_sampler(smoke, batch, recipe, sampler):
     task = build_task("ddpm", {**smoke["ddpm"], **recipe, "timesteps": 50}, CPU)
     losses = [task.training_step(batch)["loss"].item() for _ in range(3)]
     assert all(torch.isfinite(torch.tensor(losses)))
-    images = task.generate(task.noise(4, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1),
-                           sampler=task.sampler(sampler))
+    images = task.generate(
+        task.noise(4, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1), sampler=task.sampler(sampler)
+    )
     assert images.shape == (4, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
 
 
@@ -290,8 +297,12 @@ def test_ddpm_config_holds_every_recipe_setting_a_preset_leaves_out(smoke):
     config = {k: v for k, v in smoke["ddpm"].items() if k not in recipe_keys}
     task = build_task("ddpm", config, CPU)
     assert {k: task.config[k] for k in recipe_keys} == {
-        "schedule": "linear", "prediction": "eps", "loss_weighting": "uniform", "min_snr_gamma": 5.0,
-        "ema_warmup": False}
+        "schedule": "linear",
+        "prediction": "eps",
+        "loss_weighting": "uniform",
+        "min_snr_gamma": 5.0,
+        "ema_warmup": False,
+    }
     assert task.diffusion.prediction == "eps"
 
 
@@ -336,20 +347,32 @@ def test_warmup_cosine_matches_torchs_own_schedulers():
     """torch's LinearLR then CosineAnnealingLR, stepped as a training loop steps them, as the oracle."""
     warmup, total = 10, 110
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
-    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [
-        torch.optim.lr_scheduler.LinearLR(optimizer, 1 / warmup, 1.0, total_iters=warmup - 1),
-        torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total - warmup, eta_min=0.0)], milestones=[warmup])
+    scheduler = torch.optim.lr_scheduler.SequentialLR(
+        optimizer,
+        [
+            torch.optim.lr_scheduler.LinearLR(optimizer, 1 / warmup, 1.0, total_iters=warmup - 1),
+            torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total - warmup, eta_min=0.0),
+        ],
+        milestones=[warmup],
+    )
     expected = []
     for _ in range(total):
         expected.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
-    assert [learning_rate_factor("warmup_cosine", step, total, warmup) for step in range(total)] == pytest.approx(expected)
+    assert [learning_rate_factor("warmup_cosine", step, total, warmup) for step in range(total)] == pytest.approx(
+        expected
+    )
 
 
 def test_set_progress_scales_every_optimizers_own_rate(smoke):
-    config = {**smoke["gan"], "lr": 2e-4, "discriminator_lr": 4e-4, "lr_schedule": "warmup_cosine",
-              "lr_warmup_steps": 10}
+    config = {
+        **smoke["gan"],
+        "lr": 2e-4,
+        "discriminator_lr": 4e-4,
+        "lr_schedule": "warmup_cosine",
+        "lr_warmup_steps": 10,
+    }
     task = build_task("gan", config, CPU)
     task.set_progress(4, 110)
     assert [group["lr"] for group in task.optimizers["generator"].param_groups] == pytest.approx([2e-4 * 0.5])

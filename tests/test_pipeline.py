@@ -23,8 +23,19 @@ needs_mnist = pytest.mark.skipif(SOURCE is None, reason="no offline MNIST copy: 
 
 def run_smoke(project_root, directory, *targets):
     command = [
-        sys.executable, "-m", "snakemake", "--cores", "2", "--snakefile", str(project_root / "Snakefile"),
-        "--directory", str(directory), *targets, "--config", "preset=smoke", f"mnist_source={SOURCE}",
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--cores",
+        "2",
+        "--snakefile",
+        str(project_root / "Snakefile"),
+        "--directory",
+        str(directory),
+        *targets,
+        "--config",
+        "preset=smoke",
+        f"mnist_source={SOURCE}",
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr[-4000:]
@@ -75,13 +86,28 @@ def test_two_runs_with_one_seed_are_identical(smoke_run, project_root, tmp_path)
 
 @pytest.mark.fault
 def test_bad_preset_stops_before_any_job(project_root, tmp_path):
-    command = [sys.executable, "-m", "snakemake", "--cores", "1", "--snakefile", str(project_root / "Snakefile"),
-               "--directory", str(tmp_path), "-n", "report", "--config", "preset=laptop"]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--cores",
+        "1",
+        "--snakefile",
+        str(project_root / "Snakefile"),
+        "--directory",
+        str(tmp_path),
+        "-n",
+        "report",
+        "--config",
+        "preset=laptop",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
-    assert errors == [f"error: unknown preset 'laptop': choose one of cpu, gpu, smoke (files in "
-                      f"{project_root / 'config' / 'presets'})"]
+    assert errors == [
+        f"error: unknown preset 'laptop': choose one of cpu, gpu, smoke (files in "
+        f"{project_root / 'config' / 'presets'})"
+    ]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "results").exists()
 
@@ -97,8 +123,11 @@ def test_folders_with_spaces_and_shell_syntax_run_the_whole_dag_and_run_nothing_
     project = copy_project(tmp_path / odd.format("project ", 7, 8, 9), "smoke")
     outside = tmp_path / odd.format("outside ", 4, 5, 6)
     shutil.copytree(SOURCE, outside / "mnist source")
-    config = {"results_dir": odd.format("", 1, 2, 3), "data_dir": str(outside / "data dir"),
-              "mnist_source": str(outside / "mnist source")}
+    config = {
+        "results_dir": odd.format("", 1, 2, 3),
+        "data_dir": str(outside / "data dir"),
+        "mnist_source": str(outside / "mnist source"),
+    }
     result = snakemake(project, "report", config=config)
     assert result.returncode == 0, result.stderr[-4000:]
     run = project / config["results_dir"] / "smoke"

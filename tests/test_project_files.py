@@ -74,22 +74,27 @@ def test_unknown_preset_is_refused():
 
 
 @pytest.mark.fault
-@pytest.mark.parametrize("change, key", [
-    (lambda p: p["vae"].update(epochs=0), "vae.epochs"),
-    (lambda p: p["ddpm"].update(batch_size=-4), "ddpm.batch_size"),
-    (lambda p: p["gan"].update(lr="fast"), "gan.lr"),
-    (lambda p: p.update(device="tpu"), "device"),
-    (lambda p: p["evaluation"].update(samples=0), "evaluation.samples"),
-    (lambda p: p.update(flow={"epochs": 1}), "(top level)"),
-    (lambda p: p["ddpm"].update(precision="fp16"), "ddpm.precision"),
-])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        (lambda p: p["vae"].update(epochs=0), "vae.epochs"),
+        (lambda p: p["ddpm"].update(batch_size=-4), "ddpm.batch_size"),
+        (lambda p: p["gan"].update(lr="fast"), "gan.lr"),
+        (lambda p: p.update(device="tpu"), "device"),
+        (lambda p: p["evaluation"].update(samples=0), "evaluation.samples"),
+        (lambda p: p.update(flow={"epochs": 1}), "(top level)"),
+        (lambda p: p["ddpm"].update(precision="fp16"), "ddpm.precision"),
+    ],
+)
 def test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, change, key):
     from genreport.config import load_preset
     from genreport.errors import ConfigError
 
     presets = tmp_path / "config" / "presets"
     presets.mkdir(parents=True)
-    (tmp_path / "config" / "preset.schema.yaml").write_text((project_root / "config" / "preset.schema.yaml").read_text())
+    (tmp_path / "config" / "preset.schema.yaml").write_text(
+        (project_root / "config" / "preset.schema.yaml").read_text()
+    )
     preset = yaml.safe_load((project_root / "config" / "presets" / "smoke.yaml").read_text())
     change(preset)
     (presets / "broken.yaml").write_text(yaml.safe_dump(preset))
@@ -110,16 +115,19 @@ def test_bad_override_is_blamed_on_the_override():
 
 
 @pytest.mark.fault
-@pytest.mark.parametrize("change, key", [
-    (lambda p: p["vae"].update(epochs=10**9), "vae.epochs"),
-    (lambda p: p["evaluation"].update(samples=10**9), "evaluation.samples"),
-    (lambda p: p["experiments"].update(inversion_images=20000), "experiments.inversion_images"),
-    (lambda p: p["gan"].update(sample_epochs=[1, 3]), "gan.sample_epochs"),
-    (lambda p: p["evaluation"].update(sampler="ddim:1001"), "evaluation.sampler"),
-    (lambda p: p["experiments"].update(interpolation_sampler="ancestral"), "experiments.interpolation_sampler"),
-    (lambda p: p["ddpm"].update(beta_start=0.05), "ddpm.beta_start"),
-    (lambda p: p["ddpm"].update(batch_size=4096), "ddpm.batch_size"),  # more than the smoke preset's 2,048 images
-])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        (lambda p: p["vae"].update(epochs=10**9), "vae.epochs"),
+        (lambda p: p["evaluation"].update(samples=10**9), "evaluation.samples"),
+        (lambda p: p["experiments"].update(inversion_images=20000), "experiments.inversion_images"),
+        (lambda p: p["gan"].update(sample_epochs=[1, 3]), "gan.sample_epochs"),
+        (lambda p: p["evaluation"].update(sampler="ddim:1001"), "evaluation.sampler"),
+        (lambda p: p["experiments"].update(interpolation_sampler="ancestral"), "experiments.interpolation_sampler"),
+        (lambda p: p["ddpm"].update(beta_start=0.05), "ddpm.beta_start"),
+        (lambda p: p["ddpm"].update(batch_size=4096), "ddpm.batch_size"),  # more than the smoke preset's 2,048 images
+    ],
+)
 def test_counts_beyond_what_a_run_can_use_are_refused(tmp_path, project_root, change, key):
     test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, change, key)
 
@@ -129,13 +137,19 @@ def settings(**values):
 
 
 @pytest.mark.fault
-@pytest.mark.parametrize("values, expected", [
-    ({"results_dir": "results\n; rm -rf ~"}, "setting results_dir: 'results\\n; rm -rf ~' holds a control character"),
-    ({"data_dir": "/no/such/folder/data"}, "setting data_dir: the folder /no/such/folder that would hold"),
-    ({"mnist_source": "/no/such/mnist"}, "setting mnist_source: /no/such/mnist is not a folder"),
-    ({"preset": "../../etc/passwd"}, "setting preset: "),
-    ({"results": "x"}, "setting (top level): Additional properties are not allowed"),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (
+            {"results_dir": "results\n; rm -rf ~"},
+            "setting results_dir: 'results\\n; rm -rf ~' holds a control character",
+        ),
+        ({"data_dir": "/no/such/folder/data"}, "setting data_dir: the folder /no/such/folder that would hold"),
+        ({"mnist_source": "/no/such/mnist"}, "setting mnist_source: /no/such/mnist is not a folder"),
+        ({"preset": "../../etc/passwd"}, "setting preset: "),
+        ({"results": "x"}, "setting (top level): Additional properties are not allowed"),
+    ],
+)
 def test_bad_pipeline_settings_are_one_line(project_root, values, expected):
     from genreport.config import check_pipeline_settings
     from genreport.errors import ConfigError
@@ -150,8 +164,10 @@ def test_folders_with_spaces_and_shell_characters_are_accepted(project_root, tmp
 
     folder = tmp_path / "my data $(touch x); `id`"
     folder.mkdir()
-    check_pipeline_settings(settings(data_dir=str(folder / "data"), results_dir=str(folder / "out"),
-                                     mnist_source=str(folder)), project_root / "config" / "schema.yaml")
+    check_pipeline_settings(
+        settings(data_dir=str(folder / "data"), results_dir=str(folder / "out"), mnist_source=str(folder)),
+        project_root / "config" / "schema.yaml",
+    )
 
 
 def test_a_users_own_preset_is_found_and_validated(tmp_path, project_root):
@@ -160,7 +176,9 @@ def test_a_users_own_preset_is_found_and_validated(tmp_path, project_root):
 
     presets = tmp_path / "config" / "presets"
     presets.mkdir(parents=True)
-    (tmp_path / "config" / "preset.schema.yaml").write_text((project_root / "config" / "preset.schema.yaml").read_text())
+    (tmp_path / "config" / "preset.schema.yaml").write_text(
+        (project_root / "config" / "preset.schema.yaml").read_text()
+    )
     preset = yaml.safe_load((project_root / "config" / "presets" / "smoke.yaml").read_text())
     (presets / "laptop-2024.yaml").write_text(yaml.safe_dump({**preset, "name": "laptop-2024"}))
     assert load_preset("laptop-2024", presets)["name"] == "laptop-2024"

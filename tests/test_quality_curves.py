@@ -9,8 +9,10 @@ from genreport.measure.quality_curves import common_budget, point_at, seconds_by
 
 
 def curve(*points):
-    return [{"epoch": epoch, "train_seconds": seconds, "images": 500, "fid": fid, "mean_top_probability": 0.9}
-            for epoch, seconds, fid in points]
+    return [
+        {"epoch": epoch, "train_seconds": seconds, "images": 500, "fid": fid, "mean_top_probability": 0.9}
+        for epoch, seconds, fid in points
+    ]
 
 
 def crossing_curves():
@@ -23,8 +25,13 @@ def crossing_curves():
 
 
 def test_seconds_add_up_epoch_by_epoch():
-    training = {"epochs": [{"epoch": 1, "wall_time_s": 10.0}, {"epoch": 2, "wall_time_s": 12.5},
-                           {"epoch": 3, "wall_time_s": 11.0}]}
+    training = {
+        "epochs": [
+            {"epoch": 1, "wall_time_s": 10.0},
+            {"epoch": 2, "wall_time_s": 12.5},
+            {"epoch": 3, "wall_time_s": 11.0},
+        ]
+    }
     assert seconds_by_epoch(training) == {1: 10.0, 2: 22.5, 3: 33.5}
 
 
@@ -56,12 +63,23 @@ def test_a_model_with_no_epoch_within_the_budget_is_named_not_ranked():
     assert result["order_at_common_budget"] == ["gan", "vae"]
 
 
-@pytest.mark.parametrize("curves, words", [
-    (crossing_curves(), "changed 1 time, so which model is ahead depends on the training budget: GAN < VAE < DDPM "
-                        "from 6.7 min, then DDPM < GAN < VAE from 15.0 min."),
-    ({m: curve((1, 100, fid), (2, 200, fid - 10)) for m, fid in (("vae", 150.0), ("gan", 100.0), ("ddpm", 50.0))},
-     "never changed"),
-])
+@pytest.mark.parametrize(
+    "curves, words",
+    [
+        (
+            crossing_curves(),
+            "changed 1 time, so which model is ahead depends on the training budget: GAN < VAE < DDPM "
+            "from 6.7 min, then DDPM < GAN < VAE from 15.0 min.",
+        ),
+        (
+            {
+                m: curve((1, 100, fid), (2, 200, fid - 10))
+                for m, fid in (("vae", 150.0), ("gan", 100.0), ("ddpm", 50.0))
+            },
+            "never changed",
+        ),
+    ],
+)
 def test_the_report_says_whether_the_ranking_depends_on_the_budget(curves, words):
     sentence = budget_ranking_sentence({"experiments": {"curves": summary(curves) | {"curves": curves}}})
     assert words in sentence
@@ -84,8 +102,18 @@ def test_a_fresh_training_run_keeps_only_its_own_snapshots(tmp_path):
 
     def run(sample_epochs):
         task = build_task("vae", load_preset("smoke")["vae"], torch.device("cpu"))
-        train(task, images, tmp_path, epochs=3, batch_size=16, seed=0, sample_epochs=sample_epochs, sample_count=4,
-              run_info={}, progress=False)
+        train(
+            task,
+            images,
+            tmp_path,
+            epochs=3,
+            batch_size=16,
+            seed=0,
+            sample_epochs=sample_epochs,
+            sample_count=4,
+            run_info={},
+            progress=False,
+        )
         return [snapshot["epoch"] for snapshot in training_snapshots(tmp_path)]
 
     assert run([1, 2]) == [1, 2, 3]

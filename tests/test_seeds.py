@@ -15,10 +15,18 @@ def offsets() -> dict[str, int]:
 
 
 def test_no_literal_seed_offset_is_left(project_root: Path):
-    places = [*(project_root / "src").rglob("*.py"), *(project_root / "benchmarks").glob("*.py"),
-              *(project_root / "notebooks").glob("*.ipynb"), *(project_root / "workflow").rglob("*.smk")]
-    found = [f"{path.relative_to(project_root)}:{number}" for path in places
-             for number, line in enumerate(path.read_text().splitlines(), 1) if LITERAL_OFFSET.search(line)]
+    places = [
+        *(project_root / "src").rglob("*.py"),
+        *(project_root / "benchmarks").glob("*.py"),
+        *(project_root / "notebooks").glob("*.ipynb"),
+        *(project_root / "workflow").rglob("*.smk"),
+    ]
+    found = [
+        f"{path.relative_to(project_root)}:{number}"
+        for path in places
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if LITERAL_OFFSET.search(line)
+    ]
     assert not found, found
 
 

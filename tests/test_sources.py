@@ -12,8 +12,10 @@ from genreport.pipeline.sources import imported_names, notebook_imports, source_
 
 
 def files_of(project_root: Path, *roots: str, notebook: Path | None = None) -> set[str]:
-    return {name.removeprefix("src/genreport/")
-            for name in source_files(*roots, src=project_root / "src", notebook=notebook)}
+    return {
+        name.removeprefix("src/genreport/")
+        for name in source_files(*roots, src=project_root / "src", notebook=notebook)
+    }
 
 
 def write_package(root: Path, files: dict[str, str]) -> Path:
@@ -25,25 +27,45 @@ def write_package(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_relative_absolute_lazy_and_parent_imports_are_followed(tmp_path):
-    src = write_package(tmp_path, {
-        "__init__.py": "",
-        "cli/__init__.py": "",
-        "cli/run.py": "from ..a import f\nfrom genreport import b\n\ndef main():\n    from .helpers import g\n",
-        "cli/helpers.py": "import genreport.c.d\n",
-        "a.py": "from . import e\n",
-        "b.py": "", "e.py": "", "c/__init__.py": "", "c/d.py": "", "unused.py": "",
-    })
+    src = write_package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "cli/__init__.py": "",
+            "cli/run.py": "from ..a import f\nfrom genreport import b\n\ndef main():\n    from .helpers import g\n",
+            "cli/helpers.py": "import genreport.c.d\n",
+            "a.py": "from . import e\n",
+            "b.py": "",
+            "e.py": "",
+            "c/__init__.py": "",
+            "c/d.py": "",
+            "unused.py": "",
+        },
+    )
     found = {name.removeprefix("src/genreport/") for name in source_files("genreport.cli.run", src=src)}
-    assert found == {"__init__.py", "cli/__init__.py", "cli/run.py", "cli/helpers.py", "a.py", "b.py", "e.py",
-                     "c/__init__.py", "c/d.py"}
+    assert found == {
+        "__init__.py",
+        "cli/__init__.py",
+        "cli/run.py",
+        "cli/helpers.py",
+        "a.py",
+        "b.py",
+        "e.py",
+        "c/__init__.py",
+        "c/d.py",
+    }
 
 
 def test_annotation_only_imports_are_not_dependencies(tmp_path):
-    src = write_package(tmp_path, {
-        "__init__.py": "",
-        "run.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .heavy import Model\nelse:\n    from . import light\n",
-        "heavy.py": "", "light.py": "",
-    })
+    src = write_package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "run.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .heavy import Model\nelse:\n    from . import light\n",
+            "heavy.py": "",
+            "light.py": "",
+        },
+    )
     found = {name.removeprefix("src/genreport/") for name in source_files("genreport.run", src=src)}
     assert found == {"__init__.py", "run.py", "light.py"}
 
@@ -56,11 +78,19 @@ def test_an_unknown_root_is_refused(tmp_path):
 
 def test_notebook_imports_skip_magics(tmp_path):
     notebook = tmp_path / "n.ipynb"
-    notebook.write_text(json.dumps({"cells": [
-        {"cell_type": "markdown", "source": ["from genreport import nothing"]},
-        {"cell_type": "code", "source": ["%matplotlib inline\n", "!ls\n", "from genreport import plotting\n",
-                                         "import numpy"]},
-    ]}))
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "markdown", "source": ["from genreport import nothing"]},
+                    {
+                        "cell_type": "code",
+                        "source": ["%matplotlib inline\n", "!ls\n", "from genreport import plotting\n", "import numpy"],
+                    },
+                ]
+            }
+        )
+    )
     assert notebook_imports(notebook) == ["genreport", "genreport.plotting"]
 
 
@@ -82,10 +112,17 @@ def test_the_report_depends_on_no_model_code(project_root):
 
 
 def test_model_notebooks_depend_on_what_their_cells_import(project_root):
-    vae = files_of(project_root, "genreport.cli.notebook", "genreport.tasks.vae",
-                   notebook=project_root / "notebooks" / "vae.ipynb")
-    assert {"figures/plotting.py", "measure/analysis.py", "measure/likelihood.py", "notebook_support.py",
-            "tasks/loading.py", "tasks/vae.py"} <= vae
+    vae = files_of(
+        project_root, "genreport.cli.notebook", "genreport.tasks.vae", notebook=project_root / "notebooks" / "vae.ipynb"
+    )
+    assert {
+        "figures/plotting.py",
+        "measure/analysis.py",
+        "measure/likelihood.py",
+        "notebook_support.py",
+        "tasks/loading.py",
+        "tasks/vae.py",
+    } <= vae
 
 
 def test_nothing_imports_an_entry_point(project_root):
@@ -97,6 +134,9 @@ def test_nothing_imports_an_entry_point(project_root):
         imported = imported_names(ast.parse(path.read_text()), module, path.name == "__init__.py")
         assert not any(name.startswith("genreport.cli") for name in imported), path
     for path in [*(project_root / "benchmarks").glob("*.py"), *(project_root / "notebooks").glob("*.ipynb")]:
-        imported = notebook_imports(path) if path.suffix == ".ipynb" else imported_names(
-            ast.parse(path.read_text()), "__benchmark__", False)
+        imported = (
+            notebook_imports(path)
+            if path.suffix == ".ipynb"
+            else imported_names(ast.parse(path.read_text()), "__benchmark__", False)
+        )
         assert not any(name.startswith("genreport.cli") for name in imported), path

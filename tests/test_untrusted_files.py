@@ -51,8 +51,12 @@ def digits(count: int = 8) -> np.ndarray:
 
 def good_fields(count: int = 8) -> dict:
     """Metadata as the sample step writes it: the first half of the images from seed 7, the rest from seed 8."""
-    return {"seed_of_image": np.array([7] * (count - count // 2) + [8] * (count // 2)),
-            "sampler": "one network pass", "sampler_setting": "", "batch_size": 500}
+    return {
+        "seed_of_image": np.array([7] * (count - count // 2) + [8] * (count // 2)),
+        "sampler": "one network pass",
+        "sampler_setting": "",
+        "batch_size": 500,
+    }
 
 
 FIELDS = ("seed_of_image", "sampler", "sampler_setting", "batch_size")
@@ -94,24 +98,43 @@ def truncated(path):
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-@pytest.mark.parametrize("make, problem", [
-    (lambda p: np.savez(p, images=digits()[:, :14], **good_fields()), "shape [8, 14, 28]"),
-    (lambda p: np.savez(p, images=digits()[0], **good_fields()), "shape [28, 28]"),
-    # Right shape, pixels in [0, 1]: once scored as if they were 0-255, silently wrong.
-    (lambda p: np.savez(p, images=digits().astype(np.float32) / 255, **good_fields()), "float32 images"),
-    (lambda p: np.savez(p, images=digits(3), **good_fields(3)), "holds 3 images, fewer than the 4"),
-    # Enough in all, too few from one of the two sampling seeds the ranking is checked under.
-    (lambda p: np.savez(p, images=digits(6), **{**good_fields(6), "seed_of_image": np.array([7] * 5 + [8])}),
-     "holds 1 image from seed 8"),
-    (lambda p: np.savez(p, pixels=digits(), **good_fields()), "has no images array"),
-    (lambda p: np.savez(p, images=digits(), **{**good_fields(), "sampler": 3}), "'sampler' of int64"),
-    (lambda p: np.savez(p, images=digits(), **{**good_fields(), "seed_of_image": np.zeros(3, int)}),
-     "'seed_of_image'"),
-    (lambda p: p.write_bytes(b"not an archive"), "not an .npz archive"),
-    (truncated, "not an .npz archive"),
-    (lambda p: None, "is missing"),
-], ids=["narrow", "one-image", "float", "too-few", "too-few-per-seed", "no-images", "bad-field", "bad-seeds",
-        "garbage", "truncated", "missing"])
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda p: np.savez(p, images=digits()[:, :14], **good_fields()), "shape [8, 14, 28]"),
+        (lambda p: np.savez(p, images=digits()[0], **good_fields()), "shape [28, 28]"),
+        # Right shape, pixels in [0, 1]: once scored as if they were 0-255, silently wrong.
+        (lambda p: np.savez(p, images=digits().astype(np.float32) / 255, **good_fields()), "float32 images"),
+        (lambda p: np.savez(p, images=digits(3), **good_fields(3)), "holds 3 images, fewer than the 4"),
+        # Enough in all, too few from one of the two sampling seeds the ranking is checked under.
+        (
+            lambda p: np.savez(p, images=digits(6), **{**good_fields(6), "seed_of_image": np.array([7] * 5 + [8])}),
+            "holds 1 image from seed 8",
+        ),
+        (lambda p: np.savez(p, pixels=digits(), **good_fields()), "has no images array"),
+        (lambda p: np.savez(p, images=digits(), **{**good_fields(), "sampler": 3}), "'sampler' of int64"),
+        (
+            lambda p: np.savez(p, images=digits(), **{**good_fields(), "seed_of_image": np.zeros(3, int)}),
+            "'seed_of_image'",
+        ),
+        (lambda p: p.write_bytes(b"not an archive"), "not an .npz archive"),
+        (truncated, "not an .npz archive"),
+        (lambda p: None, "is missing"),
+    ],
+    ids=[
+        "narrow",
+        "one-image",
+        "float",
+        "too-few",
+        "too-few-per-seed",
+        "no-images",
+        "bad-field",
+        "bad-seeds",
+        "garbage",
+        "truncated",
+        "missing",
+    ],
+)
 def test_bad_sample_file_is_one_line_naming_it_and_its_remedy(tmp_path, make, problem):
     path = tmp_path / "samples.npz"
     make(path)
@@ -131,18 +154,43 @@ def test_minimum_images_is_what_the_metrics_need():
         precision_recall(real, fewest[:-1])
 
 
-@pytest.mark.parametrize("module, arguments", [
-    ("genreport.cli.evaluate", lambda bad, good: ["--samples", f"vae={good}", "--samples", f"gan={bad}",
-                                                  "--samples", f"ddpm={good}", "--checkpoint", "vae=missing.pt",
-                                                  "--checkpoint", "ddpm=missing.pt"]),
-    ("genreport.cli.samplers", lambda bad, good: ["--samples", str(bad), "--checkpoint", "ddpm=missing.pt"]),
-])
+@pytest.mark.parametrize(
+    "module, arguments",
+    [
+        (
+            "genreport.cli.evaluate",
+            lambda bad, good: [
+                "--samples",
+                f"vae={good}",
+                "--samples",
+                f"gan={bad}",
+                "--samples",
+                f"ddpm={good}",
+                "--checkpoint",
+                "vae=missing.pt",
+                "--checkpoint",
+                "ddpm=missing.pt",
+            ],
+        ),
+        ("genreport.cli.samplers", lambda bad, good: ["--samples", str(bad), "--checkpoint", "ddpm=missing.pt"]),
+    ],
+)
 def test_entry_points_refuse_a_bad_sample_file_in_one_line(tmp_path, module, arguments):
     good, bad = tmp_path / "good.npz", tmp_path / "bad.npz"
     save_samples(good, digits(), **good_fields())
     np.savez(bad, images=digits().astype(np.float32) / 255, **good_fields())
-    command = [sys.executable, "-m", module, "--settings", json.dumps({"seed": 0, "device": "cpu"}),
-               "--evaluator", "missing.pt", "--out", str(tmp_path / "out.json"), *arguments(bad, good)]
+    command = [
+        sys.executable,
+        "-m",
+        module,
+        "--settings",
+        json.dumps({"seed": 0, "device": "cpu"}),
+        "--evaluator",
+        "missing.pt",
+        "--out",
+        str(tmp_path / "out.json"),
+        *arguments(bad, good),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -166,10 +214,13 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
 
 
-@pytest.mark.parametrize("failing, error", [
-    ("fsync", OSError(errno.ENOSPC, "No space left on device")),
-    ("replace", OSError(errno.EROFS, "Read-only file system")),
-])
+@pytest.mark.parametrize(
+    "failing, error",
+    [
+        ("fsync", OSError(errno.ENOSPC, "No space left on device")),
+        ("replace", OSError(errno.EROFS, "Read-only file system")),
+    ],
+)
 def test_os_error_while_writing_is_one_line_naming_the_path(tmp_path, monkeypatch, failing, error):
     import genreport.store.files
 
@@ -197,20 +248,25 @@ def test_figures_go_through_the_atomic_writer(tmp_path, monkeypatch):
 
     monkeypatch.setattr(genreport.store.files.os, "fsync", full)
     images = torch.rand(4, 1, 28, 28)
-    for draw, path in ((lambda p: save_sample_grid(images, p), tmp_path / "grid.png"),
-                       (lambda p: figure_of_grid(images, 2, "samples", p), tmp_path / "figure.png")):
+    for draw, path in (
+        (lambda p: save_sample_grid(images, p), tmp_path / "grid.png"),
+        (lambda p: figure_of_grid(images, 2, "samples", p), tmp_path / "figure.png"),
+    ):
         with pytest.raises(OutputWriteError, match="No space left on device"):
             draw(path)
         assert not path.exists()
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b'{"fid": 1.0, "kid"', "truncated or not JSON"),
-    (b"\xff\xfe garbage", "truncated or not JSON"),
-    (b"[1, 2]", "does not hold a JSON object"),
-    (None, "is missing"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b'{"fid": 1.0, "kid"', "truncated or not JSON"),
+        (b"\xff\xfe garbage", "truncated or not JSON"),
+        (b"[1, 2]", "does not hold a JSON object"),
+        (None, "is missing"),
+    ],
+)
 def test_bad_json_is_one_line_naming_the_file(tmp_path, content, problem):
     path = tmp_path / "metrics.json"
     if content is not None:
@@ -242,16 +298,24 @@ def test_report_step_names_a_corrupt_measurement_file(tmp_path, capsys):
 
 def evil_checkpoint(path, marker, zipped=True):
     with path.open("wb") as handle:
-        torch.save({"model": "vae", "extra": Payload(marker)}, handle, pickle_module=pickle,
-                   _use_new_zipfile_serialization=zipped)
+        torch.save(
+            {"model": "vae", "extra": Payload(marker)},
+            handle,
+            pickle_module=pickle,
+            _use_new_zipfile_serialization=zipped,
+        )
 
 
-@pytest.mark.parametrize("make, reason", [
-    (lambda path, marker: evil_checkpoint(path, marker), "refused to load"),
-    (lambda path, marker: evil_checkpoint(path, marker, zipped=False), "not a readable checkpoint"),
-    (lambda path, marker: path.write_bytes(b"garbage, not a checkpoint"), "not a readable checkpoint"),
-    (lambda path, marker: path.write_bytes(b"\x80\x02garbage"), "not a readable checkpoint"),
-], ids=["pickled", "pickled-legacy-format", "garbage", "pickle-like-garbage"])
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda path, marker: evil_checkpoint(path, marker), "refused to load"),
+        (lambda path, marker: evil_checkpoint(path, marker, zipped=False), "not a readable checkpoint"),
+        (lambda path, marker: path.write_bytes(b"garbage, not a checkpoint"), "not a readable checkpoint"),
+        (lambda path, marker: path.write_bytes(b"\x80\x02garbage"), "not a readable checkpoint"),
+    ],
+    ids=["pickled", "pickled-legacy-format", "garbage", "pickle-like-garbage"],
+)
 def test_unsafe_or_garbage_checkpoint_never_advises_unsafe_loading(tmp_path, make, reason):
     marker, path = tmp_path / "payload-ran", tmp_path / "checkpoint.pt"
     make(path, marker)

@@ -31,17 +31,49 @@ def retrained(model):
 
 
 VAE_DOWNSTREAM = retrained("vae") | {
-    "train[vae]", "sample[vae]", "notebook_vae", "evaluate", "reconstruction_experiment", "probe_experiment",
-    "interpolation_experiment", "quality_curves"}
+    "train[vae]",
+    "sample[vae]",
+    "notebook_vae",
+    "evaluate",
+    "reconstruction_experiment",
+    "probe_experiment",
+    "interpolation_experiment",
+    "quality_curves",
+}
 GAN_DOWNSTREAM = retrained("gan") | {
-    "train[gan]", "train_detach_variant[detached]", "train_detach_variant[attached]",
-    "train_detach_variant[attached_no_reset]", "sample[gan]", "notebook_gan", "evaluate", "detach_experiment",
-    "reconstruction_experiment", "probe_experiment", "interpolation_experiment", "quality_curves"}
+    "train[gan]",
+    "train_detach_variant[detached]",
+    "train_detach_variant[attached]",
+    "train_detach_variant[attached_no_reset]",
+    "sample[gan]",
+    "notebook_gan",
+    "evaluate",
+    "detach_experiment",
+    "reconstruction_experiment",
+    "probe_experiment",
+    "interpolation_experiment",
+    "quality_curves",
+}
 DDPM_DOWNSTREAM = retrained("ddpm") | {
-    "train[ddpm]", "sample[ddpm]", "notebook_ddpm", "evaluate", "probe_experiment", "interpolation_experiment",
-    "sampler_experiment", "quality_curves"}
-EVALUATOR_DOWNSTREAM = {"train[evaluator]", "evaluate", "detach_experiment", "reconstruction_experiment",
-                        "interpolation_experiment", "sampler_experiment", "quality_curves", "seed_experiment"}
+    "train[ddpm]",
+    "sample[ddpm]",
+    "notebook_ddpm",
+    "evaluate",
+    "probe_experiment",
+    "interpolation_experiment",
+    "sampler_experiment",
+    "quality_curves",
+}
+EVALUATOR_DOWNSTREAM = {
+    "train[evaluator]",
+    "evaluate",
+    "detach_experiment",
+    "reconstruction_experiment",
+    "interpolation_experiment",
+    "sampler_experiment",
+    "quality_curves",
+    "seed_experiment",
+}
 
 
 @contextmanager
@@ -69,6 +101,7 @@ def set_preset_value(key: str, value):
         preset = yaml.safe_load(text)
         (preset[section] if section else preset)[name] = value
         return yaml.safe_dump(preset, sort_keys=False)
+
     return change
 
 
@@ -76,46 +109,71 @@ def test_a_complete_run_plans_nothing(smoke_project):
     assert planned(smoke_project) == set()
 
 
-@pytest.mark.parametrize("key, value, expected", [
-    ("vae.lr", 2.0e-3, VAE_DOWNSTREAM | REPORT),
-    ("gan.lr", 1.0e-4, GAN_DOWNSTREAM | REPORT),
-    ("ddpm.epochs", 3, DDPM_DOWNSTREAM | REPORT),
-    ("evaluator.lr", 2.0e-3, EVALUATOR_DOWNSTREAM | REPORT),
-    ("second_evaluator.seed", 7, {"train[second_evaluator]", "evaluate", "seed_experiment"} | REPORT),
-    ("evaluation.iwae_samples", 60, {"evaluate"} | REPORT),
-    ("evaluation.sampler", "ddim:10", {"sample[ddpm]", "evaluate", "sampler_experiment", "sample_seed_variant[ddpm]",
-                                       "seed_experiment"} | REPORT),
-    ("experiments.retrain_seed", 3, retrained("vae") | retrained("gan") | retrained("ddpm") | REPORT),
-    ("experiments.detach_samples", 100, {"detach_experiment"} | REPORT),
-    ("experiments.interpolation_frames", 5, {"notebook_vae", "notebook_gan", "interpolation_experiment"} | REPORT),
-    ("notebook_images", 25, {"notebook_vae", "notebook_gan", "notebook_ddpm"} | REPORT),
-    ("name", "renamed", set()),  # a value no rule uses
-])
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("vae.lr", 2.0e-3, VAE_DOWNSTREAM | REPORT),
+        ("gan.lr", 1.0e-4, GAN_DOWNSTREAM | REPORT),
+        ("ddpm.epochs", 3, DDPM_DOWNSTREAM | REPORT),
+        ("evaluator.lr", 2.0e-3, EVALUATOR_DOWNSTREAM | REPORT),
+        ("second_evaluator.seed", 7, {"train[second_evaluator]", "evaluate", "seed_experiment"} | REPORT),
+        ("evaluation.iwae_samples", 60, {"evaluate"} | REPORT),
+        (
+            "evaluation.sampler",
+            "ddim:10",
+            {"sample[ddpm]", "evaluate", "sampler_experiment", "sample_seed_variant[ddpm]", "seed_experiment"} | REPORT,
+        ),
+        ("experiments.retrain_seed", 3, retrained("vae") | retrained("gan") | retrained("ddpm") | REPORT),
+        ("experiments.detach_samples", 100, {"detach_experiment"} | REPORT),
+        ("experiments.interpolation_frames", 5, {"notebook_vae", "notebook_gan", "interpolation_experiment"} | REPORT),
+        ("notebook_images", 25, {"notebook_vae", "notebook_gan", "notebook_ddpm"} | REPORT),
+        ("name", "renamed", set()),  # a value no rule uses
+    ],
+)
 def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key, value, expected):
     with edited(smoke_project / "config" / "presets" / "smoke.yaml", set_preset_value(key, value)):
         assert planned(smoke_project) == expected
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("src/genreport/models/unet.py", DDPM_DOWNSTREAM | REPORT),
-    ("src/genreport/models/gan.py", GAN_DOWNSTREAM | REPORT),
-    ("src/genreport/measure/evaluation.py", {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves",
-                                     "seed_experiment"} | REPORT),
-    ("src/genreport/report/answers.py", REPORT),
-    ("src/genreport/store/provenance.py", {"notebook_vae", "notebook_gan", "notebook_ddpm", "detach_experiment",
-                                     "reconstruction_experiment", "interpolation_experiment", "quality_curves",
-                                     "evaluate"} | REPORT),
-    ("notebooks/vae.ipynb", {"notebook_vae"} | REPORT),
-    ("notebooks/report.ipynb", {"report_notebook", "report_html", "report"}),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("src/genreport/models/unet.py", DDPM_DOWNSTREAM | REPORT),
+        ("src/genreport/models/gan.py", GAN_DOWNSTREAM | REPORT),
+        (
+            "src/genreport/measure/evaluation.py",
+            {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves", "seed_experiment"} | REPORT,
+        ),
+        ("src/genreport/report/answers.py", REPORT),
+        (
+            "src/genreport/store/provenance.py",
+            {
+                "notebook_vae",
+                "notebook_gan",
+                "notebook_ddpm",
+                "detach_experiment",
+                "reconstruction_experiment",
+                "interpolation_experiment",
+                "quality_curves",
+                "evaluate",
+            }
+            | REPORT,
+        ),
+        ("notebooks/vae.ipynb", {"notebook_vae"} | REPORT),
+        ("notebooks/report.ipynb", {"report_notebook", "report_html", "report"}),
+    ],
+)
 def test_an_edited_source_file_plans_exactly_the_rules_that_run_it(smoke_project, path, expected):
     with edited(smoke_project / path, lambda text: text + ("\n" if path.endswith(".ipynb") else "\n# edited\n")):
         assert planned(smoke_project) == expected
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_notebooks_run_by_hand_leave_the_run_untouched(smoke_project, tmp_path):
@@ -123,14 +181,29 @@ def test_notebooks_run_by_hand_leave_the_run_untouched(smoke_project, tmp_path):
     before = file_hashes(run)
     for name in ("vae", "gan", "ddpm", "report"):
         # As Jupyter runs them: from the notebooks folder, with the defaults of their parameters cell.
-        result = subprocess.run([sys.executable, "-m", "papermill", f"{name}.ipynb", str(tmp_path / f"{name}.ipynb"),
-                                 "--kernel", "python3", "--no-progress-bar"],
-                                cwd=smoke_project / "notebooks", capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "papermill",
+                f"{name}.ipynb",
+                str(tmp_path / f"{name}.ipynb"),
+                "--kernel",
+                "python3",
+                "--no-progress-bar",
+            ],
+            cwd=smoke_project / "notebooks",
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
     assert file_hashes(run) == before
     # They drew their figures into scratch/ instead, from the preset's values.
     scratch = smoke_project / "scratch"
-    assert (scratch / "vae" / "fig3_vae_interpolation.png").is_file() and (scratch / "ddpm" / "fig6_ddpm_samples.png").is_file()
+    assert (scratch / "vae" / "fig3_vae_interpolation.png").is_file() and (
+        scratch / "ddpm" / "fig6_ddpm_samples.png"
+    ).is_file()
     measured = json.loads((scratch / "vae" / "measurements.json").read_text())
     assert measured["interpolation_pairs"] == 2 and measured["sample_count"] == 16
 
@@ -139,12 +212,17 @@ def test_each_figure_names_the_rule_commit_and_settings_that_made_it(smoke_proje
     run = smoke_project / "results" / "smoke"
     markdown = (run / "report" / "report.md").read_text()
     record = json.loads((run / "provenance" / "notebook_vae.json").read_text())
-    assert record["settings"] == {"seed": 0, "device": "cpu", "n_images": 16, "interpolation_pairs": 2,
-                                  "interpolation_frames": 6}
+    assert record["settings"] == {
+        "seed": 0,
+        "device": "cpu",
+        "n_images": 16,
+        "interpolation_pairs": 2,
+        "interpolation_frames": 6,
+    }
     assert record["settings_digest"] == settings_digest(record["settings"])
     assert f"Made by rule `notebook_vae` running `notebooks/vae.ipynb` at commit" in markdown
     assert f"settings {record['settings_digest']}" in markdown
-    fig7 = markdown[markdown.index("Figure 7 –"):].split("\n\n")[0]
+    fig7 = markdown[markdown.index("Figure 7 –") :].split("\n\n")[0]
     assert "rule `interpolation_experiment` running `genreport.cli.interpolate`" in fig7
 
 
@@ -158,7 +236,12 @@ def test_snakemake_report_registers_figures_and_the_written_report(smoke_project
 
 
 def test_lint_is_clean(project_root):
-    result = subprocess.run([sys.executable, "-m", "snakemake", "--lint", "--config", "preset=smoke"],
-                            cwd=project_root, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint", "--config", "preset=smoke"],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     output = result.stdout + result.stderr
     assert "Lints for" not in output and "Congratulations" in output, output[-3000:]

@@ -89,18 +89,31 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
     timesteps = preset["ddpm"]["timesteps"]
     limits = [
         ("ddpm.beta_start", preset["ddpm"]["beta_start"], preset["ddpm"]["beta_end"], "below ddpm.beta_end"),
-        *((key, Sampler.parse(setting, timesteps).steps, timesteps + 1, "on at most ddpm.timesteps steps")
-          for key, setting in (
-            ("ddpm.snapshot_sampler", preset["ddpm"].get("snapshot_sampler", "ancestral")),
-            ("evaluation.sampler", preset["evaluation"]["sampler"]),
-            ("experiments.interpolation_sampler", preset["experiments"]["interpolation_sampler"]))),
-        ("experiments.probe_ddpm_timestep", preset["experiments"]["probe_ddpm_timestep"], timesteps,
-         "below ddpm.timesteps"),
+        *(
+            (key, Sampler.parse(setting, timesteps).steps, timesteps + 1, "on at most ddpm.timesteps steps")
+            for key, setting in (
+                ("ddpm.snapshot_sampler", preset["ddpm"].get("snapshot_sampler", "ancestral")),
+                ("evaluation.sampler", preset["evaluation"]["sampler"]),
+                ("experiments.interpolation_sampler", preset["experiments"]["interpolation_sampler"]),
+            )
+        ),
+        (
+            "experiments.probe_ddpm_timestep",
+            preset["experiments"]["probe_ddpm_timestep"],
+            timesteps,
+            "below ddpm.timesteps",
+        ),
     ]
     for model in (*MODEL_NAMES, "evaluator"):
         section = preset[model]
-        limits.append((f"{model}.batch_size", section["batch_size"], (preset["train_subset"] or 60000) + 1,
-                       "at most the training images (train_subset, or 60000)"))
+        limits.append(
+            (
+                f"{model}.batch_size",
+                section["batch_size"],
+                (preset["train_subset"] or 60000) + 1,
+                "at most the training images (train_subset, or 60000)",
+            )
+        )
         late = [epoch for epoch in section.get("sample_epochs", []) if epoch > section["epochs"]]
         if late:
             return f"{model}.sample_epochs", f"{late[0]} is after the last epoch ({model}.epochs = {section['epochs']})"
@@ -124,11 +137,15 @@ def check_pipeline_settings(settings: dict[str, Any], schema_path: Path) -> None
     for key in ("data_dir", "results_dir"):
         parent = Path(settings[key]).absolute().parent
         if not parent.is_dir():
-            raise ConfigError(f"setting {key}: the folder {parent} that would hold '{settings[key]}' does not exist; "
-                              "create it or choose another folder")
+            raise ConfigError(
+                f"setting {key}: the folder {parent} that would hold '{settings[key]}' does not exist; "
+                "create it or choose another folder"
+            )
     if "mnist_source" in folders and not Path(folders["mnist_source"]).is_dir():
-        raise ConfigError(f"setting mnist_source: {folders['mnist_source']} is not a folder; point it at the folder "
-                          "holding the four MNIST .gz files")
+        raise ConfigError(
+            f"setting mnist_source: {folders['mnist_source']} is not a folder; point it at the folder "
+            "holding the four MNIST .gz files"
+        )
 
 
 def notebook_values(preset: dict[str, Any], model: str) -> dict[str, Any]:
@@ -136,8 +153,10 @@ def notebook_values(preset: dict[str, Any], model: str) -> dict[str, Any]:
     a notebook run by hand falls back to them)."""
     values = {"seed": preset["seed"], "n_images": preset["notebook_images"], "device": preset["device"]}
     if model != "ddpm":  # the DDPM notebook draws no interpolation
-        values.update(interpolation_pairs=preset["experiments"]["interpolation_pairs"],
-                      interpolation_frames=preset["experiments"]["interpolation_frames"])
+        values.update(
+            interpolation_pairs=preset["experiments"]["interpolation_pairs"],
+            interpolation_frames=preset["experiments"]["interpolation_frames"],
+        )
     return values
 
 

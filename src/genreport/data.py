@@ -48,9 +48,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_file(
-    path: Path, expected: dict[str, tuple[int, str]] = EXPECTED_FILES, name: str | None = None
-) -> None:
+def verify_file(path: Path, expected: dict[str, tuple[int, str]] = EXPECTED_FILES, name: str | None = None) -> None:
     """Check size and SHA-256 of a decompressed MNIST file; `name` is its MNIST file name."""
     name = name or path.name
     size, sha = expected[name]

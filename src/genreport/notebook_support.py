@@ -8,8 +8,14 @@ from typing import Any
 
 import torch
 
-from .config import (default_results_dir, load_preset, notebook_values, pipeline_settings, project_root,
-                     resolve_preset_name)
+from .config import (
+    default_results_dir,
+    load_preset,
+    notebook_values,
+    pipeline_settings,
+    project_root,
+    resolve_preset_name,
+)
 from .data import load_split, to_unit_float
 from .store.files import read_json, write_json
 from .store.samples import training_snapshots

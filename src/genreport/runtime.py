@@ -37,9 +37,7 @@ def select_device(requested: str) -> torch.device:
     if requested == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if requested.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(
-            f"device '{requested}' asked for but CUDA is not available: use --config preset=cpu"
-        )
+        raise ConfigError(f"device '{requested}' asked for but CUDA is not available: use --config preset=cpu")
     if requested not in ("cpu",) and not requested.startswith("cuda"):
         raise ConfigError(f"unknown device '{requested}': use cpu, cuda or auto")
     return torch.device(requested)
@@ -64,6 +62,7 @@ def _seconds_per_pass(conv: torch.nn.Module, x: torch.Tensor, bf16: bool, repeat
         with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bf16):
             out = conv(x)
         out.float().sum().backward()
+
     for _ in range(2):
         one_pass()
     timings = []
@@ -127,13 +126,17 @@ def measured_bf16_speedup() -> float:
             except (OSError, ValueError):
                 known = {}
             if key not in known:
-                known[key] = {"bf16_speedup": bf16_speedup("cpu"),
-                              "measured": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                known[key] = {
+                    "bf16_speedup": bf16_speedup("cpu"),
+                    "measured": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                }
                 write_json(path, known)
             return float(known[key]["bf16_speedup"])
     except (OSError, OutputWriteError):  # a read-only home directory: probe in every job, as before the cache
-        print(f"[precision] cannot keep the bf16 probe in {path}; probing in this job only (set {CACHE_DIR_VARIABLE})",
-              flush=True)
+        print(
+            f"[precision] cannot keep the bf16 probe in {path}; probing in this job only (set {CACHE_DIR_VARIABLE})",
+            flush=True,
+        )
         return bf16_speedup("cpu")
 
 

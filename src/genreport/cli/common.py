@@ -41,10 +41,17 @@ def add_settings_arguments(parser: argparse.ArgumentParser, required: bool = Tru
     """--settings: the preset values this job uses, as the workflow's rule passes them (its params).
     --provenance: where to record what made the job's figures; the workflow names it after the rule
     (written by provenance.record_provenance)."""
-    parser.add_argument("--settings", type=json_object, required=required, default={}, metavar="JSON",
-                        help="the preset values this job uses, as a JSON object (the rule's params)")
-    parser.add_argument("--provenance", type=Path, default=None,
-                        help="JSON file recording what made the outputs, named <rule>.json")
+    parser.add_argument(
+        "--settings",
+        type=json_object,
+        required=required,
+        default={},
+        metavar="JSON",
+        help="the preset values this job uses, as a JSON object (the rule's params)",
+    )
+    parser.add_argument(
+        "--provenance", type=Path, default=None, help="JSON file recording what made the outputs, named <rule>.json"
+    )
 
 
 def named_path(text: str) -> tuple[str, Path]:

@@ -47,13 +47,21 @@ def main(argv=None) -> None:
             for snapshot in training_snapshots(train_dir, minimum_images()):
                 images = to_unit_float(torch.from_numpy(snapshot["images"]))
                 scores = fid_and_kid(reference, embed(classifier, images), seed=seed)
-                curves[model].append({
-                    "epoch": snapshot["epoch"], "train_seconds": seconds[snapshot["epoch"]], "images": len(images),
-                    **scores, "mean_top_probability": class_statistics(classifier, images)["mean_top_probability"],
-                })
-        record = {"reference": "the 10,000 MNIST test images",
-                  "samples": "each model's fixed-noise snapshot at every sampled epoch",
-                  "curves": curves, **summary(curves)}
+                curves[model].append(
+                    {
+                        "epoch": snapshot["epoch"],
+                        "train_seconds": seconds[snapshot["epoch"]],
+                        "images": len(images),
+                        **scores,
+                        "mean_top_probability": class_statistics(classifier, images)["mean_top_probability"],
+                    }
+                )
+        record = {
+            "reference": "the 10,000 MNIST test images",
+            "samples": "each model's fixed-noise snapshot at every sampled epoch",
+            "curves": curves,
+            **summary(curves),
+        }
         plot_quality_curves(curves, record["common_budget_s"], args.figure)
         write_json(args.out, record)
         record_provenance(args.provenance, "genreport.cli.curves", args.settings)

@@ -12,8 +12,9 @@ from .common import run_reporting_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--source", default=None,
-                        help="offline directory holding the four IDX .gz files (else GENREPORT_MNIST_DIR)")
+    parser.add_argument(
+        "--source", default=None, help="offline directory holding the four IDX .gz files (else GENREPORT_MNIST_DIR)"
+    )
     parser.add_argument("--stamp", type=Path, required=True, help="file written once every check passed")
     args = parser.parse_args(argv)
 

@@ -43,7 +43,9 @@ def main(argv=None) -> None:
             if getattr(task, "discriminator_input", None) != variant:
                 raise CheckpointError(f"{checkpoint} is not the '{variant}' GAN of the detach experiment")
             training = read_json(checkpoint.parent / "metrics.json")
-            images = task.generate(task.noise(settings["detach_samples"], torch.Generator().manual_seed(stream_seed(seed, DETACH_SAMPLES))))
+            images = task.generate(
+                task.noise(settings["detach_samples"], torch.Generator().manual_seed(stream_seed(seed, DETACH_SAMPLES)))
+            )
             final = training["epochs"][-1]
             record["variants"][variant] = {
                 "description": description,
@@ -53,8 +55,12 @@ def main(argv=None) -> None:
                 **score_image_set(classifier, reference, images, seed=seed),
             }
             rows.append(images[:12])
-        figure_of_rows(rows, ["detached", "no detach,\nreset", "no detach,\nno reset"],
-                       f"GAN samples after {plural(settings['detach_epochs'], 'epoch')}, three discriminator steps", args.figure)
+        figure_of_rows(
+            rows,
+            ["detached", "no detach,\nreset", "no detach,\nno reset"],
+            f"GAN samples after {plural(settings['detach_epochs'], 'epoch')}, three discriminator steps",
+            args.figure,
+        )
         write_json(args.out, record)
         record_provenance(args.provenance, "genreport.cli.detach", args.settings)
         print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))

@@ -35,8 +35,15 @@ def test_accuracy(classifier, images: torch.Tensor, labels: torch.Tensor) -> flo
     return float((predictions == labels).float().mean())
 
 
-def score_in_feature_space(checkpoint: Path, samples: dict[str, torch.Tensor], seed_of_image: dict[str, torch.Tensor],
-                           test: torch.Tensor, test_labels: torch.Tensor, seed: int, device: str) -> dict[str, Any]:
+def score_in_feature_space(
+    checkpoint: Path,
+    samples: dict[str, torch.Tensor],
+    seed_of_image: dict[str, torch.Tensor],
+    test: torch.Tensor,
+    test_labels: torch.Tensor,
+    seed: int,
+    device: str,
+) -> dict[str, Any]:
     """Every image set's sample metrics in one evaluator's feature space, with that evaluator's description."""
     evaluator, payload = load_task(checkpoint, device)
     classifier = evaluator.model.eval().cpu()
@@ -45,12 +52,16 @@ def score_in_feature_space(checkpoint: Path, samples: dict[str, torch.Tensor], s
     floor = scores[REAL_ROW]["fid"]
     for name in scores:
         scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
-    fid_per_seed = {model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model])
-                    for model in MODEL_NAMES}
+    fid_per_seed = {
+        model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model]) for model in MODEL_NAMES
+    }
     return {
-        "evaluator": {"test_accuracy": test_accuracy(classifier, test, test_labels),
-                      "feature_dim": classifier.feature_dim, "architecture": evaluator.config["architecture"],
-                      "training_seed": payload["seed"]},
+        "evaluator": {
+            "test_accuracy": test_accuracy(classifier, test, test_labels),
+            "feature_dim": classifier.feature_dim,
+            "architecture": evaluator.config["architecture"],
+            "training_seed": payload["seed"],
+        },
         "sample_metrics": scores,
         "fid_by_sampling_seed": {"fid": fid_per_seed, **ranking_across_seeds(fid_per_seed)},
     }
@@ -60,12 +71,27 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_settings_arguments(parser)
     parser.add_argument("--evaluator", type=Path, required=True, help="the evaluator classifier's checkpoint")
-    parser.add_argument("--second-evaluator", type=Path,
-                        help="a second evaluator's checkpoint: every sample metric is computed in its feature space too")
-    parser.add_argument("--samples", type=named_path, action="append", required=True, metavar="MODEL=PATH",
-                        help="a model's evaluation samples (.npz), one per model")
-    parser.add_argument("--checkpoint", type=named_path, action="append", required=True, metavar="MODEL=PATH",
-                        help="the VAE's and the DDPM's checkpoints, for their likelihood bounds")
+    parser.add_argument(
+        "--second-evaluator",
+        type=Path,
+        help="a second evaluator's checkpoint: every sample metric is computed in its feature space too",
+    )
+    parser.add_argument(
+        "--samples",
+        type=named_path,
+        action="append",
+        required=True,
+        metavar="MODEL=PATH",
+        help="a model's evaluation samples (.npz), one per model",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=named_path,
+        action="append",
+        required=True,
+        metavar="MODEL=PATH",
+        help="the VAE's and the DDPM's checkpoints, for their likelihood bounds",
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--bound-figure", type=Path, help="draw the DDPM bound's terms by timestep here")
@@ -83,8 +109,10 @@ def main(argv=None) -> None:
         seed, device = settings["seed"], settings["device"]
         checkpoints = dict(args.checkpoint)
         # Checked first: a bad sample file fails before minutes of loading and embedding.
-        drawn = {model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
-                 for model in MODEL_NAMES}
+        drawn = {
+            model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
+            for model in MODEL_NAMES
+        }
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         train_uint8, _ = load_split(args.data_dir, train=True)
         test = to_unit_float(test_uint8)
@@ -100,8 +128,9 @@ def main(argv=None) -> None:
         primary = score_in_feature_space(args.evaluator, samples, seed_of_image, test, test_labels, seed, device)
         record = {**primary, "reference": "the 10,000 MNIST test images", "sampling": sampling}
         if args.second_evaluator is not None:
-            record["second_evaluator"] = score_in_feature_space(args.second_evaluator, samples, seed_of_image, test,
-                                                                test_labels, seed, device)
+            record["second_evaluator"] = score_in_feature_space(
+                args.second_evaluator, samples, seed_of_image, test, test_labels, seed, device
+            )
         record["likelihood"] = {
             "vae": vae_likelihood(load_task(checkpoints["vae"], device)[0], test, settings, seed),
             "ddpm": ddpm_likelihood(load_task(checkpoints["ddpm"], device)[0], test_uint8, settings, seed),

@@ -17,8 +17,14 @@ def experiment_parser(description: str, figure: str | None = None, evaluator: bo
     """
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_settings_arguments(parser)
-    parser.add_argument("--checkpoint", type=named_path, action="append", default=[], metavar="NAME=PATH",
-                        help="a trained model's checkpoint (repeatable)")
+    parser.add_argument(
+        "--checkpoint",
+        type=named_path,
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="a trained model's checkpoint (repeatable)",
+    )
     if evaluator:
         parser.add_argument("--evaluator", type=Path, required=True, help="the evaluator classifier's checkpoint")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))

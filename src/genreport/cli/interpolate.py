@@ -18,8 +18,11 @@ from ..seeds import INTERPOLATION_PAIRS, stream_seed
 from ..tasks.loading import load_evaluator
 from .experiments import experiment_parser, start_experiment
 
-PATHS = {"vae": "straight line between two prior draws", "gan": "straight line between two noise draws",
-         "ddpm": "deterministic sampling from spherically interpolated starting noise"}
+PATHS = {
+    "vae": "straight line between two prior draws",
+    "gan": "straight line between two noise draws",
+    "ddpm": "deterministic sampling from spherically interpolated starting noise",
+}
 
 
 def main(argv=None) -> None:
@@ -28,23 +31,40 @@ def main(argv=None) -> None:
     def run() -> None:
         settings, seed = start_experiment(args)
         classifier = load_evaluator(args.evaluator, settings["device"])
-        record = {"pairs": settings["interpolation_pairs"], "frames": settings["interpolation_frames"],
-                  "sampler_setting": settings["interpolation_sampler"], "models": {}}
+        record = {
+            "pairs": settings["interpolation_pairs"],
+            "frames": settings["interpolation_frames"],
+            "sampler_setting": settings["interpolation_sampler"],
+            "models": {},
+        }
         for model in MODEL_NAMES:
             task, _ = load_task(args.checkpoint[model], settings["device"])
             # The VAE and GAN notebooks draw their interpolation figures from the same pairs.
-            rows = interpolation_rows(task, settings["interpolation_pairs"], settings["interpolation_frames"],
-                                      stream_seed(seed, INTERPOLATION_PAIRS), sampler=settings["interpolation_sampler"])
-            record["models"][model] = {"path": PATHS[model], **feature_path_smoothness(rows, classifier),
-                                       "pixels": path_smoothness(rows)}
+            rows = interpolation_rows(
+                task,
+                settings["interpolation_pairs"],
+                settings["interpolation_frames"],
+                stream_seed(seed, INTERPOLATION_PAIRS),
+                sampler=settings["interpolation_sampler"],
+            )
+            record["models"][model] = {
+                "path": PATHS[model],
+                **feature_path_smoothness(rows, classifier),
+                "pixels": path_smoothness(rows),
+            }
             if model == "ddpm":
                 record["sampler"] = task.sampler(settings["interpolation_sampler"]).describe()
-                figure_of_rows(rows, [f"pair {i + 1}" for i in range(len(rows))],
-                               f"DDPM: {record['sampler']} from slerped noise",
-                               args.figure)
+                figure_of_rows(
+                    rows,
+                    [f"pair {i + 1}" for i in range(len(rows))],
+                    f"DDPM: {record['sampler']} from slerped noise",
+                    args.figure,
+                )
         write_json(args.out, record)
         record_provenance(args.provenance, "genreport.cli.interpolate", args.settings)
-        print(json.dumps({m: (r["mean_feature_step"], r["class_changes_per_path"]) for m, r in record["models"].items()}))
+        print(
+            json.dumps({m: (r["mean_feature_step"], r["class_changes_per_path"]) for m, r in record["models"].items()})
+        )
 
     run_reporting_errors(run)
 

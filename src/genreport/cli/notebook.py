@@ -33,14 +33,17 @@ def main(argv=None) -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
-            str(args.input), str(args.output), parameters=parameters,
-            cwd=str(args.input.parent), progress_bar=False, kernel_name="python3",
+            str(args.input),
+            str(args.output),
+            parameters=parameters,
+            cwd=str(args.input.parent),
+            progress_bar=False,
+            kernel_name="python3",
         )
     except PapermillExecutionError as error:
         args.output.unlink(missing_ok=True)
         message = str(error.evalue).strip().splitlines()[0] if str(error.evalue).strip() else ""
-        print(f"error: {args.input.name} failed in cell {error.exec_count} ({error.ename}: {message})",
-              file=sys.stderr)
+        print(f"error: {args.input.name} failed in cell {error.exec_count} ({error.ename}: {message})", file=sys.stderr)
         sys.exit(2)
     record_provenance(args.provenance, notebook_name(args.input), args.settings)
 

@@ -22,16 +22,28 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     browser = find_browser()
     if browser is None:
-        print("error: no Chromium found for the PDF: install it (Debian/Ubuntu: apt-get install chromium; "
-              "conda: conda install -c conda-forge chromium) and rerun", file=sys.stderr)
+        print(
+            "error: no Chromium found for the PDF: install it (Debian/Ubuntu: apt-get install chromium; "
+            "conda: conda install -c conda-forge chromium) and rerun",
+            file=sys.stderr,
+        )
         sys.exit(2)
     partial = args.pdf.with_name(args.pdf.name + ".partial")
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-               f"--print-to-pdf={partial.resolve()}", args.html.resolve().as_uri()]
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={partial.resolve()}",
+        args.html.resolve().as_uri(),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not partial.is_file():
         partial.unlink(missing_ok=True)
-        print(f"error: {browser} could not print {args.html} ({result.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
+        print(
+            f"error: {browser} could not print {args.html} ({result.stderr.strip().splitlines()[-1:]})", file=sys.stderr
+        )
         sys.exit(2)
     partial.replace(args.pdf)
 

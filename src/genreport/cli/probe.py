@@ -11,8 +11,15 @@ from ..store.files import write_json
 from ..data import load_split, to_unit_float
 from ..measure.inversion import invert_generator
 from ..tasks.loading import load_task
-from ..measure.probes import (balanced_subset, batched_features, ddpm_bottleneck_features, discriminator_features,
-                      pixel_features, probe_accuracy, vae_posterior_means)
+from ..measure.probes import (
+    balanced_subset,
+    batched_features,
+    ddpm_bottleneck_features,
+    discriminator_features,
+    pixel_features,
+    probe_accuracy,
+    vae_posterior_means,
+)
 from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TRAIN_IMAGES, random_subset, stream_seed
 from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
@@ -50,7 +57,9 @@ def main(argv=None) -> None:
 
         # Inverting the GAN costs an optimization per image, so its probe sees the few-label
         # training set and a test subset only.
-        inverted_test = random_subset(settings["probe_inversion_test_images"], len(test), stream_seed(seed, PROBE_INVERSION_IMAGES))
+        inverted_test = random_subset(
+            settings["probe_inversion_test_images"], len(test), stream_seed(seed, PROBE_INVERSION_IMAGES)
+        )
         invert = dict(steps=settings["inversion_steps"], restarts=1, seed=seed)
         z_train, _ = invert_generator(gan.sampling_generator, train[few], **invert)
         z_test, _ = invert_generator(gan.sampling_generator, test[inverted_test], **invert)
@@ -59,8 +68,15 @@ def main(argv=None) -> None:
             "many_labels": None,
             "inversion": {**invert, "test_images": len(inverted_test)},
         }
-        write_json(args.out, {"labels_per_class_few": settings["probe_labels_per_class"],
-                              "train_images_many": len(train), "test_images": len(test), "probes": probes})
+        write_json(
+            args.out,
+            {
+                "labels_per_class_few": settings["probe_labels_per_class"],
+                "train_images_many": len(train),
+                "test_images": len(test),
+                "probes": probes,
+            },
+        )
         print(json.dumps({name: p["few_labels"]["test_accuracy"] for name, p in probes.items()}))
 
     run_reporting_errors(run)

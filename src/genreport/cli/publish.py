@@ -30,8 +30,16 @@ def copy_into(files: list[Path], target: Path, pattern: str) -> list[Path]:
     return [(target / source.name).resolve() for source in files]
 
 
-def publish(run: Path, preset: str, figures: list[Path], report_files: list[Path], report_dir: Path,
-            figures_dir: Path, manifest_path: Path, root: Path) -> None:
+def publish(
+    run: Path,
+    preset: str,
+    figures: list[Path],
+    report_files: list[Path],
+    report_dir: Path,
+    figures_dir: Path,
+    manifest_path: Path,
+    root: Path,
+) -> None:
     published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
     copy_file(run / "metrics.json", manifest_path.parent / "metrics.json")
     published.append((manifest_path.parent / "metrics.json").resolve())
@@ -60,13 +68,22 @@ def main(argv=None) -> None:
     mirror = args.manifest.parent
 
     def publish_run() -> None:
-        publish(run, args.preset, args.figures, args.report_files, mirror / "report", mirror / "figures", args.manifest,
-                root)
+        publish(
+            run,
+            args.preset,
+            args.figures,
+            args.report_files,
+            mirror / "report",
+            mirror / "figures",
+            args.manifest,
+            root,
+        )
         print(f"published {run} into {mirror}")
         top_manifest = root / "report" / "manifest.json"
         if shows_top_level(args.preset, top_manifest):
-            publish(run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest,
-                    root)
+            publish(
+                run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest, root
+            )
             print(f"published {run} into figures/ and report/")
 
     run_reporting_errors(publish_run)

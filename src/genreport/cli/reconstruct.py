@@ -54,24 +54,42 @@ def main(argv=None) -> None:
         synchronize(vae.device)
         vae_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        _, gan_images = invert_generator(gan.sampling_generator, originals, steps=settings["inversion_steps"],
-                                         restarts=settings["inversion_restarts"], seed=seed)
+        _, gan_images = invert_generator(
+            gan.sampling_generator,
+            originals,
+            steps=settings["inversion_steps"],
+            restarts=settings["inversion_restarts"],
+            seed=seed,
+        )
         gan_seconds = time.perf_counter() - started
 
         record = {
             "images": len(originals),
-            "inversion": {"optimizer": "Adam, lr 0.05", "steps": settings["inversion_steps"],
-                          "restarts": settings["inversion_restarts"], "kept": "the restart with the lowest error"},
+            "inversion": {
+                "optimizer": "Adam, lr 0.05",
+                "steps": settings["inversion_steps"],
+                "restarts": settings["inversion_restarts"],
+                "kept": "the restart with the lowest error",
+            },
             "evaluator_accuracy_on_originals": class_kept(classifier, originals, labels),
-            "vae": {**errors(originals, vae_images), "seconds_per_image": vae_seconds / len(originals),
-                    "class_kept": class_kept(classifier, vae_images, labels)},
-            "gan": {**errors(originals, gan_images), "seconds_per_image": gan_seconds / len(originals),
-                    "class_kept": class_kept(classifier, gan_images, labels)},
+            "vae": {
+                **errors(originals, vae_images),
+                "seconds_per_image": vae_seconds / len(originals),
+                "class_kept": class_kept(classifier, vae_images, labels),
+            },
+            "gan": {
+                **errors(originals, gan_images),
+                "seconds_per_image": gan_seconds / len(originals),
+                "class_kept": class_kept(classifier, gan_images, labels),
+            },
         }
         shown = slice(0, 12)
-        figure_of_rows([originals[shown], vae_images[shown], gan_images[shown]],
-                       ["test image", "VAE", "GAN\n(inverted)"],
-                       "Reconstructions of the same test images", args.figure)
+        figure_of_rows(
+            [originals[shown], vae_images[shown], gan_images[shown]],
+            ["test image", "VAE", "GAN\n(inverted)"],
+            "Reconstructions of the same test images",
+            args.figure,
+        )
         write_json(args.out, record)
         record_provenance(args.provenance, "genreport.cli.reconstruct", args.settings)
         print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))

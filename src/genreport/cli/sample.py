@@ -45,16 +45,18 @@ def draw_images(task, count: int, seed: int, batch_size: int, sampler: str | Non
     return np.concatenate(batches)
 
 
-def draw(task, count: int, seeds: list[int], batch_size: int,
-         sampler: str | None) -> tuple[np.ndarray, np.ndarray, float, str]:
+def draw(
+    task, count: int, seeds: list[int], batch_size: int, sampler: str | None
+) -> tuple[np.ndarray, np.ndarray, float, str]:
     """`count` images split evenly over `seeds`: images, each one's seed, seconds per image, sampler.
 
     The time is taken after a warm-up call, so first-call start-up is not counted."""
     draw_images(task, 2, seeds[0], 2, sampler)
     started = time.perf_counter()
     shares = np.array_split(np.arange(count), len(seeds))
-    images = np.concatenate([draw_images(task, len(share), seed, batch_size, sampler)
-                             for share, seed in zip(shares, seeds)])
+    images = np.concatenate(
+        [draw_images(task, len(share), seed, batch_size, sampler) for share, seed in zip(shares, seeds)]
+    )
     seconds = time.perf_counter() - started
     seed_of_image = np.concatenate([np.full(len(share), seed) for share, seed in zip(shares, seeds)])
     return images, seed_of_image, seconds / count, sampler_name(task, sampler)
@@ -75,13 +77,24 @@ def main(argv=None) -> None:
         task, payload = load_task(args.checkpoint, settings["device"])
         seeds = [settings["seed"], stream_seed(settings["seed"], SECOND_SAMPLE_HALF)]
         setting = settings.get("sampler")
-        images, seed_of_image, seconds_per_sample, sampler = draw(task, settings["count"], seeds, args.batch_size,
-                                                                  setting)
-        save_samples(args.out, images, seed_of_image=seed_of_image, batch_size=args.batch_size,
-                     sampler_setting=setting or "",
-                     checkpoint=str(args.checkpoint), model=payload["model"], epoch=payload["epoch"], sampler=sampler,
-                     seconds_per_sample=seconds_per_sample)
-        print(f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
+        images, seed_of_image, seconds_per_sample, sampler = draw(
+            task, settings["count"], seeds, args.batch_size, setting
+        )
+        save_samples(
+            args.out,
+            images,
+            seed_of_image=seed_of_image,
+            batch_size=args.batch_size,
+            sampler_setting=setting or "",
+            checkpoint=str(args.checkpoint),
+            model=payload["model"],
+            epoch=payload["epoch"],
+            sampler=sampler,
+            seconds_per_sample=seconds_per_sample,
+        )
+        print(
+            f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample"
+        )
 
     run_reporting_errors(run)
 

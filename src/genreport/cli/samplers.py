@@ -29,8 +29,9 @@ from .experiments import experiment_parser, start_experiment
 from .sample import draw_images
 
 
-def timed_generation(task, noise: torch.Tensor, seed: int, sampler: Sampler, use_ema: bool,
-                     batch_size: int = 500) -> tuple[torch.Tensor, float, int | None]:
+def timed_generation(
+    task, noise: torch.Tensor, seed: int, sampler: Sampler, use_ema: bool, batch_size: int = 500
+) -> tuple[torch.Tensor, float, int | None]:
     """Images, seconds per image (after a warm-up call) and peak GPU memory in bytes (None on the CPU)."""
     generator = torch.Generator().manual_seed(seed)
     task.generate(noise[:2], generator, sampler=sampler, use_ema=use_ema)
@@ -38,8 +39,9 @@ def timed_generation(task, noise: torch.Tensor, seed: int, sampler: Sampler, use
         torch.cuda.reset_peak_memory_stats(task.device)
     synchronize(task.device)
     started = time.perf_counter()
-    images = torch.cat([task.generate(batch, generator, sampler=sampler, use_ema=use_ema)
-                        for batch in noise.split(batch_size)])
+    images = torch.cat(
+        [task.generate(batch, generator, sampler=sampler, use_ema=use_ema) for batch in noise.split(batch_size)]
+    )
     synchronize(task.device)
     seconds = (time.perf_counter() - started) / len(noise)
     peak = torch.cuda.max_memory_allocated(task.device) if task.device.type == "cuda" else None
@@ -56,16 +58,23 @@ def moving_average_against_raw(task, samples: dict[str, Any], classifier, refere
     same noise and sampler; score both."""
     first_seed = int(samples["seed_of_image"][0])
     averaged = samples["images"][samples["seed_of_image"] == first_seed]
-    raw = draw_images(task, len(averaged), first_seed, samples["batch_size"], samples["sampler_setting"] or None,
-                      use_ema=False)
+    raw = draw_images(
+        task, len(averaged), first_seed, samples["batch_size"], samples["sampler_setting"] or None, use_ema=False
+    )
     as_uint8 = {"moving average": averaged, "raw": raw}
-    return {"sampler": samples["sampler"], "images": len(averaged),
-            **{name: score_image_set(classifier, reference, to_unit_float(torch.from_numpy(images)), seed=seed)
-               for name, images in as_uint8.items()}}
+    return {
+        "sampler": samples["sampler"],
+        "images": len(averaged),
+        **{
+            name: score_image_set(classifier, reference, to_unit_float(torch.from_numpy(images)), seed=seed)
+            for name, images in as_uint8.items()
+        },
+    }
 
 
-def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, reference: torch.Tensor,
-                           sampler: Sampler) -> dict | None:
+def precision_against_fp32(
+    task, noise: torch.Tensor, seed: int, classifier, reference: torch.Tensor, sampler: Sampler
+) -> dict | None:
     """Draw images in the task's reduced precision and again in fp32 from the same noise: how far apart,
     how much faster."""
     if task.precision == "fp32":
@@ -81,13 +90,17 @@ def precision_against_fp32(task, noise: torch.Tensor, seed: int, classifier, ref
         same_digit = (classifier(reduced).argmax(1) == classifier(full).argmax(1)).float().mean()
     difference = (reduced - full).abs()
     return {
-        "precision": reduced_precision, "sampler": sampler.describe(), "images": len(noise),
+        "precision": reduced_precision,
+        "sampler": sampler.describe(),
+        "images": len(noise),
         "mean_abs_pixel_difference": float(difference.mean()),
         "max_abs_pixel_difference": float(difference.max()),
         "same_digit_share": float(same_digit),
         "seconds_per_image": {reduced_precision: reduced_seconds, "fp32": full_seconds},
-        "scores": {name: score_image_set(classifier, reference, images, seed=seed)
-                   for name, images in ((reduced_precision, reduced), ("fp32", full))},
+        "scores": {
+            name: score_image_set(classifier, reference, images, seed=seed)
+            for name, images in ((reduced_precision, reduced), ("fp32", full))
+        },
     }
 
 
@@ -103,8 +116,12 @@ def main(argv=None) -> None:
         reference = embed(classifier, load_test_images(args.data_dir))
         task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
         noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(stream_seed(seed, SAMPLER_NOISE)))
-        record = {"images": len(noise), "reference": "the 10,000 MNIST test images", "precision": task.precision,
-                  "samplers": {}}
+        record = {
+            "images": len(noise),
+            "reference": "the 10,000 MNIST test images",
+            "precision": task.precision,
+            "samplers": {},
+        }
         for setting in COMPARED_SAMPLERS:
             sampler = task.sampler(setting)
             name = sampler.describe()
@@ -119,9 +136,12 @@ def main(argv=None) -> None:
             }
             print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
         record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
-        precision_noise = task.noise(settings["precision_images"], torch.Generator().manual_seed(stream_seed(seed, PRECISION_NOISE)))
-        record["precision_against_fp32"] = precision_against_fp32(task, precision_noise, seed, classifier, reference,
-                                                                  sampler=task.sampler("ddim:50"))
+        precision_noise = task.noise(
+            settings["precision_images"], torch.Generator().manual_seed(stream_seed(seed, PRECISION_NOISE))
+        )
+        record["precision_against_fp32"] = precision_against_fp32(
+            task, precision_noise, seed, classifier, reference, sampler=task.sampler("ddim:50")
+        )
         write_json(args.out, record)
         print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
 

@@ -25,10 +25,22 @@ from .common import add_settings_arguments, named_path, run_reporting_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_settings_arguments(parser)
-    parser.add_argument("--evaluator", type=named_path, action="append", required=True, metavar="NAME=PATH",
-                        help="an evaluator's checkpoint, one per evaluator")
-    parser.add_argument("--samples", type=named_path, action="append", default=[], metavar="MODEL=PATH",
-                        help="a retrained model's evaluation samples (.npz)")
+    parser.add_argument(
+        "--evaluator",
+        type=named_path,
+        action="append",
+        required=True,
+        metavar="NAME=PATH",
+        help="an evaluator's checkpoint, one per evaluator",
+    )
+    parser.add_argument(
+        "--samples",
+        type=named_path,
+        action="append",
+        default=[],
+        metavar="MODEL=PATH",
+        help="a retrained model's evaluation samples (.npz)",
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--threads", type=int, default=1)
@@ -46,14 +58,19 @@ def main(argv=None) -> None:
             evaluator, _ = load_task(checkpoint, settings["device"])
             classifier = evaluator.model.eval().cpu()
             reference = embed(classifier, test)
-            scores[name] = {model: score_image_set(classifier, reference, batch, seed=settings["seed"])
-                            for model, batch in images.items()}
-        write_json(args.out, {
-            "training_seed": settings["retrain_seed"],
-            "models": list(images),
-            "samplers": {model: d["sampler"] for model, d in drawn.items()},
-            "sample_metrics": scores,
-        })
+            scores[name] = {
+                model: score_image_set(classifier, reference, batch, seed=settings["seed"])
+                for model, batch in images.items()
+            }
+        write_json(
+            args.out,
+            {
+                "training_seed": settings["retrain_seed"],
+                "models": list(images),
+                "samplers": {model: d["sampler"] for model, d in drawn.items()},
+                "sample_metrics": scores,
+            },
+        )
         print({name: {m: round(s["fid"], 2) for m, s in per.items()} for name, per in scores.items()})
 
     run_reporting_errors(run)

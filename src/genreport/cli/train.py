@@ -57,8 +57,12 @@ def main(argv=None) -> None:
             seed=seed,
             sample_epochs=config.get("sample_epochs", []),
             sample_count=config.get("sample_images", 64),
-            run_info={"preset": settings.get("preset"), "device": describe_device(device), "seed": seed,
-                      "torch": torch.__version__},
+            run_info={
+                "preset": settings.get("preset"),
+                "device": describe_device(device),
+                "seed": seed,
+                "torch": torch.__version__,
+            },
             labels=labels if args.model == "evaluator" else None,
             progress=not args.no_progress,
         )

@@ -39,12 +39,21 @@ def beta_schedule(name: str, timesteps: int, beta_start: float, beta_end: float)
 
 
 class GaussianDiffusion:
-    def __init__(self, timesteps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02,
-                 schedule: str = "linear", prediction: str = "eps", loss_weighting: str = "uniform",
-                 min_snr_gamma: float = 5.0):
+    def __init__(
+        self,
+        timesteps: int = 1000,
+        beta_start: float = 1e-4,
+        beta_end: float = 0.02,
+        schedule: str = "linear",
+        prediction: str = "eps",
+        loss_weighting: str = "uniform",
+        min_snr_gamma: float = 5.0,
+    ):
         if prediction not in PREDICTIONS or loss_weighting not in LOSS_WEIGHTINGS:
-            raise ValueError(f"prediction {prediction!r} / loss weighting {loss_weighting!r}: choose from "
-                             f"{PREDICTIONS} / {LOSS_WEIGHTINGS}")
+            raise ValueError(
+                f"prediction {prediction!r} / loss weighting {loss_weighting!r}: choose from "
+                f"{PREDICTIONS} / {LOSS_WEIGHTINGS}"
+            )
         self.timesteps = timesteps
         self.prediction = prediction
         self.loss_weighting = loss_weighting
@@ -63,9 +72,7 @@ class GaussianDiffusion:
         self.sqrt_recipm1_alphas_cumprod = (1.0 / alphas_cumprod - 1.0).sqrt()
         # Posterior q(x_{t-1} | x_t, x_0): its variance and the two coefficients of its mean.
         self.posterior_variance = betas * (1.0 - alphas_cumprod_prev) / (1.0 - alphas_cumprod)
-        self.posterior_log_variance = torch.log(
-            torch.cat([self.posterior_variance[1:2], self.posterior_variance[1:]])
-        )
+        self.posterior_log_variance = torch.log(torch.cat([self.posterior_variance[1:2], self.posterior_variance[1:]]))
         self.posterior_mean_coef_x0 = betas * alphas_cumprod_prev.sqrt() / (1.0 - alphas_cumprod)
         self.posterior_mean_coef_xt = (1.0 - alphas_cumprod_prev) * alphas.sqrt() / (1.0 - alphas_cumprod)
 
@@ -76,9 +83,9 @@ class GaussianDiffusion:
 
     def q_sample(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
         """Draw x_t ~ q(x_t | x_0) in closed form."""
-        return self._at(self.sqrt_alphas_cumprod, t, x0) * x0 + self._at(
-            self.sqrt_one_minus_alphas_cumprod, t, x0
-        ) * noise
+        return (
+            self._at(self.sqrt_alphas_cumprod, t, x0) * x0 + self._at(self.sqrt_one_minus_alphas_cumprod, t, x0) * noise
+        )
 
     def training_loss(self, model: NoisePredictor, x0: torch.Tensor) -> torch.Tensor:
         """MSE between the network's output and its target (the noise, or v) at a uniform t, each
@@ -103,30 +110,35 @@ class GaussianDiffusion:
 
     def velocity(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
         """v = sqrt(abar_t) * noise - sqrt(1 - abar_t) * x_0."""
-        return self._at(self.sqrt_alphas_cumprod, t, x0) * noise - self._at(
-            self.sqrt_one_minus_alphas_cumprod, t, x0) * x0
+        return (
+            self._at(self.sqrt_alphas_cumprod, t, x0) * noise - self._at(self.sqrt_one_minus_alphas_cumprod, t, x0) * x0
+        )
 
     def predict_eps(self, model: NoisePredictor, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         """The noise the network's output implies: itself, or sqrt(1 - abar) x_t + sqrt(abar) v."""
         output = model(x_t, t)
         if self.prediction == "eps":
             return output
-        return self._at(self.sqrt_one_minus_alphas_cumprod, t, x_t) * x_t + self._at(
-            self.sqrt_alphas_cumprod, t, x_t) * output
+        return (
+            self._at(self.sqrt_one_minus_alphas_cumprod, t, x_t) * x_t
+            + self._at(self.sqrt_alphas_cumprod, t, x_t) * output
+        )
 
     def predict_x0(self, x_t: torch.Tensor, t: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
-        return self._at(self.sqrt_recip_alphas_cumprod, t, x_t) * x_t - self._at(
-            self.sqrt_recipm1_alphas_cumprod, t, x_t
-        ) * eps
+        return (
+            self._at(self.sqrt_recip_alphas_cumprod, t, x_t) * x_t
+            - self._at(self.sqrt_recipm1_alphas_cumprod, t, x_t) * eps
+        )
 
     @torch.no_grad()
     def p_sample(self, model: NoisePredictor, x_t: torch.Tensor, t: int, noise: torch.Tensor) -> torch.Tensor:
         """One ancestral step x_t -> x_{t-1}, with x_0 clipped to the data range."""
         t_batch = torch.full((x_t.shape[0],), t, device=x_t.device, dtype=torch.long)
         x0 = self.predict_x0(x_t, t_batch, self.predict_eps(model, x_t, t_batch)).clamp(-1.0, 1.0)
-        mean = self._at(self.posterior_mean_coef_x0, t_batch, x_t) * x0 + self._at(
-            self.posterior_mean_coef_xt, t_batch, x_t
-        ) * x_t
+        mean = (
+            self._at(self.posterior_mean_coef_x0, t_batch, x_t) * x0
+            + self._at(self.posterior_mean_coef_xt, t_batch, x_t) * x_t
+        )
         if t == 0:
             return mean
         return mean + (0.5 * self._at(self.posterior_log_variance, t_batch, x_t)).exp() * noise
@@ -145,8 +157,9 @@ class GaussianDiffusion:
         on any device.
         """
         x = x_T
-        for t in tqdm(reversed(range(self.timesteps)), total=self.timesteps, disable=not progress,
-                      desc="sampling", leave=False):
+        for t in tqdm(
+            reversed(range(self.timesteps)), total=self.timesteps, disable=not progress, desc="sampling", leave=False
+        ):
             noise = torch.randn(x.shape, generator=generator).to(x.device)
             x = self.p_sample(model, x, t, noise)
         return x
@@ -165,12 +178,19 @@ class GaussianDiffusion:
         t_batch = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
         x0 = self.predict_x0(x, t_batch, self.predict_eps(model, x, t_batch)).clamp(-1.0, 1.0)
         eps = (x - self._at(self.sqrt_alphas_cumprod, t_batch, x) * x0) / self._at(
-            self.sqrt_one_minus_alphas_cumprod, t_batch, x)
+            self.sqrt_one_minus_alphas_cumprod, t_batch, x
+        )
         return x0, eps
 
     @torch.no_grad()
-    def ddim_sample_loop(self, model: NoisePredictor, x_T: torch.Tensor, steps: int, progress: bool = False,
-                         timesteps: list[int] | None = None) -> torch.Tensor:
+    def ddim_sample_loop(
+        self,
+        model: NoisePredictor,
+        x_T: torch.Tensor,
+        steps: int,
+        progress: bool = False,
+        timesteps: list[int] | None = None,
+    ) -> torch.Tensor:
         """Deterministic DDIM sampling (Song et al. 2021, eta = 0) on `steps` evenly spaced timesteps
         (or the given decreasing `timesteps`), ending on the clean image."""
         timesteps = timesteps or self.spaced_timesteps(steps)
@@ -182,8 +202,14 @@ class GaussianDiffusion:
         return x
 
     @torch.no_grad()
-    def dpm_solver_sample_loop(self, model: NoisePredictor, x_T: torch.Tensor, steps: int, progress: bool = False,
-                               timesteps: list[int] | None = None) -> torch.Tensor:
+    def dpm_solver_sample_loop(
+        self,
+        model: NoisePredictor,
+        x_T: torch.Tensor,
+        steps: int,
+        progress: bool = False,
+        timesteps: list[int] | None = None,
+    ) -> torch.Tensor:
         """DPM-Solver++(2M) (Lu et al. 2022): a second-order multistep solver of the probability-flow
         ODE in log-SNR time on the clipped x_0 predictions, from `steps` evenly spaced timesteps (or
         the given decreasing `timesteps`); the last step, to the clean image, is first order."""
@@ -212,8 +238,14 @@ class GaussianDiffusion:
         return x
 
     @torch.no_grad()
-    def sample(self, model: NoisePredictor, x_T: torch.Tensor, sampler: Sampler,
-               generator: torch.Generator | None = None, progress: bool = False) -> torch.Tensor:
+    def sample(
+        self,
+        model: NoisePredictor,
+        x_T: torch.Tensor,
+        sampler: Sampler,
+        generator: torch.Generator | None = None,
+        progress: bool = False,
+    ) -> torch.Tensor:
         """x_0 in [-1, 1] from x_T by `sampler` (`generator`: the ancestral steps' noise)."""
         if sampler.method == "ancestral":
             return self.p_sample_loop(model, x_T, generator, progress)
@@ -229,8 +261,9 @@ class GaussianDiffusion:
         log_var = torch.log(self._at(self.sqrt_one_minus_alphas_cumprod, t, x0) ** 2)
         return normal_kl(mean, log_var, torch.zeros_like(mean), torch.zeros_like(mean)).flatten(1).sum(1)
 
-    def timestep_term(self, model: NoisePredictor, x0: torch.Tensor, t: torch.Tensor,
-                      noise: torch.Tensor) -> torch.Tensor:
+    def timestep_term(
+        self, model: NoisePredictor, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor
+    ) -> torch.Tensor:
         """Per image: the decoder's -log p(x_0 | x_1) where t == 0, else KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t))."""
         x_t = self.q_sample(x0, t, noise)
         x0_hat = self.predict_x0(x_t, t, self.predict_eps(model, x_t, t))
@@ -251,14 +284,21 @@ class GaussianDiffusion:
         return list(zip(edges[:-1], edges[1:]))
 
     @torch.no_grad()
-    def bound_terms(self, model: NoisePredictor, x0: torch.Tensor, ranges: list[tuple[int, int]],
-                    generator: torch.Generator) -> torch.Tensor:
+    def bound_terms(
+        self, model: NoisePredictor, x0: torch.Tensor, ranges: list[tuple[int, int]], generator: torch.Generator
+    ) -> torch.Tensor:
         """The negative bound's terms per image in nats, [N, len(ranges) + 2]: the decoder term (t = 0), each
         range's sum estimated as its width times the term at one uniform t in it (stratified sampling:
         unbiased, and exact in t for one-step ranges), and the prior term. Their sum is the negative bound."""
         n = x0.shape[0]
-        columns = [self.timestep_term(model, x0, torch.zeros(n, dtype=torch.long, device=x0.device),
-                                      torch.randn(x0.shape, generator=generator).to(x0.device))]
+        columns = [
+            self.timestep_term(
+                model,
+                x0,
+                torch.zeros(n, dtype=torch.long, device=x0.device),
+                torch.randn(x0.shape, generator=generator).to(x0.device),
+            )
+        ]
         for start, stop in ranges:
             t = torch.randint(start, stop, (n,), generator=generator).to(x0.device)
             noise = torch.randn(x0.shape, generator=generator).to(x0.device)
@@ -269,8 +309,9 @@ class GaussianDiffusion:
 
 def normal_kl(mean1, log_var1, mean2, log_var2):
     """KL divergence between two diagonal Gaussians, elementwise, in nats."""
-    return 0.5 * (-1.0 + log_var2 - log_var1 + torch.exp(log_var1 - log_var2)
-                  + (mean1 - mean2) ** 2 * torch.exp(-log_var2))
+    return 0.5 * (
+        -1.0 + log_var2 - log_var1 + torch.exp(log_var1 - log_var2) + (mean1 - mean2) ** 2 * torch.exp(-log_var2)
+    )
 
 
 def _standard_normal_cdf(x):

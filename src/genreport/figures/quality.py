@@ -25,15 +25,28 @@ def plot_quality_curves(curves: dict[str, Curve], budget_s: float, path: Path):
             values = [point[key] for point in curve]
             axis.plot(seconds, values, "o-", color=COLOURS.get(model), label=model.upper())
             for point, value in zip(curve, values):
-                axis.annotate(str(point["epoch"]), (point["train_seconds"], value), textcoords="offset points",
-                              xytext=(3, 4), fontsize=7, color=COLOURS.get(model))
+                axis.annotate(
+                    str(point["epoch"]),
+                    (point["train_seconds"], value),
+                    textcoords="offset points",
+                    xytext=(3, 4),
+                    fontsize=7,
+                    color=COLOURS.get(model),
+                )
     for axis in (fid_axis, confidence_axis):
         axis.set_xscale("log")
         axis.set_xlabel("training seconds (log scale)")
         axis.axvline(budget_s, color="grey", linestyle="--", linewidth=1)
         axis.grid(alpha=0.3)
-    fid_axis.text(budget_s, 0.02, " common budget", transform=fid_axis.get_xaxis_transform(), va="bottom",
-                  fontsize=8, color="grey")
+    fid_axis.text(
+        budget_s,
+        0.02,
+        " common budget",
+        transform=fid_axis.get_xaxis_transform(),
+        va="bottom",
+        fontsize=8,
+        color="grey",
+    )
     fid_axis.set_yscale("log")
     for formatter in (fid_axis.yaxis.set_major_formatter, fid_axis.yaxis.set_minor_formatter):
         formatter(FormatStrFormatter("%g"))
@@ -41,8 +54,10 @@ def plot_quality_curves(curves: dict[str, Curve], budget_s: float, path: Path):
     confidence_axis.set_ylabel("mean top-class probability (higher is better)")
     fid_axis.legend()
     count = curves[next(iter(curves))][0].get("images")
-    fig.suptitle(f"Sample quality against training time: {count} fixed-noise samples per point, "
-                 "numbers mark the epoch", fontsize=11)
+    fig.suptitle(
+        f"Sample quality against training time: {count} fixed-noise samples per point, numbers mark the epoch",
+        fontsize=11,
+    )
     fig.tight_layout()
     write_png(path, fig.savefig, dpi=150, bbox_inches="tight")
     return fig

@@ -55,8 +55,9 @@ class PrecomputedFeatures(nn.Module):
         return features
 
 
-def fid_and_kid(real_features: torch.Tensor, fake_features: torch.Tensor,
-                kid_subset_size: int = 1000, seed: int = 0) -> dict[str, float]:
+def fid_and_kid(
+    real_features: torch.Tensor, fake_features: torch.Tensor, kid_subset_size: int = 1000, seed: int = 0
+) -> dict[str, float]:
     """FID and KID (mean and std over 50 subsets) between two sets of evaluator features."""
     identity = PrecomputedFeatures(real_features.shape[1])
     fid = FrechetInceptionDistance(feature=identity)
@@ -79,13 +80,12 @@ def _kth_neighbour_radius(points: torch.Tensor, k: int) -> torch.Tensor:
 def _inside_manifold(queries: torch.Tensor, support: torch.Tensor, radii: torch.Tensor) -> torch.Tensor:
     inside = torch.zeros(len(queries), dtype=torch.bool)
     for start in range(0, len(queries), 1000):
-        block = torch.cdist(queries[start:start + 1000], support)
-        inside[start:start + 1000] = (block <= radii[None, :]).any(dim=1)
+        block = torch.cdist(queries[start : start + 1000], support)
+        inside[start : start + 1000] = (block <= radii[None, :]).any(dim=1)
     return inside
 
 
-def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor,
-                     k: int = NEIGHBOURS) -> dict[str, float]:
+def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = NEIGHBOURS) -> dict[str, float]:
     """Improved precision (fakes inside the real manifold) and recall (reals inside the fake one)."""
     real_radii = _kth_neighbour_radius(real_features, k)
     fake_radii = _kth_neighbour_radius(fake_features, k)
@@ -129,8 +129,9 @@ def embed(classifier: Classifier, images: torch.Tensor) -> torch.Tensor:
     return batched(EvaluatorFeatures(classifier), images)
 
 
-def score_image_set(classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor,
-                    k: int = NEIGHBOURS, seed: int = 0) -> dict[str, Any]:
+def score_image_set(
+    classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor, k: int = NEIGHBOURS, seed: int = 0
+) -> dict[str, Any]:
     """Every sample metric of `images` (in [0, 1]) against the embedded reference set (the test set)."""
     fake_features = embed(classifier, images)
     return {
@@ -141,11 +142,14 @@ def score_image_set(classifier: Classifier, reference_features: torch.Tensor, im
     }
 
 
-def fid_by_seed(classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor,
-                seed_of_image: torch.Tensor) -> dict[str, float]:
+def fid_by_seed(
+    classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor, seed_of_image: torch.Tensor
+) -> dict[str, float]:
     """FID against the embedded reference set of the images drawn from each sampling seed separately."""
-    return {str(int(seed)): fid_and_kid(reference_features, embed(classifier, images[seed_of_image == seed]))["fid"]
-            for seed in seed_of_image.unique()}
+    return {
+        str(int(seed)): fid_and_kid(reference_features, embed(classifier, images[seed_of_image == seed]))["fid"]
+        for seed in seed_of_image.unique()
+    }
 
 
 def ranking_across_seeds(fid_by_model: dict[str, dict[str, float]]) -> dict[str, Any]:

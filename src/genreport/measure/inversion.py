@@ -8,8 +8,16 @@ import torch.nn.functional as F
 from ..models.gan import Generator
 
 
-def invert_generator(generator: Generator, images: torch.Tensor, *, steps: int, restarts: int,
-                     seed: int, lr: float = 0.05, batch_size: int = 512) -> tuple[torch.Tensor, torch.Tensor]:
+def invert_generator(
+    generator: Generator,
+    images: torch.Tensor,
+    *,
+    steps: int,
+    restarts: int,
+    seed: int,
+    lr: float = 0.05,
+    batch_size: int = 512,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Latent codes z with G(z) close to `images` ([N, 1, 28, 28] in [0, 1]) in squared error.
 
     Adam on z from `restarts` prior draws per image; the best restart per image is kept.

@@ -28,8 +28,9 @@ def _gaussian_log_density(z, mean, logvar):
 
 
 @torch.no_grad()
-def vae_bounds(model: ConvVAE, images: torch.Tensor, samples: int, generator: torch.Generator,
-               decodes_per_pass: int = 20_000) -> tuple[torch.Tensor, torch.Tensor]:
+def vae_bounds(
+    model: ConvVAE, images: torch.Tensor, samples: int, generator: torch.Generator, decodes_per_pass: int = 20_000
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Per image, in nats: the ELBO and the importance-weighted bound log (1/k) sum_i w_i (Burda et al. 2016).
 
     Both are lower bounds on log p(x) under the Bernoulli decoder; the second is at least as tight.
@@ -84,15 +85,20 @@ def bits_per_dim(nats_per_image: float, dims: int = 784) -> float:
 
 def with_bits(nats: dict[str, float]) -> dict[str, float]:
     """A negative log-likelihood estimate in nats, with the same in bits per dimension."""
-    return {**nats, "bits_per_dim": bits_per_dim(nats["mean"]),
-            "bits_per_dim_standard_error": bits_per_dim(nats["standard_error"])}
+    return {
+        **nats,
+        "bits_per_dim": bits_per_dim(nats["mean"]),
+        "bits_per_dim_standard_error": bits_per_dim(nats["standard_error"]),
+    }
 
 
 def vae_likelihood(task: VAETask, test: torch.Tensor, settings: dict[str, Any], seed: int) -> dict[str, Any]:
     """The VAE's ELBO and IWAE bound on `iwae_images` test images (in [0, 1]), binarized once."""
     chosen = random_subset(settings["iwae_images"], len(test), seed)
     images = binarize(test[chosen], torch.Generator().manual_seed(seed))
-    elbo, iwae = vae_bounds(task.model, images, settings["iwae_samples"], torch.Generator().manual_seed(stream_seed(seed, IWAE_DRAWS)))
+    elbo, iwae = vae_bounds(
+        task.model, images, settings["iwae_samples"], torch.Generator().manual_seed(stream_seed(seed, IWAE_DRAWS))
+    )
     return {
         "data": "test images binarized once by Bernoulli draws (seeded)",
         "images": len(images),
@@ -109,23 +115,27 @@ def ddpm_likelihood(task: DDPMTask, test_uint8: torch.Tensor, settings: dict[str
     x0 = (test_uint8[chosen].unsqueeze(1).float() / 255.0) * 2 - 1
     generator = torch.Generator().manual_seed(stream_seed(seed, DDPM_BOUND_NOISE))
     ranges = task.diffusion.bound_ranges(settings["ddpm_bound_ranges"])
-    terms = torch.cat([
-        task.diffusion.bound_terms(task.ema.module, batch.to(task.device), ranges, generator).cpu()
-        for batch in x0.split(250)
-    ])
+    terms = torch.cat(
+        [
+            task.diffusion.bound_terms(task.ema.module, batch.to(task.device), ranges, generator).cpu()
+            for batch in x0.split(250)
+        ]
+    )
     mean_terms = terms.mean(0).tolist()
     return {
         "data": "test images on the 256 levels of [-1, 1], discretized Gaussian decoder at t = 1",
         "images": len(x0),
         "timestep_ranges": len(ranges),
         "estimator": "per image: the decoder and prior terms exactly, and for each log-spaced range of t one "
-                     "uniform t weighted by the range's width (stratified sampling)",
+        "uniform t weighted by the range's width (stratified sampling)",
         "negative_bound": with_bits(mean_and_standard_error(terms.sum(1))),
         # Where the bits go: each term's mean over the images, in bits per dimension.
         "terms_bits_per_dim": [
             {"t_start": 0, "t_stop": 1, "bits_per_dim": bits_per_dim(mean_terms[0])},
-            *({"t_start": start, "t_stop": stop, "bits_per_dim": bits_per_dim(value)}
-              for (start, stop), value in zip(ranges, mean_terms[1:-1])),
+            *(
+                {"t_start": start, "t_stop": stop, "bits_per_dim": bits_per_dim(value)}
+                for (start, stop), value in zip(ranges, mean_terms[1:-1])
+            ),
             {"t_start": task.diffusion.timesteps, "t_stop": None, "bits_per_dim": bits_per_dim(mean_terms[-1])},
         ],
     }

@@ -35,9 +35,11 @@ def vae_posterior_means(task: VAETask) -> FeatureExtractor:
 
 def discriminator_features(task: GANTask) -> FeatureExtractor:
     """The discriminator's last hidden layer, the input of its real/fake logit."""
+
     def extract(images: torch.Tensor) -> torch.Tensor:
         task.discriminator.eval()
         return task.discriminator.features(images.to(task.device) * 2 - 1)
+
     return extract
 
 
@@ -61,6 +63,7 @@ def ddpm_bottleneck_features(task: DDPMTask, timestep: int, seed: int) -> Featur
         finally:
             handle.remove()
         return captured.pop()
+
     return extract
 
 
@@ -74,8 +77,9 @@ def balanced_subset(labels: torch.Tensor, per_class: int, seed: int) -> torch.Te
     return torch.cat(chosen)
 
 
-def _fit_logistic_regression(features: torch.Tensor, labels: torch.Tensor, weight_decay: float,
-                             iterations: int = 100) -> torch.nn.Linear:
+def _fit_logistic_regression(
+    features: torch.Tensor, labels: torch.Tensor, weight_decay: float, iterations: int = 100
+) -> torch.nn.Linear:
     torch.manual_seed(0)
     classifier = torch.nn.Linear(features.shape[1], 10)
     torch.nn.init.zeros_(classifier.weight)
@@ -97,8 +101,13 @@ def _accuracy(classifier: torch.nn.Linear, features: torch.Tensor, labels: torch
         return float((classifier(features).argmax(1) == labels).float().mean())
 
 
-def probe_accuracy(train_features: torch.Tensor, train_labels: torch.Tensor,
-                   test_features: torch.Tensor, test_labels: torch.Tensor, seed: int = 0) -> dict[str, float]:
+def probe_accuracy(
+    train_features: torch.Tensor,
+    train_labels: torch.Tensor,
+    test_features: torch.Tensor,
+    test_labels: torch.Tensor,
+    seed: int = 0,
+) -> dict[str, float]:
     """Test accuracy of a logistic regression on standardized features.
 
     The L2 weight decay is picked from WEIGHT_DECAYS on a held-out tenth of the training
@@ -107,11 +116,21 @@ def probe_accuracy(train_features: torch.Tensor, train_labels: torch.Tensor,
     mean, std = train_features.mean(0), train_features.std(0).clamp_min(1e-6)
     train_x, test_x = (train_features - mean) / std, (test_features - mean) / std
     order = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(seed))
-    held_out, fitted = order[: max(1, len(order) // 10)], order[max(1, len(order) // 10):]
-    validation = {decay: _accuracy(_fit_logistic_regression(train_x[fitted], train_labels[fitted], decay),
-                                   train_x[held_out], train_labels[held_out])
-                  for decay in WEIGHT_DECAYS}
+    held_out, fitted = order[: max(1, len(order) // 10)], order[max(1, len(order) // 10) :]
+    validation = {
+        decay: _accuracy(
+            _fit_logistic_regression(train_x[fitted], train_labels[fitted], decay),
+            train_x[held_out],
+            train_labels[held_out],
+        )
+        for decay in WEIGHT_DECAYS
+    }
     best = max(validation, key=validation.get)
     classifier = _fit_logistic_regression(train_x, train_labels, best)
-    return {"test_accuracy": _accuracy(classifier, test_x, test_labels), "weight_decay": best,
-            "feature_dim": train_features.shape[1], "train_examples": len(train_x), "test_examples": len(test_x)}
+    return {
+        "test_accuracy": _accuracy(classifier, test_x, test_labels),
+        "weight_decay": best,
+        "feature_dim": train_features.shape[1],
+        "train_examples": len(train_x),
+        "test_examples": len(test_x),
+    }

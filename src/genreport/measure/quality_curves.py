@@ -42,9 +42,12 @@ def rankings_over_time(curves: dict[str, Curve]) -> list[dict[str, Any]]:
     Each entry: {"train_seconds", "order"}; consecutive duplicates are kept so callers can say when
     the order changed."""
     start = max(curve[0]["train_seconds"] for curve in curves.values())
-    times = sorted({point["train_seconds"] for curve in curves.values() for point in curve if point["train_seconds"] >= start})
-    return [{"train_seconds": time, "order": ranking({m: point_at(c, time) for m, c in curves.items()})}
-            for time in times]
+    times = sorted(
+        {point["train_seconds"] for curve in curves.values() for point in curve if point["train_seconds"] >= start}
+    )
+    return [
+        {"train_seconds": time, "order": ranking({m: point_at(c, time) for m, c in curves.items()})} for time in times
+    ]
 
 
 def summary(curves: dict[str, Curve]) -> dict[str, Any]:
@@ -56,9 +59,12 @@ def summary(curves: dict[str, Curve]) -> dict[str, Any]:
     return {
         "final_order": ranking({model: curve[-1] for model, curve in curves.items()}),
         "common_budget_s": budget,
-        "at_common_budget": {model: None if point is None else {k: point[k] for k in ("epoch", "train_seconds", "fid",
-                                                                                       "mean_top_probability")}
-                             for model, point in at_budget.items()},
+        "at_common_budget": {
+            model: None
+            if point is None
+            else {k: point[k] for k in ("epoch", "train_seconds", "fid", "mean_top_probability")}
+            for model, point in at_budget.items()
+        },
         "order_at_common_budget": ranking(at_budget),
         "unmeasured_at_common_budget": sorted(model for model, point in at_budget.items() if point is None),
         "orders_over_time": over_time,

@@ -32,15 +32,24 @@ class DigitClassifier(Classifier):
         super().__init__()
         c = channels
         self.body = nn.Sequential(
-            nn.Conv2d(1, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
-            nn.Conv2d(c, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
+            nn.Conv2d(1, c, 3, padding=1),
+            nn.BatchNorm2d(c),
+            nn.ReLU(),
+            nn.Conv2d(c, c, 3, padding=1),
+            nn.BatchNorm2d(c),
+            nn.ReLU(),
             nn.MaxPool2d(2),  # 14x14
-            nn.Conv2d(c, 2 * c, 3, padding=1), nn.BatchNorm2d(2 * c), nn.ReLU(),
-            nn.Conv2d(2 * c, 2 * c, 3, padding=1), nn.BatchNorm2d(2 * c), nn.ReLU(),
+            nn.Conv2d(c, 2 * c, 3, padding=1),
+            nn.BatchNorm2d(2 * c),
+            nn.ReLU(),
+            nn.Conv2d(2 * c, 2 * c, 3, padding=1),
+            nn.BatchNorm2d(2 * c),
+            nn.ReLU(),
             nn.MaxPool2d(2),  # 7x7
             nn.Flatten(),
             nn.Dropout(0.3),
-            nn.Linear(2 * c * 7 * 7, self.feature_dim), nn.ReLU(),
+            nn.Linear(2 * c * 7 * 7, self.feature_dim),
+            nn.ReLU(),
         )
         self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(self.feature_dim, 10))
 
@@ -53,10 +62,15 @@ class LeNetClassifier(Classifier):
         super().__init__()
         c = channels
         self.body = nn.Sequential(
-            nn.Conv2d(1, c, 5), nn.ReLU(), nn.MaxPool2d(2),  # 24 -> 12
-            nn.Conv2d(c, 2 * c, 5), nn.ReLU(), nn.MaxPool2d(2),  # 8 -> 4
+            nn.Conv2d(1, c, 5),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 24 -> 12
+            nn.Conv2d(c, 2 * c, 5),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 8 -> 4
             nn.Flatten(),
-            nn.Linear(2 * c * 4 * 4, self.feature_dim), nn.ReLU(),
+            nn.Linear(2 * c * 4 * 4, self.feature_dim),
+            nn.ReLU(),
         )
         self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(self.feature_dim, 10))
 

@@ -16,9 +16,11 @@ class Generator(nn.Module):
         self.net = nn.Sequential(
             nn.Linear(latent_dim, 2 * c * 7 * 7, bias=False),
             nn.Unflatten(1, (2 * c, 7, 7)),
-            nn.BatchNorm2d(2 * c), nn.ReLU(True),
+            nn.BatchNorm2d(2 * c),
+            nn.ReLU(True),
             nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(c), nn.ReLU(True),
+            nn.BatchNorm2d(c),
+            nn.ReLU(True),
             nn.ConvTranspose2d(c, 1, 4, 2, 1),
             nn.Tanh(),
         )
@@ -39,9 +41,11 @@ class Discriminator(nn.Module):
         c = channels
         normalize = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda layer: layer)
         self.features = nn.Sequential(
-            normalize(nn.Conv2d(1, c, 4, 2, 1)), nn.LeakyReLU(0.2, True),
+            normalize(nn.Conv2d(1, c, 4, 2, 1)),
+            nn.LeakyReLU(0.2, True),
             normalize(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=spectral_norm)),
-            nn.Identity() if spectral_norm else nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2, True),
+            nn.Identity() if spectral_norm else nn.BatchNorm2d(2 * c),
+            nn.LeakyReLU(0.2, True),
             nn.Flatten(),
         )
         self.classifier = normalize(nn.Linear(2 * c * 7 * 7, 1))
@@ -54,8 +58,9 @@ def init_dcgan_weights(module: nn.Module) -> None:
     """N(0, 0.02) for convolutions, N(1, 0.02) for batch-norm scales (Radford et al. 2016)."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
         # Under spectral norm `weight` is computed; the stored parameter is `parametrizations.weight.original`.
-        nn.init.normal_(module.parametrizations.weight.original if hasattr(module, "parametrizations")
-                        else module.weight, 0.0, 0.02)
+        nn.init.normal_(
+            module.parametrizations.weight.original if hasattr(module, "parametrizations") else module.weight, 0.0, 0.02
+        )
         if module.bias is not None:
             nn.init.zeros_(module.bias)
     elif isinstance(module, nn.BatchNorm2d):

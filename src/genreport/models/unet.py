@@ -58,9 +58,7 @@ class UNet(nn.Module):
         super().__init__()
         time_dim = 4 * channels
         self.base_channels = channels
-        self.time_mlp = nn.Sequential(
-            nn.Linear(channels, time_dim), nn.SiLU(), nn.Linear(time_dim, time_dim)
-        )
+        self.time_mlp = nn.Sequential(nn.Linear(channels, time_dim), nn.SiLU(), nn.Linear(time_dim, time_dim))
         self.stem = nn.Conv2d(1, channels, 3, padding=1)
 
         widths = [channels * m for m in channel_mults]
@@ -86,8 +84,11 @@ class UNet(nn.Module):
             current = width
             first = level == 0
             self.upsamples.append(
-                nn.Identity() if first else nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
-                                                         nn.Conv2d(current, current, 3, padding=1))
+                nn.Identity()
+                if first
+                else nn.Sequential(
+                    nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(current, current, 3, padding=1)
+                )
             )
         self.head = nn.Sequential(_norm(current), nn.SiLU(), nn.Conv2d(current, 1, 3, padding=1))
 

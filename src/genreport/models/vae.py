@@ -13,18 +13,24 @@ class ConvVAE(nn.Module):
         c = channels
         self.latent_dim = latent_dim
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, c, 4, 2, 1), nn.ReLU(),  # 14x14
-            nn.Conv2d(c, 2 * c, 4, 2, 1), nn.ReLU(),  # 7x7
+            nn.Conv2d(1, c, 4, 2, 1),
+            nn.ReLU(),  # 14x14
+            nn.Conv2d(c, 2 * c, 4, 2, 1),
+            nn.ReLU(),  # 7x7
             nn.Flatten(),
-            nn.Linear(2 * c * 7 * 7, 256), nn.ReLU(),
+            nn.Linear(2 * c * 7 * 7, 256),
+            nn.ReLU(),
         )
         self.to_mean = nn.Linear(256, latent_dim)
         self.to_logvar = nn.Linear(256, latent_dim)
         self.decoder = nn.Sequential(
-            nn.Linear(latent_dim, 256), nn.ReLU(),
-            nn.Linear(256, 2 * c * 7 * 7), nn.ReLU(),
+            nn.Linear(latent_dim, 256),
+            nn.ReLU(),
+            nn.Linear(256, 2 * c * 7 * 7),
+            nn.ReLU(),
             nn.Unflatten(1, (2 * c, 7, 7)),
-            nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.ReLU(),  # 14x14
+            nn.ConvTranspose2d(2 * c, c, 4, 2, 1),
+            nn.ReLU(),  # 14x14
             nn.ConvTranspose2d(c, 1, 4, 2, 1),  # 28x28 logits
         )
 

@@ -29,7 +29,8 @@ def _is_type_checking_block(node: ast.AST) -> bool:
     test = getattr(node, "test", None)
     return isinstance(node, ast.If) and (
         (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
-        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
+        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    )
 
 
 def _walk_without_type_checking(tree: ast.AST):
@@ -95,8 +96,12 @@ def notebook_imports(notebook: Path) -> list[str]:
     """Package modules the code cells of a notebook import (IPython magics and shell lines skipped)."""
     cells = json.loads(Path(notebook).read_text())["cells"]
     code = "\n".join(
-        line for cell in cells if cell["cell_type"] == "code"
-        for line in "".join(cell["source"]).splitlines() if not line.lstrip().startswith(("%", "!")))
+        line
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if not line.lstrip().startswith(("%", "!"))
+    )
     return sorted(imported_names(ast.parse(code), "__notebook__", False))
 
 

@@ -25,20 +25,30 @@ class Threshold:
 
 
 THRESHOLDS = {
-    "smooth_step_ratio": Threshold(2.0, "an interpolation path is smooth when its largest step is at most this many "
-                                        "times its mean step (pixel RMS between neighbouring frames)"),
+    "smooth_step_ratio": Threshold(
+        2.0,
+        "an interpolation path is smooth when its largest step is at most this many "
+        "times its mean step (pixel RMS between neighbouring frames)",
+    ),
     "same_fid": Threshold(0.10, "two FIDs within this fraction of the smaller count as the same quality"),
-    "blurry_below": Threshold(1.0, "samples are blurry when their edge strength is below this multiple of real test "
-                                   "digits'"),
-    "most_common_digit_share": Threshold(0.13, "a model over-draws a digit when more than this share of its samples "
-                                               "are read as that digit"),
+    "blurry_below": Threshold(
+        1.0, "samples are blurry when their edge strength is below this multiple of real test digits'"
+    ),
+    "most_common_digit_share": Threshold(
+        0.13, "a model over-draws a digit when more than this share of its samples are read as that digit"
+    ),
     "slight_sharpness_difference": Threshold(0.1, "edge strengths closer than this are called 'slightly' blurrier"),
     "close_to_real_sharpness": Threshold(0.15, "edge strength within this of real digits' (1.00) is close to real"),
     "same_confidence": Threshold(0.01, "mean top-class probabilities within this count as the same"),
-    "precision_verdict_images": Threshold(100, "fewer images than this are too few to judge bf16 against fp32 "
-                                               "within the same-FID and same-confidence margins"),
-    "class_kept_margin": Threshold(0.01, "a reconstruction keeps the digit less often when the evaluator reads the "
-                                         "original digit in at least this much smaller a share"),
+    "precision_verdict_images": Threshold(
+        100,
+        "fewer images than this are too few to judge bf16 against fp32 within the same-FID and same-confidence margins",
+    ),
+    "class_kept_margin": Threshold(
+        0.01,
+        "a reconstruction keeps the digit less often when the evaluator reads the "
+        "original digit in at least this much smaller a share",
+    ),
 }
 
 
@@ -79,8 +89,10 @@ class Claim:
                 retrained = " and ".join(LABELS[m] for m in read.retrained_models(r))
                 reasons.append(f"the same with the {retrained} retrained from seed {seeds[1]}")
             return Verdict(first.outcome, evidence, "; ".join(reasons))
-        label = {key: evaluator_label(r, key[0]) + (f", training seed {key[1]}" if len(seeds) > 1 else "")
-                 for key in verdicts}
+        label = {
+            key: evaluator_label(r, key[0]) + (f", training seed {key[1]}" if len(seeds) > 1 else "")
+            for key in verdicts
+        }
         evidence = "; ".join(f"{v.evidence} ({label[key]})" for key, v in verdicts.items())
         split = "; ".join(f"{label[key]}: {v.outcome}" for key, v in verdicts.items())
         return Verdict(UNDETERMINED, evidence, f"the verdict depends on the evaluator or the training seed: {split}")
@@ -123,16 +135,17 @@ def smooth_interpolation(model: str) -> Callable[[dict], Verdict]:
         if mean_ratio <= limit:
             return Verdict(PARTLY, evidence, "smooth on average, but at least one path jumps")
         return Verdict(NOT_HELD, evidence, "the paths change in jumps")
+
     return rule
 
 
 def gan_better_and_sharper_than_vae(r, evaluator: str, seed: int | None = None) -> Verdict:
     fids = {m: read.fid(r, m, evaluator, seed) for m in ("gan", "vae")}
     sharp = {m: read.sharpness(r, m) for m in ("gan", "vae")}
-    return from_parts({"lower FID than the VAE": fids["gan"] < fids["vae"],
-                       "sharper than the VAE": sharp["gan"] > sharp["vae"]},
-                      f"FID GAN {fids['gan']:.1f} vs VAE {fids['vae']:.1f}, edge strength {sharp['gan']:.2f} vs "
-                      f"{sharp['vae']:.2f}")
+    return from_parts(
+        {"lower FID than the VAE": fids["gan"] < fids["vae"], "sharper than the VAE": sharp["gan"] > sharp["vae"]},
+        f"FID GAN {fids['gan']:.1f} vs VAE {fids['vae']:.1f}, edge strength {sharp['gan']:.2f} vs {sharp['vae']:.2f}",
+    )
 
 
 def detach_essential(r) -> Verdict:
@@ -141,8 +154,9 @@ def detach_essential(r) -> Verdict:
         return Verdict(UNDETERMINED, "no detach experiment", "this run did not train the variants")
     detached, attached, leak = variants["detached"], variants["attached"], variants["attached_no_reset"]
     extra = attached["seconds_per_step"] / detached["seconds_per_step"] - 1
-    evidence = (f"FID leaked {leak['fid']:.1f} vs detached {detached['fid']:.1f}; "
-                f"{extra:+.0%} time per step without detach")
+    evidence = (
+        f"FID leaked {leak['fid']:.1f} vs detached {detached['fid']:.1f}; {extra:+.0%} time per step without detach"
+    )
     if leak["fid"] > (1 + threshold("same_fid")) * detached["fid"]:
         return Verdict(HELD, evidence, "leaving the discriminator's gradient in the generator's update hurt")
     if extra > 0:
@@ -160,18 +174,27 @@ def gan_cannot_reconstruct(r) -> Verdict:
         return Verdict(HELD, evidence, "even inverted, the generator reconstructs worse than the VAE")
     kept = "class_kept" in gan and gan["class_kept"] < vae["class_kept"] - threshold("class_kept_margin")
     if kept:
-        return Verdict(PARTLY, evidence + f", digit kept {gan['class_kept']:.1%} vs {vae['class_kept']:.1%}",
-                       "inverted, it matches pixels more closely but changes more digits")
+        return Verdict(
+            PARTLY,
+            evidence + f", digit kept {gan['class_kept']:.1%} vs {vae['class_kept']:.1%}",
+            "inverted, it matches pixels more closely but changes more digits",
+        )
     return Verdict(NOT_HELD, evidence, "inverted by gradient descent, it reconstructs more closely than the VAE")
 
 
 def gan_has_no_likelihood(r) -> Verdict:
     bounds = read.likelihood_bounds(r)
     if not bounds:
-        return Verdict(UNDETERMINED, "no likelihood measured",
-                       "this run computed no bound for the models that have one, so the contrast is only argued")
-    return Verdict(HELD, f"VAE ≤ {bounds['vae_nats']:.1f} nats, DDPM ≤ {bounds['ddpm_bits_per_dim']:.3f} bits/dim; GAN none",
-                   "the VAE and DDPM bound the likelihood; the GAN's density is undefined")
+        return Verdict(
+            UNDETERMINED,
+            "no likelihood measured",
+            "this run computed no bound for the models that have one, so the contrast is only argued",
+        )
+    return Verdict(
+        HELD,
+        f"VAE ≤ {bounds['vae_nats']:.1f} nats, DDPM ≤ {bounds['ddpm_bits_per_dim']:.3f} bits/dim; GAN none",
+        "the VAE and DDPM bound the likelihood; the GAN's density is undefined",
+    )
 
 
 PIXELS = "raw pixels"
@@ -183,34 +206,43 @@ def gan_learns_good_representations(r) -> Verdict:
     if not accuracy:
         return Verdict(UNDETERMINED, "no probes", "this run fitted no linear probe")
     discriminator = next(name for name in accuracy if name.startswith("GAN discriminator"))
-    return from_parts({"discriminator features beat pixels": accuracy[discriminator] > accuracy[PIXELS],
-                       "inverted codes beat pixels": accuracy[INVERTED] > accuracy[PIXELS]},
-                      f"few-label probe: discriminator {accuracy[discriminator]:.1%}, inverted z "
-                      f"{accuracy[INVERTED]:.1%}, pixels {accuracy[PIXELS]:.1%}")
+    return from_parts(
+        {
+            "discriminator features beat pixels": accuracy[discriminator] > accuracy[PIXELS],
+            "inverted codes beat pixels": accuracy[INVERTED] > accuracy[PIXELS],
+        },
+        f"few-label probe: discriminator {accuracy[discriminator]:.1%}, inverted z "
+        f"{accuracy[INVERTED]:.1%}, pixels {accuracy[PIXELS]:.1%}",
+    )
 
 
 def ddpm_between_vae_and_gan(r, evaluator: str, seed: int | None = None) -> Verdict:
     fids = {m: read.fid(r, m, evaluator, seed) for m in LABELS}
-    return from_parts({"better than the VAE": fids["ddpm"] < fids["vae"],
-                       "worse than the GAN": fids["ddpm"] > fids["gan"]},
-                      "FID " + ", ".join(f"{LABELS[m]} {fids[m]:.1f}" for m in sorted(fids, key=fids.get)))
+    return from_parts(
+        {"better than the VAE": fids["ddpm"] < fids["vae"], "worse than the GAN": fids["ddpm"] > fids["gan"]},
+        "FID " + ", ".join(f"{LABELS[m]} {fids[m]:.1f}" for m in sorted(fids, key=fids.get)),
+    )
 
 
 def costs_ordered(r) -> Verdict:
     order = ["vae", "gan", "ddpm"]
     train = [read.train_seconds(r, m) for m in order]
     sample = [read.seconds_per_sample(r, m) for m in order]
-    return from_parts({"training VAE < GAN < DDPM": train == sorted(train),
-                       "sampling VAE < GAN < DDPM": sample == sorted(sample)},
-                      "training " + " / ".join(fmt_seconds(s) for s in train)
-                      + "; per sample " + " / ".join(fmt_seconds(s) for s in sample))
+    return from_parts(
+        {"training VAE < GAN < DDPM": train == sorted(train), "sampling VAE < GAN < DDPM": sample == sorted(sample)},
+        "training "
+        + " / ".join(fmt_seconds(s) for s in train)
+        + "; per sample "
+        + " / ".join(fmt_seconds(s) for s in sample),
+    )
 
 
 def vae_blurrier_than_both(r) -> Verdict:
     sharp = {m: read.sharpness(r, m) for m in LABELS}
-    return from_parts({"blurrier than the GAN": sharp["vae"] < sharp["gan"],
-                       "blurrier than the DDPM": sharp["vae"] < sharp["ddpm"]},
-                      "edge strength " + ", ".join(f"{LABELS[m]} {sharp[m]:.2f}" for m in LABELS))
+    return from_parts(
+        {"blurrier than the GAN": sharp["vae"] < sharp["gan"], "blurrier than the DDPM": sharp["vae"] < sharp["ddpm"]},
+        "edge strength " + ", ".join(f"{LABELS[m]} {sharp[m]:.2f}" for m in LABELS),
+    )
 
 
 def digits_evenly_drawn(r, evaluator: str, seed: int | None = None) -> Verdict:
@@ -221,34 +253,69 @@ def digits_evenly_drawn(r, evaluator: str, seed: int | None = None) -> Verdict:
         digit = max(range(10), key=lambda d: shares[d])
         top[model] = (digit, shares[digit])
     parts = {f"{LABELS[m]} within {limit:.0%}": share <= limit for m, (_, share) in top.items()}
-    return from_parts(parts, "most frequent digit " + ", ".join(f"{LABELS[m]} '{d}' {s:.1%}" for m, (d, s) in top.items()))
+    return from_parts(
+        parts, "most frequent digit " + ", ".join(f"{LABELS[m]} '{d}' {s:.1%}" for m, (d, s) in top.items())
+    )
 
 
 CLAIMS = [
-    Claim("1.3 b", "VAE samples are blurry, less so as training goes on, and blurrier than the GAN's",
-          ("sharpness", "sharpness_first_and_last"), vae_blurry_and_improving),
-    Claim("1.3 c", "the VAE's interpolation between two latent points is smooth",
-          ("interpolation_step_ratios",), smooth_interpolation("vae")),
-    Claim("2.2 b", "GAN samples are better and less blurry than the VAE's",
-          ("fid", "sharpness"), gan_better_and_sharper_than_vae, per_evaluator=True),
-    Claim("2.2 c", "the GAN's interpolation between two noise points is smooth",
-          ("interpolation_step_ratios",), smooth_interpolation("gan")),
-    Claim("2.3", "detach() on the fakes in the discriminator step is essential",
-          ("detach_variants",), detach_essential),
-    Claim("2.4 a", "a GAN cannot reconstruct input images",
-          ("reconstruction",), gan_cannot_reconstruct),
-    Claim("2.4 b", "a GAN cannot give a log-likelihood, unlike a VAE",
-          ("likelihood_bounds",), gan_has_no_likelihood),
-    Claim("2.4 c", "a GAN learns very good representations",
-          ("probe_accuracy_few_labels",), gan_learns_good_representations),
-    Claim("3 b", "DDPM samples are better than the VAE's but not as good as the GAN's",
-          ("fid",), ddpm_between_vae_and_gan, per_evaluator=True),
-    Claim("4", "VAE samples are blurrier than the GAN's and the DDPM's",
-          ("sharpness",), vae_blurrier_than_both),
-    Claim("4", "computational load in training and sampling: VAE < GAN < DDPM",
-          ("train_seconds", "seconds_per_sample"), costs_ordered),
-    Claim("Measured quality", "every model draws each digit at most 13 % of the time",
-          ("class_shares",), digits_evenly_drawn, per_evaluator=True),
+    Claim(
+        "1.3 b",
+        "VAE samples are blurry, less so as training goes on, and blurrier than the GAN's",
+        ("sharpness", "sharpness_first_and_last"),
+        vae_blurry_and_improving,
+    ),
+    Claim(
+        "1.3 c",
+        "the VAE's interpolation between two latent points is smooth",
+        ("interpolation_step_ratios",),
+        smooth_interpolation("vae"),
+    ),
+    Claim(
+        "2.2 b",
+        "GAN samples are better and less blurry than the VAE's",
+        ("fid", "sharpness"),
+        gan_better_and_sharper_than_vae,
+        per_evaluator=True,
+    ),
+    Claim(
+        "2.2 c",
+        "the GAN's interpolation between two noise points is smooth",
+        ("interpolation_step_ratios",),
+        smooth_interpolation("gan"),
+    ),
+    Claim(
+        "2.3", "detach() on the fakes in the discriminator step is essential", ("detach_variants",), detach_essential
+    ),
+    Claim("2.4 a", "a GAN cannot reconstruct input images", ("reconstruction",), gan_cannot_reconstruct),
+    Claim("2.4 b", "a GAN cannot give a log-likelihood, unlike a VAE", ("likelihood_bounds",), gan_has_no_likelihood),
+    Claim(
+        "2.4 c",
+        "a GAN learns very good representations",
+        ("probe_accuracy_few_labels",),
+        gan_learns_good_representations,
+    ),
+    Claim(
+        "3 b",
+        "DDPM samples are better than the VAE's but not as good as the GAN's",
+        ("fid",),
+        ddpm_between_vae_and_gan,
+        per_evaluator=True,
+    ),
+    Claim("4", "VAE samples are blurrier than the GAN's and the DDPM's", ("sharpness",), vae_blurrier_than_both),
+    Claim(
+        "4",
+        "computational load in training and sampling: VAE < GAN < DDPM",
+        ("train_seconds", "seconds_per_sample"),
+        costs_ordered,
+    ),
+    Claim(
+        "Measured quality",
+        "every model draws each digit at most 13 % of the time",
+        ("class_shares",),
+        digits_evenly_drawn,
+        per_evaluator=True,
+    ),
 ]
 
 

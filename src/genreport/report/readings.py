@@ -19,6 +19,7 @@ def reading(where: str) -> Callable:
     def register(function: Callable) -> Callable:
         READINGS[function.__name__] = where
         return function
+
     return register
 
 
@@ -69,8 +70,10 @@ def evaluator_info(r, evaluator: str) -> dict[str, Any]:
     return {"architecture": "vgg", **_scored(r, evaluator)["evaluator"]}
 
 
-@reading("metrics.json: [second_evaluator.]sample_metrics.<model>.fid; "
-         "other training seeds: experiments/seeds.json: sample_metrics.<evaluator>.<model>.fid")
+@reading(
+    "metrics.json: [second_evaluator.]sample_metrics.<model>.fid; "
+    "other training seeds: experiments/seeds.json: sample_metrics.<evaluator>.<model>.fid"
+)
 def fid(r, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> float:
     return _sample_scores(r, model, evaluator, seed)["fid"]
 
@@ -80,8 +83,10 @@ def fid_over_real(r, model: str, evaluator: str = PRIMARY) -> float:
     return _scored(r, evaluator)["sample_metrics"][model]["fid_over_real"]
 
 
-@reading("metrics.json: [second_evaluator.]sample_metrics.<model>.class_shares (10 shares, digit 0 first); "
-         "other training seeds: experiments/seeds.json")
+@reading(
+    "metrics.json: [second_evaluator.]sample_metrics.<model>.class_shares (10 shares, digit 0 first); "
+    "other training seeds: experiments/seeds.json"
+)
 def class_shares(r, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> list[float]:
     return _sample_scores(r, model, evaluator, seed)["class_shares"]
 
@@ -146,6 +151,8 @@ def likelihood_bounds(r) -> dict[str, float] | None:
     if not r.get("metrics"):
         return None
     likelihood = r["metrics"]["likelihood"]
-    values = {"vae_nats": likelihood["vae"]["negative_iwae_bound"]["mean"],
-              "ddpm_bits_per_dim": likelihood["ddpm"]["negative_bound"]["bits_per_dim"]}
+    values = {
+        "vae_nats": likelihood["vae"]["negative_iwae_bound"]["mean"],
+        "ddpm_bits_per_dim": likelihood["ddpm"]["negative_bound"]["bits_per_dim"],
+    }
     return values if all(math.isfinite(v) for v in values.values()) else None

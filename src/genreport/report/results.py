@@ -59,14 +59,18 @@ def read_benchmark(path: Path) -> dict[str, float] | None:
         max_rss = row.get("max_rss")
         return {"s": float(row["s"]), "max_rss_mb": float(max_rss) if max_rss not in (None, "-", "NA") else None}
     except (OSError, StopIteration, KeyError, ValueError, csv.Error):
-        raise ResultFileError(f"{path} is not a readable benchmark file (truncated or damaged): "
-                              "delete it and rerun snakemake, which rebuilds it") from None
+        raise ResultFileError(
+            f"{path} is not a readable benchmark file (truncated or damaged): "
+            "delete it and rerun snakemake, which rebuilds it"
+        ) from None
 
 
 def sharpness_by_epoch(train_dir: Path) -> list[tuple[int, float]]:
     """Edge sharpness of the fixed-noise samples saved at each sampled epoch."""
-    return [(snapshot["epoch"], edge_sharpness(to_unit_float(torch.from_numpy(snapshot["images"]))))
-            for snapshot in training_snapshots(train_dir)]
+    return [
+        (snapshot["epoch"], edge_sharpness(to_unit_float(torch.from_numpy(snapshot["images"]))))
+        for snapshot in training_snapshots(train_dir)
+    ]
 
 
 def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
@@ -75,12 +79,15 @@ def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
         return model_summary(results_dir, model, *(read_json(path) for path in files))
     except (KeyError, IndexError) as error:
         entry = f"the entry {error.args[0]!r}" if isinstance(error, KeyError) else "an entry"
-        raise ResultFileError(f"{files[0]} or {files[1]} lacks {entry} (damaged, or from an older version): "
-                              "delete both and rerun snakemake, which rebuilds them") from None
+        raise ResultFileError(
+            f"{files[0]} or {files[1]} lacks {entry} (damaged, or from an older version): "
+            "delete both and rerun snakemake, which rebuilds them"
+        ) from None
 
 
-def model_summary(results_dir: Path, model: str, training: dict[str, Any],
-                  measurements: dict[str, Any]) -> dict[str, Any]:
+def model_summary(
+    results_dir: Path, model: str, training: dict[str, Any], measurements: dict[str, Any]
+) -> dict[str, Any]:
     epochs = training["epochs"]
     loss_names = [k for k in epochs[-1] if k not in ("epoch", "step", "wall_time_s", "images_per_s", "sample_time_s")]
     parameters = training["parameters"]
@@ -120,14 +127,31 @@ def load_results(results_dir: Path) -> dict[str, Any]:
     missing = [str(path) for path in figures.values() if not path.is_file()]
     if missing:
         raise ResultFileError(f"figures missing: {', '.join(missing)}; run the notebook rules first")
-    figures.update({key: results_dir / "figures" / name for key, name in EXPERIMENT_FIGURES.items()
-                    if (results_dir / "figures" / name).is_file()})
+    figures.update(
+        {
+            key: results_dir / "figures" / name
+            for key, name in EXPERIMENT_FIGURES.items()
+            if (results_dir / "figures" / name).is_file()
+        }
+    )
     # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
     metrics_path = results_dir / "metrics.json"
     metrics = read_json(metrics_path) if metrics_path.is_file() else None
-    experiments = {name: read_json(path) if (path := results_dir / "experiments" / f"{name}.json").is_file() else None
-                   for name in EXPERIMENTS}
-    provenance = {key: read_json(path) for key, job in FIGURE_JOBS.items()
-                  if (path := results_dir / "provenance" / f"{job}.json").is_file()}
-    return {"preset": results_dir.name, "results_dir": results_dir, "models": models, "figures": figures,
-            "metrics": metrics, "experiments": experiments, "provenance": provenance}
+    experiments = {
+        name: read_json(path) if (path := results_dir / "experiments" / f"{name}.json").is_file() else None
+        for name in EXPERIMENTS
+    }
+    provenance = {
+        key: read_json(path)
+        for key, job in FIGURE_JOBS.items()
+        if (path := results_dir / "provenance" / f"{job}.json").is_file()
+    }
+    return {
+        "preset": results_dir.name,
+        "results_dir": results_dir,
+        "models": models,
+        "figures": figures,
+        "metrics": metrics,
+        "experiments": experiments,
+        "provenance": provenance,
+    }

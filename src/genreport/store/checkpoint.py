@@ -26,9 +26,7 @@ def load_checkpoint(path: Path, expected_model: str | None = None) -> dict[str, 
     whatever code the file holds."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(
-            f"checkpoint {path} is missing: make it with `snakemake --cores 4 {path}`"
-        )
+        raise CheckpointError(f"checkpoint {path} is missing: make it with `snakemake --cores 4 {path}`")
     unreadable = CheckpointError(
         f"{path} is not a readable checkpoint (truncated, or not written by torch.save): {RETRAIN}"
     )

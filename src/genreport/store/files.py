@@ -61,8 +61,9 @@ def copy_file(source: Path, target: Path) -> None:
     try:
         reader = Path(source).open("rb")
     except OSError as error:
-        raise ResultFileError(f"cannot read {source}: {error.strerror or error}; "
-                              "rerun snakemake to rebuild it") from None
+        raise ResultFileError(
+            f"cannot read {source}: {error.strerror or error}; rerun snakemake to rebuild it"
+        ) from None
     with reader:
         atomic_write(target, lambda handle: shutil.copyfileobj(reader, handle))
 
@@ -71,8 +72,10 @@ def remove_file(path: Path) -> None:
     try:
         Path(path).unlink(missing_ok=True)
     except OSError as error:
-        raise OutputWriteError(f"could not remove {path}: {error.strerror or error}; "
-                               f"check the permissions of {Path(path).parent}, then rerun snakemake") from None
+        raise OutputWriteError(
+            f"could not remove {path}: {error.strerror or error}; "
+            f"check the permissions of {Path(path).parent}, then rerun snakemake"
+        ) from None
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -86,8 +89,9 @@ def read_json(path: Path) -> dict[str, Any]:
         raise ResultFileError(f"cannot read {path}: {error.strerror or error}; check its permissions") from None
     except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
         reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8 text"
-        raise ResultFileError(f"{path} is truncated or not JSON ({reason}): "
-                              "delete it and rerun snakemake, which rebuilds it") from None
+        raise ResultFileError(
+            f"{path} is truncated or not JSON ({reason}): delete it and rerun snakemake, which rebuilds it"
+        ) from None
     if not isinstance(record, dict):
         raise ResultFileError(f"{path} does not hold a JSON object: delete it and rerun snakemake, which rebuilds it")
     return record

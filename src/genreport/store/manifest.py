@@ -34,8 +34,9 @@ def published_folders(published: list[Path], root: Path) -> tuple[str, ...]:
     return tuple(sorted({str(path.parent.relative_to(root)) for path in published if path.is_relative_to(root)}))
 
 
-def build_manifest(run_dir: Path, preset: str, published: list[Path], root: Path,
-                   publication_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
+def build_manifest(
+    run_dir: Path, preset: str, published: list[Path], root: Path, publication_dirs: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """`publication_dirs`: folders being published into, whose changes are not uncommitted code."""
     devices = {}
     for metrics in sorted(Path(run_dir).glob("train/*/metrics.json")):

@@ -16,6 +16,7 @@ PUBLICATION_DIRS = ("figures", "report")
 
 def git_state(root: Path, published_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
     """HEAD and whether the tracked files differ from it, not counting the folders being published into."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout.strip()
 
@@ -34,13 +35,16 @@ def settings_digest(settings: dict[str, Any]) -> str:
 def write_provenance(path: Path, rule: str, made_by: str, settings: dict[str, Any]) -> None:
     from ..config import project_root
 
-    write_json(path, {
-        "rule": rule,
-        "made_by": made_by,
-        **git_state(project_root(), PUBLICATION_DIRS),
-        "settings_digest": settings_digest(settings),
-        "settings": settings,
-    })
+    write_json(
+        path,
+        {
+            "rule": rule,
+            "made_by": made_by,
+            **git_state(project_root(), PUBLICATION_DIRS),
+            "settings_digest": settings_digest(settings),
+            "settings": settings,
+        },
+    )
 
 
 def record_provenance(path: Path | None, made_by: str, settings: dict[str, Any]) -> None:

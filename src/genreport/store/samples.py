@@ -44,8 +44,9 @@ def rebuild_hint(path: Path) -> str:
     return f"rebuild it with `snakemake --cores 4 --force {path}`"
 
 
-def load_samples(path: Path, minimum: int = 1, fields: tuple[str, ...] = (),
-                 remedy: str | None = None) -> dict[str, Any]:
+def load_samples(
+    path: Path, minimum: int = 1, fields: tuple[str, ...] = (), remedy: str | None = None
+) -> dict[str, Any]:
     """The images (uint8 [N, 28, 28]) and the named metadata fields of a sample file, checked.
 
     `minimum`: the fewest images the caller's metric can use; with `seed_of_image` among the fields,
@@ -102,8 +103,10 @@ def training_snapshots(train_dir: Path, minimum: int = 1) -> list[dict[str, Any]
     """The fixed-noise samples training saved in train_dir/samples/ (images and epoch), oldest first;
     each must hold at least `minimum` images."""
     retrain = f"retrain the model with `snakemake --cores 4 --force {Path(train_dir) / 'checkpoint.pt'}`"
-    return [load_samples(path, minimum, fields=("epoch",), remedy=retrain)
-            for path in sorted((Path(train_dir) / "samples").glob("epoch_*.npz"))]
+    return [
+        load_samples(path, minimum, fields=("epoch",), remedy=retrain)
+        for path in sorted((Path(train_dir) / "samples").glob("epoch_*.npz"))
+    ]
 
 
 def field_value(array: np.ndarray, kind: str, count: int) -> Any:

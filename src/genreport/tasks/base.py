@@ -24,6 +24,7 @@ def warmed_up_ema(decay: float):
     """A moving average whose decay grows as (1 + n) / (10 + n) up to `decay` (n: updates so far), so it
     forgets the random initial weights within the first few hundred steps instead of the 1 / (1 - decay)
     it takes a fixed decay."""
+
     @torch.no_grad()
     def update(averaged: list[torch.Tensor], current: list[torch.Tensor], updates) -> None:
         if not torch.is_floating_point(averaged[0]):  # counters such as batch norm's num_batches_tracked
@@ -31,6 +32,7 @@ def warmed_up_ema(decay: float):
             return
         steps = int(updates)
         torch._foreach_lerp_(averaged, current, 1.0 - min(decay, (1 + steps) / (10 + steps)))
+
     return update
 
 

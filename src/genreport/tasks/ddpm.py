@@ -16,16 +16,26 @@ class DDPMTask(Task):
 
     # The recipe settings a preset may leave out: the textbook DDPM (Ho et al. 2020). The task's config,
     # and so its training record and checkpoint, holds every one of them.
-    RECIPE_DEFAULTS = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform",
-                       "min_snr_gamma": 5.0, "ema_warmup": False}
+    RECIPE_DEFAULTS = {
+        "schedule": "linear",
+        "prediction": "eps",
+        "loss_weighting": "uniform",
+        "min_snr_gamma": 5.0,
+        "ema_warmup": False,
+    }
 
     def __init__(self, config, device):
         config = {**self.RECIPE_DEFAULTS, **config}
         super().__init__(config, device)
         self.diffusion = GaussianDiffusion(
-            config["timesteps"], config["beta_start"], config["beta_end"], schedule=config["schedule"],
-            prediction=config["prediction"], loss_weighting=config["loss_weighting"],
-            min_snr_gamma=config["min_snr_gamma"])
+            config["timesteps"],
+            config["beta_start"],
+            config["beta_end"],
+            schedule=config["schedule"],
+            prediction=config["prediction"],
+            loss_weighting=config["loss_weighting"],
+            min_snr_gamma=config["min_snr_gamma"],
+        )
         self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
         # Samples come from an exponential moving average of the weights.
         self.ema = moving_average(self.model, config["ema_decay"], warm_up=config["ema_warmup"])
@@ -51,9 +61,11 @@ class DDPMTask(Task):
 
     def predictor(self, network: nn.Module):
         """The noise predictor the diffusion process calls: `network` under the task's precision, fp32 out."""
+
         def predict(x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
             with self.autocast():
                 return network(x_t, t).float()
+
         return predict
 
     def noise(self, count, generator):

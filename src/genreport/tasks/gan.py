@@ -32,8 +32,10 @@ class GANTask(Task):
         super().__init__(config, device)
         self.discriminator_input = config.get("discriminator_input", "detached")
         if self.discriminator_input not in self.DISCRIMINATOR_INPUTS:
-            raise ConfigError(f"gan.discriminator_input is {self.discriminator_input!r}: "
-                              f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}")
+            raise ConfigError(
+                f"gan.discriminator_input is {self.discriminator_input!r}: "
+                f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}"
+            )
         self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
         self.discriminator = Discriminator(config["channels"], config.get("spectral_norm", False)).to(device)
         self.generator.apply(init_dcgan_weights)
@@ -46,8 +48,9 @@ class GANTask(Task):
         betas = (0.5, 0.999)
         self.optimizers = {
             "generator": torch.optim.Adam(self.generator.parameters(), lr=config["lr"], betas=betas),
-            "discriminator": torch.optim.Adam(self.discriminator.parameters(),
-                                              lr=config.get("discriminator_lr", config["lr"]), betas=betas),
+            "discriminator": torch.optim.Adam(
+                self.discriminator.parameters(), lr=config.get("discriminator_lr", config["lr"]), betas=betas
+            ),
         }
 
     def training_step(self, images):

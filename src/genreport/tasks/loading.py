@@ -34,8 +34,10 @@ def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, A
     payload = load_checkpoint(require_checkpoint(checkpoint))
     model = payload["model"]
     if not (isinstance(model, str) and model in TASK_CLASSES and isinstance(payload.get("config"), dict)):
-        raise CheckpointError(f"{checkpoint} names no model of this pipeline with its config: "
-                              "delete it and rerun snakemake, which retrains it")
+        raise CheckpointError(
+            f"{checkpoint} names no model of this pipeline with its config: "
+            "delete it and rerun snakemake, which retrains it"
+        )
     task = build_task(model, payload["config"], select_device(device))
     try:
         task.load_state(payload, with_optimizers=False)

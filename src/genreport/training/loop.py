@@ -80,8 +80,16 @@ def train(
         "deterministic": device.type == "cpu",
         "epochs": [],
     }
-    identity = {"state_format": STATE_FORMAT, "model": task.name, "config": task.config, "seed": seed,
-                "epochs": epochs, "batch_size": batch_size, "train_images": len(data), "precision": task.precision}
+    identity = {
+        "state_format": STATE_FORMAT,
+        "model": task.name,
+        "config": task.config,
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "train_images": len(data),
+        "precision": task.precision,
+    }
     step, first_epoch, first_index, totals = 0, 1, 0, {}
     # Time is kept per segment (one process's share of the run) and per epoch; a mid-epoch stop
     # saves the seconds the epoch had taken so far, so every epoch's time covers all its steps.
@@ -104,12 +112,23 @@ def train(
     segments.append(segment)
 
     def save_progress(epoch: int, next_index: int, order_at_epoch_start: torch.Tensor, elapsed: float) -> None:
-        save_state(state_path, {
-            "model": task.name, "identity": identity, **task.state(), "epoch": epoch, "next_index": next_index,
-            "step": step, "totals": totals, "epochs_done": record["epochs"], "segments": segments,
-            "elapsed_in_epoch_s": elapsed, "order_at_epoch_start": order_at_epoch_start,
-            "random": random_states(device),
-        })
+        save_state(
+            state_path,
+            {
+                "model": task.name,
+                "identity": identity,
+                **task.state(),
+                "epoch": epoch,
+                "next_index": next_index,
+                "step": step,
+                "totals": totals,
+                "epochs_done": record["epochs"],
+                "segments": segments,
+                "elapsed_in_epoch_s": elapsed,
+                "order_at_epoch_start": order_at_epoch_start,
+                "random": random_states(device),
+            },
+        )
 
     with stop_on_signals() as stop:
         for epoch in range(first_epoch, epochs + 1):
@@ -123,24 +142,33 @@ def train(
             if device.type == "cuda":
                 torch.cuda.synchronize()
             started = time.perf_counter()
-            bar = tqdm(range(start_index, steps_per_epoch), desc=f"{task.name} epoch {epoch}/{epochs}",
-                       disable=not progress, mininterval=2.0)
+            bar = tqdm(
+                range(start_index, steps_per_epoch),
+                desc=f"{task.name} epoch {epoch}/{epochs}",
+                disable=not progress,
+                mininterval=2.0,
+            )
             for index in bar:
                 if stop:
                     segment["wall_time_s"] += time.perf_counter() - started
                     save_progress(epoch, index, order_at_epoch_start, earlier + time.perf_counter() - started)
                     raise TrainingInterrupted(
                         f"{task.name} training stopped by {stop.signal_name} at epoch {epoch}, step {step}; its state "
-                        f"is saved in {state_path}: rerun the same command (or snakemake) to resume")
-                chosen = permutation[index * batch_size:(index + 1) * batch_size]
+                        f"is saved in {state_path}: rerun the same command (or snakemake) to resume"
+                    )
+                chosen = permutation[index * batch_size : (index + 1) * batch_size]
                 task.set_progress(step, epochs * steps_per_epoch)
                 try:
-                    terms = task.training_step(data[chosen]) if targets is None else task.training_step(
-                        data[chosen], targets[chosen])
+                    terms = (
+                        task.training_step(data[chosen])
+                        if targets is None
+                        else task.training_step(data[chosen], targets[chosen])
+                    )
                 except torch.cuda.OutOfMemoryError:
                     raise TrainingError(
                         f"the GPU ran out of memory training the {task.name} at epoch {epoch}, step {step + 1}: lower "
-                        f"{task.name}.batch_size (now {batch_size}) or {task.name}.channels in the preset") from None
+                        f"{task.name}.batch_size (now {batch_size}) or {task.name}.channels in the preset"
+                    ) from None
                 step += 1
                 segment["steps"] += 1
                 for name, value in terms.items():
@@ -156,8 +184,13 @@ def train(
             wall = earlier + this_segment
             means = {name: float(total) / steps_per_epoch for name, total in totals.items()}
             _check_finite(means, epoch, step, lr)
-            entry = {"epoch": epoch, "step": step, **means, "wall_time_s": wall,
-                     "images_per_s": steps_per_epoch * batch_size / wall}
+            entry = {
+                "epoch": epoch,
+                "step": step,
+                **means,
+                "wall_time_s": wall,
+                "images_per_s": steps_per_epoch * batch_size / wall,
+            }
 
             if task.generates and (epoch in sample_epochs or epoch == epochs):
                 task.train_mode(False)
@@ -183,14 +216,17 @@ def train(
     record["seconds_per_step"] = record["total_train_time_s"] / step
     if device.type == "cuda":
         record["peak_gpu_memory_bytes"] = torch.cuda.max_memory_allocated(device)
-    save_checkpoint(out_dir / "checkpoint.pt", {
-        "model": task.name,
-        "config": task.config,
-        "epoch": epochs,
-        "step": step,
-        "seed": seed,
-        **task.state(),
-    })
+    save_checkpoint(
+        out_dir / "checkpoint.pt",
+        {
+            "model": task.name,
+            "config": task.config,
+            "epoch": epochs,
+            "step": step,
+            "seed": seed,
+            **task.state(),
+        },
+    )
     write_json(out_dir / "metrics.json", record)
     state_path.unlink(missing_ok=True)
     return record
