@@ -11,12 +11,11 @@ from typing import Any
 
 import torch
 
-from genreport.data import load_test_images
-from genreport.tasks.loading import load_evaluator
 from genreport.config import load_preset
-from genreport.data import load_split, to_unit_float
+from genreport.data import load_split, load_test_images, to_unit_float
 from genreport.measure.evaluation import embed
 from genreport.runtime import configure_threads, describe_device, select_device
+from genreport.tasks.loading import load_evaluator
 
 
 def ablation_parser(doc: str, variants: list[str], images: int) -> argparse.ArgumentParser:

@@ -23,15 +23,14 @@ from pathlib import Path
 
 import torch
 import yaml
-
 from ablation import write_record
-from genreport.data import load_test_images
-from genreport.seeds import EVALUATION_SAMPLES, stream_seed
-from genreport.tasks.loading import load_evaluator
+
 from genreport.config import load_preset
-from genreport.data import to_unit_float
+from genreport.data import load_test_images, to_unit_float
 from genreport.measure.evaluation import embed, score_image_set
+from genreport.seeds import EVALUATION_SAMPLES, stream_seed
 from genreport.store.samples import load_samples
+from genreport.tasks.loading import load_evaluator
 
 EVALUATORS = ("evaluator", "second_evaluator")
 

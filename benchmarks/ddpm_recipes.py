@@ -17,8 +17,8 @@ from __future__ import annotations
 import time
 
 import torch
-
 from ablation import ablation_parser, set_up, write_record
+
 from genreport.measure.evaluation import score_image_set
 from genreport.tasks import build_task
 

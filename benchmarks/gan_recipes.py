@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 import torch
-
 from ablation import ablation_parser, set_up, write_record
+
 from genreport.measure.evaluation import score_image_set
 from genreport.runtime import seed_everything
 from genreport.seeds import EVALUATION_SAMPLES, stream_seed

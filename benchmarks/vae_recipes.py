@@ -16,15 +16,15 @@ import tempfile
 from pathlib import Path
 
 import torch
-
 from ablation import ablation_parser, set_up, write_record
+
 from genreport.data import load_test_images
-from genreport.measure.likelihood import vae_likelihood
-from genreport.seeds import EVALUATION_SAMPLES, stream_seed
-from genreport.tasks.loading import load_task
 from genreport.measure.evaluation import score_image_set
+from genreport.measure.likelihood import vae_likelihood
 from genreport.runtime import seed_everything
+from genreport.seeds import EVALUATION_SAMPLES, stream_seed
 from genreport.tasks import build_task
+from genreport.tasks.loading import load_task
 from genreport.training.loop import train
 
 PLAIN = {"channels": 32, "latent_dim": 16, "kl_warmup_steps": 0}

@@ -94,7 +94,8 @@ def snakemake_command(*arguments: str, config: dict[str, str] | None = None) -> 
 
 @pytest.fixture(scope="session")
 def smoke_project(tmp_path_factory) -> Path:
-    """A project copy after a complete `snakemake report` of the smoke preset (shared: tests that edit it restore it)."""
+    """A project copy after a complete `snakemake report` of the smoke preset (shared: tests that edit it "
+    "restore it)."""
     if mnist_source() is None:
         pytest.skip("no offline MNIST copy: set GENREPORT_MNIST_DIR")
     project = copy_project(tmp_path_factory.mktemp("project"), "smoke")

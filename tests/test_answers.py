@@ -14,10 +14,10 @@ from genreport.report.answers import (
     answer_2_4_c,
     answer_3_b,
     answer_4,
-    moving_average_sentence,
     bound_terms_clause,
     coverage_sentence,
     ddpm_objective,
+    moving_average_sentence,
     precision_sentence,
 )
 from genreport.tasks.ddpm import DDPMTask

@@ -7,8 +7,8 @@ import pickle
 import pytest
 import torch
 
-from genreport.store.checkpoint import load_checkpoint, save_checkpoint
 from genreport.errors import CheckpointError
+from genreport.store.checkpoint import load_checkpoint, save_checkpoint
 
 
 class Payload:
@@ -65,8 +65,8 @@ def test_notebooks_name_the_target_that_makes_a_missing_checkpoint(project_root)
 @pytest.mark.fault
 def test_checkpoint_whose_weights_do_not_fit_its_config_is_refused(tmp_path):
     from genreport.config import load_preset
-    from genreport.tasks.loading import load_task
     from genreport.tasks import build_task
+    from genreport.tasks.loading import load_task
 
     config = load_preset("smoke")["vae"]
     task = build_task("vae", config, torch.device("cpu"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
+from test_answers import results as model_results
 
 from genreport.report import readings
 from genreport.report.claims import (
@@ -17,7 +16,6 @@ from genreport.report.claims import (
     check_all,
     verdict_sentence,
 )
-from test_answers import results as model_results
 
 EVEN = [0.1] * 10
 SEVENS = [0.08] * 7 + [0.28] + [0.08] * 2  # '7' at 28 %

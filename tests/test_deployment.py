@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import planned_jobs
 
 

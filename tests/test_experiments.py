@@ -8,9 +8,9 @@ import torch
 
 from genreport.measure.analysis import feature_path_smoothness, slerp
 from genreport.measure.inversion import invert_generator
+from genreport.measure.probes import balanced_subset, probe_accuracy
 from genreport.models.classifier import DigitClassifier
 from genreport.models.gan import Generator
-from genreport.measure.probes import balanced_subset, probe_accuracy
 
 
 def test_inversion_finds_an_image_the_generator_can_make():

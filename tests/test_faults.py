@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from conftest import assert_same_run, mnist_source
+
 from genreport.config import load_preset
 from genreport.errors import TrainingError, TrainingInterrupted
-from genreport.training.resume import STATE_FILE
 from genreport.tasks import build_task
 from genreport.training.loop import train
+from genreport.training.resume import STATE_FILE
 
 pytestmark = pytest.mark.fault
 SOURCE = mnist_source()

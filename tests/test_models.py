@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 
 import pytest
@@ -11,8 +12,8 @@ import torch
 from genreport.config import load_preset
 from genreport.models.unet import UNet
 from genreport.models.vae import negative_elbo
-from genreport.training.schedules import learning_rate_factor
 from genreport.tasks import build_task
+from genreport.training.schedules import learning_rate_factor
 
 CPU = torch.device("cpu")
 
@@ -191,7 +192,7 @@ def test_bf16_steps_keep_losses_and_samples_in_fp32(model, smoke, batch):
     assert all(v.dtype == torch.float32 and torch.isfinite(v) for v in terms.values())
     assert all(p.dtype == torch.float32 for m in task.modules.values() for p in m.parameters())
     samples = task.generate(task.noise(3, torch.Generator().manual_seed(0)), torch.Generator().manual_seed(1))
-    assert samples.dtype == torch.float32 and 0 <= samples.min() and samples.max() <= 1
+    assert samples.dtype == torch.float32 and samples.min() >= 0 and samples.max() <= 1
 
 
 def test_bf16_samples_are_close_to_fp32_ones(smoke):
@@ -325,7 +326,8 @@ def test_ema_warm_up_follows_the_trained_weights_sooner_than_a_fixed_decay(smoke
         task = build_task("ddpm", {**smoke["ddpm"], "ema_decay": 0.999, "ema_warmup": warm_up}, CPU)
         for _ in range(20):
             task.training_step(batch)
-        return sum((a - b).pow(2).sum().item() for a, b in zip(task.ema.module.parameters(), task.model.parameters()))
+        pairs = zip(task.ema.module.parameters(), task.model.parameters(), strict=True)
+        return sum((a - b).pow(2).sum().item() for a, b in pairs)
 
     fixed, warmed_up = distance_after_training(False), distance_after_training(True)
     assert warmed_up < 0.1 * fixed
@@ -336,7 +338,7 @@ def test_warmup_cosine_rises_linearly_then_falls_to_zero_at_the_last_step():
     assert factors[:10] == pytest.approx([(step + 1) / 10 for step in range(10)])
     assert factors[10] == pytest.approx(1.0)
     assert factors[60] == pytest.approx(0.5)  # halfway through the decay
-    assert all(later <= earlier for earlier, later in zip(factors[10:], factors[11:]))
+    assert all(later <= earlier for earlier, later in itertools.pairwise(factors[10:]))
     assert learning_rate_factor("warmup_cosine", 110, 110, warmup_steps=10) == pytest.approx(0.0)
     assert learning_rate_factor("constant", 57, 110) == 1.0
     with pytest.raises(ValueError, match="unknown learning-rate schedule"):

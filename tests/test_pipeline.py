@@ -10,8 +10,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import copy_project, mnist_source, snakemake
+
 from genreport.report.document import QUESTIONS
 from genreport.report.results import FIGURES
 

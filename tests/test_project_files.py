@@ -28,7 +28,7 @@ def test_notebooks_have_a_parameters_cell(project_root, name):
     if name != "report":
         source = "".join(tagged[0]["source"])
         defined = {line.split("=")[0].strip() for line in source.splitlines() if "=" in line}
-        assert MODEL_PARAMETERS <= defined
+        assert defined >= MODEL_PARAMETERS
 
 
 def test_environment_lists_exactly_the_pyproject_dependencies(project_root):

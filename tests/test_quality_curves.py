@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from genreport.report.answers import budget_ranking_sentence
 from genreport.measure.quality_curves import common_budget, point_at, seconds_by_epoch, summary
+from genreport.report.answers import budget_ranking_sentence
 
 
 def curve(*points):

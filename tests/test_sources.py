@@ -61,7 +61,8 @@ def test_annotation_only_imports_are_not_dependencies(tmp_path):
         tmp_path,
         {
             "__init__.py": "",
-            "run.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .heavy import Model\nelse:\n    from . import light\n",
+            "run.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .heavy import "
+            "Model\nelse:\n    from . import light\n",
             "heavy.py": "",
             "light.py": "",
         },

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import torch
 
-from genreport.store.checkpoint import load_checkpoint, save_checkpoint
 from genreport.errors import CheckpointError, OutputWriteError, ResultFileError, SampleFileError
 from genreport.measure.evaluation import fid_and_kid, minimum_images, precision_recall
+from genreport.store.checkpoint import load_checkpoint, save_checkpoint
 from genreport.store.files import atomic_write, read_json, write_json
 from genreport.store.samples import load_samples, save_samples
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import planned_jobs, snakemake
+
 from genreport.store.provenance import settings_digest
 
 pytestmark = pytest.mark.slow
@@ -220,7 +220,7 @@ def test_each_figure_names_the_rule_commit_and_settings_that_made_it(smoke_proje
         "interpolation_frames": 6,
     }
     assert record["settings_digest"] == settings_digest(record["settings"])
-    assert f"Made by rule `notebook_vae` running `notebooks/vae.ipynb` at commit" in markdown
+    assert "Made by rule `notebook_vae` running `notebooks/vae.ipynb` at commit" in markdown
     assert f"settings {record['settings_digest']}" in markdown
     fig7 = markdown[markdown.index("Figure 7 –") :].split("\n\n")[0]
     assert "rule `interpolation_experiment` running `genreport.cli.interpolate`" in fig7

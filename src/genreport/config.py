@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
 from .diffusion.sampler_settings import Sampler
+from .errors import ConfigError
 
 MODEL_NAMES = ("vae", "gan", "ddpm")
 

@@ -9,7 +9,7 @@ import os
 import platform
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +128,7 @@ def measured_bf16_speedup() -> float:
             if key not in known:
                 known[key] = {
                     "bf16_speedup": bf16_speedup("cpu"),
-                    "measured": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "measured": datetime.now(UTC).isoformat(timespec="seconds"),
                 }
                 write_json(path, known)
             return float(known[key]["bf16_speedup"])

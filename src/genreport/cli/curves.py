@@ -14,16 +14,15 @@ import warnings
 import torch
 
 from ..config import MODEL_NAMES
-from ..data import to_unit_float
+from ..data import load_test_images, to_unit_float
+from ..figures.quality import plot_quality_curves
 from ..measure.evaluation import class_statistics, embed, fid_and_kid, minimum_images
+from ..measure.quality_curves import seconds_by_epoch, summary
 from ..store.files import read_json, write_json
 from ..store.provenance import record_provenance
-from ..measure.quality_curves import seconds_by_epoch, summary
-from ..figures.quality import plot_quality_curves
 from ..store.samples import training_snapshots
-from .common import run_reporting_errors
-from ..data import load_test_images
 from ..tasks.loading import load_evaluator
+from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 
 

@@ -9,17 +9,16 @@ import json
 
 import torch
 
-from ..store.provenance import record_provenance
-from ..measure.evaluation import embed, score_image_set
-from ..store.files import read_json, write_json
-from ..report.formatting import plural
-from ..tasks.loading import load_task
+from ..data import load_test_images
 from ..errors import CheckpointError
 from ..figures.plotting import figure_of_rows
-from .common import run_reporting_errors
-from ..data import load_test_images
+from ..measure.evaluation import embed, score_image_set
+from ..report.formatting import plural
 from ..seeds import DETACH_SAMPLES, stream_seed
-from ..tasks.loading import load_evaluator
+from ..store.files import read_json, write_json
+from ..store.provenance import record_provenance
+from ..tasks.loading import load_evaluator, load_task
+from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 
 VARIANTS = {

@@ -14,18 +14,18 @@ from typing import Any
 
 import torch
 
-from ..figures.bound import plot_bound_terms
 from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
+from ..figures.bound import plot_bound_terms
 from ..measure.evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
-from ..store.files import write_json
-from ..report.readings import REAL_ROW
 from ..measure.likelihood import ddpm_likelihood, vae_likelihood
-from ..tasks.loading import load_task
-from ..store.provenance import record_provenance
+from ..report.readings import REAL_ROW
 from ..runtime import configure_threads
-from ..store.samples import load_samples
 from ..seeds import random_subset
+from ..store.files import write_json
+from ..store.provenance import record_provenance
+from ..store.samples import load_samples
+from ..tasks.loading import load_task
 from .common import add_settings_arguments, named_path, run_reporting_errors
 
 

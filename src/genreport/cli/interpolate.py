@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import json
 
+from ..config import MODEL_NAMES
+from ..figures.plotting import figure_of_rows
 from ..measure.analysis import feature_path_smoothness, interpolation_rows, path_smoothness
+from ..seeds import INTERPOLATION_PAIRS, stream_seed
 from ..store.files import write_json
 from ..store.provenance import record_provenance
-from ..config import MODEL_NAMES
-from ..tasks.loading import load_task
-from ..figures.plotting import figure_of_rows
+from ..tasks.loading import load_evaluator, load_task
 from .common import run_reporting_errors
-from ..seeds import INTERPOLATION_PAIRS, stream_seed
-from ..tasks.loading import load_evaluator
 from .experiments import experiment_parser, start_experiment
 
 PATHS = {

@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..store.provenance import record_provenance
 from ..pipeline.watchdog import stop_when_workflow_ends
+from ..store.provenance import record_provenance
 from .common import add_settings_arguments
 
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 
-from ..store.files import write_json
 from ..data import load_split, to_unit_float
 from ..measure.inversion import invert_generator
-from ..tasks.loading import load_task
 from ..measure.probes import (
     balanced_subset,
     batched_features,
@@ -21,6 +19,8 @@ from ..measure.probes import (
     vae_posterior_means,
 )
 from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TRAIN_IMAGES, random_subset, stream_seed
+from ..store.files import write_json
+from ..tasks.loading import load_task
 from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 

@@ -10,17 +10,16 @@ import time
 
 import torch
 
-from ..store.files import write_json
-from ..store.provenance import record_provenance
 from ..data import load_split, to_unit_float
+from ..figures.plotting import figure_of_rows
 from ..measure.inversion import invert_generator
 from ..measure.likelihood import mean_and_standard_error
-from ..tasks.loading import load_task
-from ..figures.plotting import figure_of_rows
 from ..runtime import synchronize
 from ..seeds import INVERSION_IMAGES, random_subset, stream_seed
+from ..store.files import write_json
+from ..store.provenance import record_provenance
+from ..tasks.loading import load_evaluator, load_task
 from .common import run_reporting_errors
-from ..tasks.loading import load_evaluator
 from .experiments import experiment_parser, start_experiment
 
 

@@ -1,10 +1,12 @@
-"""Draw a model's evaluation samples: `python -m genreport.cli.sample --settings JSON --checkpoint C --out samples/vae.npz`.
+"""Draw a model's evaluation samples.
+
+`python -m genreport.cli.sample --settings JSON --checkpoint C --out samples/vae.npz`.
 
 Settings: `count`, `seed`, `device` and, for the DDPM, `sampler` (`ancestral`, `ddim:<steps>` or `dpm_solver:<steps>`).
 
 Writes uint8 images [N, 28, 28] with the seeds, the checkpoint and the sampler recorded beside them.
-The first half of the images comes from the settings' `seed`, the second from the next stream (seeds.SECOND_SAMPLE_HALF), so the
-evaluation can check that its ranking of the models holds across two sampling seeds.
+The first half of the images comes from the settings' `seed`, the second from the next stream
+(seeds.SECOND_SAMPLE_HALF), so the evaluation can check that its ranking of the models holds across two sampling seeds.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..tasks.loading import load_task
 from ..runtime import configure_threads
-from ..store.samples import save_samples
 from ..seeds import SECOND_SAMPLE_HALF, stream_seed
+from ..store.samples import save_samples
+from ..tasks.loading import load_task
 from .common import add_settings_arguments, run_reporting_errors
-
 
 BATCH_SIZE = 500  # part of what fixes the starting noise of a seed
 
@@ -55,10 +56,10 @@ def draw(
     started = time.perf_counter()
     shares = np.array_split(np.arange(count), len(seeds))
     images = np.concatenate(
-        [draw_images(task, len(share), seed, batch_size, sampler) for share, seed in zip(shares, seeds)]
+        [draw_images(task, len(share), seed, batch_size, sampler) for share, seed in zip(shares, seeds, strict=True)]
     )
     seconds = time.perf_counter() - started
-    seed_of_image = np.concatenate([np.full(len(share), seed) for share, seed in zip(shares, seeds)])
+    seed_of_image = np.concatenate([np.full(len(share), seed) for share, seed in zip(shares, seeds, strict=True)])
     return images, seed_of_image, seconds / count, sampler_name(task, sampler)
 
 

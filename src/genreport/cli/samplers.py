@@ -1,6 +1,6 @@
 """Compare DDPM samplers on the same starting noise: 1000 ancestral steps, DDIM at 100 and 50 steps,
-DPM-Solver++(2M) at 20 and 10; the moving average of the weights against the raw weights, on the evaluation samples' noise;
-and, where the preset samples in bf16, the same DDIM images computed in fp32.
+DPM-Solver++(2M) at 20 and 10; the moving average of the weights against the raw weights, on the evaluation
+samples' noise; and, where the preset samples in bf16, the same DDIM images computed in fp32.
 
 Run by the workflow's `sampler_experiment` rule, which passes the preset values it uses as --settings.
 """
@@ -14,16 +14,14 @@ from typing import Any
 
 import torch
 
-from ..data import to_unit_float
-from ..measure.evaluation import embed, minimum_images, score_image_set
-from ..store.files import write_json
-from ..tasks.loading import load_task
-from ..store.samples import load_samples
+from ..data import load_test_images, to_unit_float
 from ..diffusion.sampler_settings import Sampler
-from ..data import load_test_images
+from ..measure.evaluation import embed, minimum_images, score_image_set
 from ..runtime import synchronize
 from ..seeds import PRECISION_NOISE, SAMPLER_NOISE, stream_seed
-from ..tasks.loading import load_evaluator
+from ..store.files import write_json
+from ..store.samples import load_samples
+from ..tasks.loading import load_evaluator, load_task
 from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 from .sample import draw_images

@@ -15,10 +15,10 @@ import torch
 
 from ..data import load_split, to_unit_float
 from ..measure.evaluation import embed, minimum_images, score_image_set
-from ..store.files import write_json
-from ..tasks.loading import load_task
 from ..runtime import configure_threads
+from ..store.files import write_json
 from ..store.samples import load_samples
+from ..tasks.loading import load_task
 from .common import add_settings_arguments, named_path, run_reporting_errors
 
 

@@ -9,6 +9,7 @@ schedule. Images live in [-1, 1].
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -281,7 +282,7 @@ class GaussianDiffusion:
         the terms change fastest (small t), wide where they are small and smooth."""
         edges = torch.logspace(0, math.log10(self.timesteps), count + 1, dtype=torch.float64).round().long()
         edges = torch.unique(edges.clamp(1, self.timesteps)).tolist()
-        return list(zip(edges[:-1], edges[1:]))
+        return list(itertools.pairwise(edges))
 
     @torch.no_grad()
     def bound_terms(

@@ -30,7 +30,7 @@ def figure_of_rows(rows: list[torch.Tensor], labels: list[str], title: str, path
     columns = rows[0].shape[0]
     fig, axes = plt.subplots(len(rows), 1, figsize=(max(4.0, columns * scale), len(rows) * scale * 1.25 + 0.6))
     axes = np.atleast_1d(axes)
-    for axis, row, label in zip(axes, rows, labels):
+    for axis, row, label in zip(axes, rows, labels, strict=True):
         axis.imshow(grid_array(row, nrow=columns), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         axis.set_xticks([])
         axis.set_yticks([])

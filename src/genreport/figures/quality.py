@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
-from ..store.files import write_png  # noqa: E402
 from ..measure.quality_curves import Curve  # noqa: E402
+from ..store.files import write_png  # noqa: E402
 
 COLOURS = {"vae": "tab:blue", "gan": "tab:orange", "ddpm": "tab:green"}
 
@@ -24,7 +24,7 @@ def plot_quality_curves(curves: dict[str, Curve], budget_s: float, path: Path):
         for axis, key in ((fid_axis, "fid"), (confidence_axis, "mean_top_probability")):
             values = [point[key] for point in curve]
             axis.plot(seconds, values, "o-", color=COLOURS.get(model), label=model.upper())
-            for point, value in zip(curve, values):
+            for point, value in zip(curve, values, strict=True):
                 axis.annotate(
                     str(point["epoch"]),
                     (point["train_seconds"], value),

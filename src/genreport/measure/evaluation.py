@@ -6,7 +6,6 @@ precision and recall follow Kynkäänniemi et al. (2019) with k nearest neighbou
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import torch

@@ -134,7 +134,7 @@ def ddpm_likelihood(task: DDPMTask, test_uint8: torch.Tensor, settings: dict[str
             {"t_start": 0, "t_stop": 1, "bits_per_dim": bits_per_dim(mean_terms[0])},
             *(
                 {"t_start": start, "t_stop": stop, "bits_per_dim": bits_per_dim(value)}
-                for (start, stop), value in zip(ranges, mean_terms[1:-1])
+                for (start, stop), value in zip(ranges, mean_terms[1:-1], strict=True)
             ),
             {"t_start": task.diffusion.timesteps, "t_stop": None, "bits_per_dim": bits_per_dim(mean_terms[-1])},
         ],

@@ -6,6 +6,7 @@ first; `train_seconds` counts training steps only (not the time spent drawing th
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 Curve = list[dict[str, Any]]
@@ -68,5 +69,5 @@ def summary(curves: dict[str, Curve]) -> dict[str, Any]:
         "order_at_common_budget": ranking(at_budget),
         "unmeasured_at_common_budget": sorted(model for model, point in at_budget.items() if point is None),
         "orders_over_time": over_time,
-        "order_changes": sum(1 for before, after in zip(orders, orders[1:]) if before != after),
+        "order_changes": sum(1 for before, after in itertools.pairwise(orders) if before != after),
     }

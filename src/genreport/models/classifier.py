@@ -26,7 +26,8 @@ class Classifier(nn.Module):
 
 
 class DigitClassifier(Classifier):
-    """The `vgg` evaluator: two conv blocks and a 128-unit penultimate layer, the feature space of the sample metrics."""
+    """The `vgg` evaluator: two conv blocks and a 128-unit penultimate layer, the feature space of the "
+    "sample metrics."""
 
     def __init__(self, channels: int = 32):
         super().__init__()

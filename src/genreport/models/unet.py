@@ -96,12 +96,12 @@ class UNet(nn.Module):
         t_emb = self.time_mlp(sinusoidal_embedding(t, self.base_channels))
         h = self.stem(x)
         skips = []
-        for block, down in zip(self.down_blocks, self.downsamples):
+        for block, down in zip(self.down_blocks, self.downsamples, strict=True):
             h = block(h, t_emb)
             skips.append(h)
             h = down(h)
         h = self.mid2(self.mid_attention(self.mid1(h, t_emb)), t_emb)
-        for block, up in zip(self.up_blocks, self.upsamples):
+        for block, up in zip(self.up_blocks, self.upsamples, strict=True):
             h = block(torch.cat([h, skips.pop()], dim=1), t_emb)
             h = up(h)
         return self.head(h)

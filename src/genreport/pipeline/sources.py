@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "genreport"
@@ -64,7 +64,7 @@ def imported_names(tree: ast.AST, module: str, is_package: bool) -> set[str]:
     return {name for name in found if name == PACKAGE or name.startswith(PACKAGE + ".")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _direct_imports(path: str, module: str, stamp: float) -> frozenset[str]:
     tree = ast.parse(Path(path).read_text(), filename=path)
     return frozenset(imported_names(tree, module, Path(path).name == "__init__.py"))

@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 WORKFLOW_PID = "GENREPORT_WORKFLOW_PID"
 
@@ -25,7 +26,7 @@ def process_exists(pid: int) -> bool:
     except PermissionError:  # alive, owned by someone else
         return True
     try:
-        state = open(f"/proc/{pid}/stat").read().rpartition(")")[2].split()[0]
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
     except (OSError, IndexError):  # no /proc (macOS): os.kill's answer stands
         return True
     return state != "Z"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..diffusion.sampler_settings import Sampler
+from . import readings as read
 from .claims import (
     HELD,
     LABELS,
@@ -19,10 +21,8 @@ from .claims import (
     smooth_interpolation,
     threshold,
 )
-from . import readings as read
-from .readings import REAL_ROW
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
-from ..diffusion.sampler_settings import Sampler
+from .readings import REAL_ROW
 
 SMOOTH_STEP_RATIO = threshold("smooth_step_ratio")
 SAME_FID = threshold("same_fid")
@@ -81,7 +81,8 @@ def evolution_sentence(model: dict[str, Any]) -> str:
     return (
         f"From epoch {e0} to epoch {e1} the edge strength of the fixed-noise samples {trend} from "
         f"{s0 / reference:.2f} to {s1 / reference:.2f} of the test images' value, while the training "
-        f"{loss_name} went from {first[loss_name]:.4g} (epoch 1 mean) to {last[loss_name]:.4g} (epoch {model['epochs']})."
+        f"{loss_name} went from {first[loss_name]:.4g} (epoch 1 mean) to {last[loss_name]:.4g} (epoch "
+        f"{model['epochs']})."
     )
 
 
@@ -171,7 +172,8 @@ def answer_1_3_b(r: dict[str, Any]) -> str:
     vae = models["vae"]
     return (
         f"The supplementary figure decodes the same noise at each sampled epoch. {evolution_sentence(vae)} "
-        f"{capitalized(compare_sharpness(models, 'vae', 'gan'))}. {capitalized(compare_sharpness(models, 'vae', 'ddpm'))}. "
+        f"{capitalized(compare_sharpness(models, 'vae', 'gan'))}. "
+        f"{capitalized(compare_sharpness(models, 'vae', 'ddpm'))}. "
         f"The decoder outputs the mean of a factorized pixel distribution, which averages over the "
         f"digits that fit a latent code: where the VAE is blurry, that averaging is the cause."
     )
@@ -237,9 +239,10 @@ def answer_2_2_a(r: dict[str, Any]) -> str:
 def answer_2_2_b(r: dict[str, Any]) -> str:
     models = r["models"]
     gan = models["gan"]
+    near_real = abs(gan["sharpness_ratio"] - 1) < threshold("close_to_real_sharpness")
     text = (
         f"{capitalized(compare_sharpness(models, 'gan', 'vae'))}. Real test images score 1.00 on this scale, so the "
-        f"GAN's strokes are {'close to' if abs(gan['sharpness_ratio'] - 1) < threshold('close_to_real_sharpness') else 'far from'} real "
+        f"GAN's strokes are {'close to' if near_real else 'far from'} real "
         f"stroke contrast. "
     )
     if sample_scores(r):
@@ -356,7 +359,7 @@ def detach_table(r: dict[str, Any]) -> str:
         "| discriminator step | time per step | loss_d | loss_g | D(fake) | FID | precision | recall |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, v in exp["variants"].items():
+    for v in exp["variants"].values():
         f = v["final_losses"]
         rows.append(
             f"| {v['description']} | {fmt_seconds(v['seconds_per_step'])} | {f['loss_d']:.3f} | "
@@ -842,6 +845,9 @@ def answer_4(r: dict[str, Any]) -> str:
     vae, gan, ddpm = models["vae"], models["gan"], models["ddpm"]
     per_sample = {m: models[m]["measurements"]["seconds_per_sample"] for m in models}
     slowest_train = max(models, key=lambda m: models[m]["train_time_s"])
+    gan_strength = (
+        "the samples closest to real digits in edge strength" if sharpness_rank(models)[0] == "gan" else "crisp samples"
+    )
     lines = [
         f"**Costs measured in this run** (device: {vae['device']}). Training took "
         + ", ".join(f"{fmt_seconds(models[m]['train_time_s'])} for the {LABELS[m]}" for m in models)
@@ -860,7 +866,7 @@ def answer_4(r: dict[str, Any]) -> str:
         f"samples ({compare_sharpness(models, 'vae', 'gan')}).",
         "",
         "**GAN.** Strengths: one network evaluation per sample and, in this run, "
-        f"{'the samples closest to real digits in edge strength' if sharpness_rank(models)[0] == 'gan' else 'crisp samples'}. Weaknesses: no "
+        f"{gan_strength}. Weaknesses: no "
         "encoder and no likelihood; the two-player objective gives no loss that tracks quality (the final "
         f"losses were {fmt_losses({k: gan['final_losses'][k] for k in ('loss_d', 'loss_g')})}), and training can "
         "oscillate or collapse onto a few digits, so it needs watching. "

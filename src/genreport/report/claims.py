@@ -8,8 +8,9 @@ a rule uses is in `THRESHOLDS`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import readings as read
 from .formatting import fmt_seconds

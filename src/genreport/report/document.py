@@ -99,7 +99,8 @@ def provenance_line(record) -> str:
 
 def summary_table(results) -> str:
     rows = [
-        "| model | parameters | epochs (steps) | training time | training images/s | final training losses | sampling time per image |",
+        "| model | parameters | epochs (steps) | training time | training images/s | final training losses | "
+        "sampling time per image |",
         "|---|---:|---:|---:|---:|---|---:|",
     ]
     for name, m in results["models"].items():
@@ -109,7 +110,8 @@ def summary_table(results) -> str:
             else fmt_count(m["parameters_total"])
         )
         rows.append(
-            f"| {LABELS[name]} | {parts} | {m['epochs']} ({fmt_count(m['steps'])}) | {fmt_seconds(m['train_time_s'])} | "
+            f"| {LABELS[name]} | {parts} | {m['epochs']} ({fmt_count(m['steps'])}) | "
+            f"{fmt_seconds(m['train_time_s'])} | "
             f"{fmt_count(m['images_per_s'])} | {fmt_losses(m['final_losses'])} | {sampling_time(m['measurements'])} |"
         )
     note = ""
@@ -185,7 +187,8 @@ def claims_section(results, verdicts) -> str:
 
 def metrics_table(scores) -> list[str]:
     rows = [
-        "| images | count | FID | FID ÷ real | KID | precision | recall | mean top-class probability | KL from uniform | digit shares, min–max |",
+        "| images | count | FID | FID ÷ real | KID | precision | recall | mean top-class probability | KL "
+        "from uniform | digit shares, min–max |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, s in scores.items():
@@ -287,7 +290,8 @@ def metrics_section(results, opening: list[str]) -> str:
         f'<a id="{anchor(MEASURED)}"></a>\n\n## {MEASURED}\n\n'
         + "".join(f"{line}\n\n" for line in opening)
         + f"Sample metrics in the feature space of an MNIST classifier trained for this purpose on real images only "
-        f"(`{read.evaluator_info(results, read.PRIMARY)['architecture']}`, test accuracy {metrics['evaluator']['test_accuracy']:.2%}, {metrics['evaluator']['feature_dim']}-dimensional "
+        f"(`{read.evaluator_info(results, read.PRIMARY)['architecture']}`, test accuracy "
+        f"{metrics['evaluator']['test_accuracy']:.2%}, {metrics['evaluator']['feature_dim']}-dimensional "
         f"penultimate layer), each set scored against {metrics['reference']}. The *real* row scores training images "
         f"the same way: it is the floor every other row is read against. Precision and recall use k = 3 nearest "
         f"neighbours. Samples: "

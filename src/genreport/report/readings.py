@@ -9,7 +9,8 @@ experiments/<name>.json. Sample metrics exist once per evaluator; `evaluator` na
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 # reading name -> where it is read from
 READINGS: dict[str, str] = {}

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..measure.analysis import edge_sharpness
 from ..config import MODEL_NAMES
 from ..data import to_unit_float
 from ..errors import ResultFileError
+from ..measure.analysis import edge_sharpness
 from ..store.files import read_json
 from ..store.samples import training_snapshots
 

@@ -59,7 +59,7 @@ def write_png(path: Path, save: Callable[..., Any], **options: Any) -> None:
 def copy_file(source: Path, target: Path) -> None:
     """Copy `source` to `target` atomically."""
     try:
-        reader = Path(source).open("rb")
+        reader = Path(source).open("rb")  # noqa: SIM115 (a failed open is a read error, not a write error)
     except OSError as error:
         raise ResultFileError(
             f"cannot read {source}: {error.strerror or error}; rerun snakemake to rebuild it"

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..data import sha256_of
+from ..report.results import read_benchmark
 from .files import read_json
 from .provenance import git_state
-from ..report.results import read_benchmark
 
 LIBRARIES = ("torch", "torchvision", "numpy", "matplotlib", "snakemake", "papermill", "nbconvert")
 

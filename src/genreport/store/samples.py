@@ -90,7 +90,7 @@ def load_samples(
     counts = {"": len(images)}
     if "seed_of_image" in record:
         seeds, per_seed = np.unique(record["seed_of_image"], return_counts=True)
-        counts.update({f" from seed {seed}": int(count) for seed, count in zip(seeds, per_seed)})
+        counts.update({f" from seed {seed}": int(count) for seed, count in zip(seeds, per_seed, strict=True)})
     for source, count in counts.items():
         if count < minimum:
             drawn = " (evaluation.samples in the preset sets how many are drawn)" if minimum > 1 else ""

@@ -10,14 +10,14 @@ from typing import Any
 import torch
 from tqdm.auto import tqdm
 
-from ..store.checkpoint import save_checkpoint
 from ..errors import TrainingError, TrainingInterrupted
-from ..store.files import remove_file, write_json
 from ..figures.plotting import save_sample_grid
-from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
 from ..seeds import FIXED_NOISE, stream_seed
+from ..store.checkpoint import save_checkpoint
+from ..store.files import remove_file, write_json
 from ..store.samples import save_samples
 from ..tasks import Task
+from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
 
 GRID_IMAGES = 64  # a snapshot's picture shows its first images; its .npz holds all of them
 STATE_FORMAT = 2  # what a saved state holds; a state of another format is not resumed

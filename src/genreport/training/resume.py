@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import random
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import torch
 
-from ..store.checkpoint import load_checkpoint, save_checkpoint
 from ..errors import CheckpointError
+from ..store.checkpoint import load_checkpoint, save_checkpoint
 
 STATE_FILE = "resume_state.pt"  # beside the outputs, never a Snakemake output, so a failed job keeps it
 
