@@ -32,8 +32,8 @@ from torch.utils.data import DataLoader, TensorDataset
 from genreport.config import MODEL_NAMES, load_preset
 from genreport.measure.evaluation import embed, score_image_set
 from genreport.models.classifier import DigitClassifier
-from genreport.report.results import read_benchmark
 from genreport.runtime import configure_threads, describe_device, select_device
+from genreport.store.files import read_benchmark
 from genreport.tasks import build_task
 
 

@@ -13,7 +13,7 @@ from genreport.config import load_preset
 from genreport.models.unet import UNet
 from genreport.models.vae import negative_elbo
 from genreport.tasks import build_task
-from genreport.training.schedules import learning_rate_factor
+from genreport.tasks.schedules import learning_rate_factor
 
 CPU = torch.device("cpu")
 

@@ -141,3 +141,29 @@ def test_nothing_imports_an_entry_point(project_root):
             else imported_names(ast.parse(path.read_text()), "__benchmark__", False)
         )
         assert not any(name.startswith("genreport.cli") for name in imported), path
+
+
+def test_the_stages_import_each_other_without_a_cycle(project_root):
+    """Folders (and root modules) of the package form a graph with no cycle: each stage builds on lower ones."""
+    src = project_root / "src"
+    graph: dict[str, set[str]] = {}
+    for path in (src / "genreport").rglob("*.py"):
+        module = ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        stage = module.split(".")[1] if "." in module else module
+        imported = imported_names(ast.parse(path.read_text()), module, path.name == "__init__.py")
+        graph.setdefault(stage, set()).update(
+            name.split(".")[1] for name in imported if name.count(".") >= 1 and name.split(".")[1] != stage
+        )
+    graph = {stage: {used for used in uses if used in graph} for stage, uses in graph.items()}
+    done: set[str] = set()
+
+    def visit(stage: str, path: tuple[str, ...]) -> None:
+        assert stage not in path, " -> ".join((*path, stage))
+        if stage in done:
+            return
+        for used in graph[stage]:
+            visit(used, (*path, stage))
+        done.add(stage)
+
+    for stage in graph:
+        visit(stage, ())

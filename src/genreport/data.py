@@ -7,7 +7,6 @@ truncated download or a corrupt copy stops the run instead of training on garbag
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import zlib
 from pathlib import Path
@@ -16,7 +15,7 @@ import torch
 from torchvision.datasets import MNIST
 
 from .errors import DataError
-from .store.files import write_json
+from .store.files import sha256_of, write_json
 
 SOURCE_ENV_VAR = "GENREPORT_MNIST_DIR"
 
@@ -38,14 +37,6 @@ def offline_source(configured: str | os.PathLike | None) -> Path | None:
     """The offline directory from the config, else from the environment, else None."""
     value = configured or os.environ.get(SOURCE_ENV_VAR) or None
     return Path(value) if value else None
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verify_file(path: Path, expected: dict[str, tuple[int, str]] = EXPECTED_FILES, name: str | None = None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from ..config import MODEL_NAMES
 from ..data import to_unit_float
 from ..errors import ResultFileError
 from ..measure.analysis import edge_sharpness
-from ..store.files import read_json
+from ..store.files import read_benchmark, read_json
 from ..store.samples import training_snapshots
 
 FIGURES = {
@@ -47,22 +46,6 @@ FIGURE_JOBS = {
     "curves": "quality_curves",
     "bound": "evaluate",
 }
-
-
-def read_benchmark(path: Path) -> dict[str, float] | None:
-    """Snakemake's benchmark file: wall seconds (s) and peak resident memory (max_rss, MB)."""
-    if not Path(path).is_file():
-        return None
-    try:
-        with Path(path).open() as handle:
-            row = next(csv.DictReader(handle, delimiter="\t"))
-        max_rss = row.get("max_rss")
-        return {"s": float(row["s"]), "max_rss_mb": float(max_rss) if max_rss not in (None, "-", "NA") else None}
-    except (OSError, StopIteration, KeyError, ValueError, csv.Error):
-        raise ResultFileError(
-            f"{path} is not a readable benchmark file (truncated or damaged): "
-            "delete it and rerun snakemake, which rebuilds it"
-        ) from None
 
 
 def sharpness_by_epoch(train_dir: Path) -> list[tuple[int, float]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import hashlib
 import json
 import os
 import shutil
@@ -95,3 +97,28 @@ def read_json(path: Path) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise ResultFileError(f"{path} does not hold a JSON object: delete it and rerun snakemake, which rebuilds it")
     return record
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_benchmark(path: Path) -> dict[str, float] | None:
+    """Snakemake's benchmark file: wall seconds (s) and peak resident memory (max_rss, MB)."""
+    if not Path(path).is_file():
+        return None
+    try:
+        with Path(path).open() as handle:
+            row = next(csv.DictReader(handle, delimiter="\t"))
+        max_rss = row.get("max_rss")
+        return {"s": float(row["s"]), "max_rss_mb": float(max_rss) if max_rss not in (None, "-", "NA") else None}
+    except (OSError, StopIteration, KeyError, ValueError, csv.Error):
+        raise ResultFileError(
+            f"{path} is not a readable benchmark file (truncated or damaged): "
+            "delete it and rerun snakemake, which rebuilds it"
+        ) from None

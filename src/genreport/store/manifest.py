@@ -7,9 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from ..data import sha256_of
-from ..report.results import read_benchmark
-from .files import read_json
+from .files import read_benchmark, read_json, sha256_of
 from .provenance import git_state
 
 LIBRARIES = ("torch", "torchvision", "numpy", "matplotlib", "snakemake", "papermill", "nbconvert")

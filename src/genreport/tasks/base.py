@@ -13,7 +13,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ..runtime import autocast, resolve_precision
-from ..training.schedules import learning_rate_factor
+from .schedules import learning_rate_factor
 
 
 def count_parameters(module: nn.Module) -> int:
