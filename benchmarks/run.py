@@ -29,12 +29,13 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from genreport.config import MODEL_NAMES, load_preset
+from genreport.config import load_preset
 from genreport.measure.evaluation import embed, score_image_set
 from genreport.models.classifier import DigitClassifier
 from genreport.runtime import configure_threads, describe_device, select_device
 from genreport.store.files import read_benchmark
 from genreport.tasks import build_task
+from genreport.vocabulary import MODELS
 
 
 def timed(fn, device: torch.device) -> float:
@@ -188,7 +189,7 @@ def main() -> None:
         "sampling_s_per_image": {},
     }
     tasks = {}
-    for name in MODEL_NAMES:
+    for name in MODELS:
         config = preset[name]
         tasks[name] = task = build_task(name, config, device)
         label = f"{name} ({task.precision}, as the preset)"

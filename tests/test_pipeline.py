@@ -13,7 +13,7 @@ import pytest
 from conftest import copy_project, mnist_source, snakemake
 
 from genreport.report.document import QUESTIONS
-from genreport.report.results import FIGURES
+from genreport.store.layout import FIGURES
 
 SOURCE = mnist_source()
 
@@ -51,8 +51,8 @@ def smoke_run(smoke_project):
 @needs_mnist
 def test_smoke_pipeline_builds_figures_and_report(smoke_run):
     run = smoke_run
-    for name in FIGURES.values():
-        assert (run / "figures" / name).stat().st_size > 5000, name
+    for stem, _ in FIGURES.values():
+        assert (run / "figures" / f"{stem}.png").stat().st_size > 5000, stem
     page = (run / "report" / "report.html").read_text()
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     markdown = (run / "report" / "report.md").read_text()

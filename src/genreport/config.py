@@ -9,8 +9,7 @@ import yaml
 
 from .diffusion.sampler_settings import Sampler
 from .errors import ConfigError
-
-MODEL_NAMES = ("vae", "gan", "ddpm")
+from .vocabulary import EVALUATOR_TASK, MODELS
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -104,7 +103,7 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
             "below ddpm.timesteps",
         ),
     ]
-    for model in (*MODEL_NAMES, "evaluator"):
+    for model in (*MODELS, EVALUATOR_TASK):
         section = preset[model]
         limits.append(
             (

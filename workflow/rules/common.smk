@@ -18,6 +18,8 @@ from genreport.config import (apply_overrides, check_pipeline_settings, load_pre
                               resolve_preset_name)
 from genreport.errors import PipelineError
 from genreport.seeds import EVALUATION_SAMPLES, stream_seed
+from genreport.store.layout import RunLayout, notebook_figures
+from genreport.vocabulary import DETACH_VARIANTS, EVALUATORS, MODELS, task_name
 from genreport.pipeline.sources import source_files
 from genreport.pipeline.watchdog import WORKFLOW_PID
 
@@ -34,16 +36,13 @@ if SETTINGS["experiments"]["retrain_seed"] == SETTINGS["seed"]:
     sys.exit(f"error: experiments.retrain_seed is the preset's seed ({SETTINGS['seed']}); choose another seed "
              "for the seed experiment in the preset file")
 RUN = f"{config['results_dir']}/{PRESET}"
+LAYOUT = RunLayout(RUN)
 DATA = config["data_dir"]
-MODELS = ["vae", "gan", "ddpm"]
-# Sample metrics are read in two classifiers' feature spaces; both train as the `evaluator` task.
-EVALUATORS = ["evaluator", "second_evaluator"]
-DETACH_VARIANTS = ["detached", "attached", "attached_no_reset"]
 RETRAINED = SETTINGS["experiments"]["retrain_models"]
 
 
 wildcard_constraints:
-    model="vae|gan|ddpm|evaluator|second_evaluator",
+    model="|".join((*MODELS, *EVALUATORS)),
     variant="|".join(DETACH_VARIANTS),
 
 
@@ -108,11 +107,6 @@ def code(*modules, notebook=None):
     """The package's source files a job importing `modules` (and `notebook`'s imports) runs."""
     files = source_files(*modules, src=ROOT / "src", notebook=notebook)
     return [in_workdir(ROOT / name) for name in files]
-
-
-def task_name(model):
-    """The task that trains `model`: its own, except the second evaluator, which is an evaluator."""
-    return "evaluator" if model in EVALUATORS else model
 
 
 def task(model):

@@ -7,7 +7,7 @@ rule data:
     log:
         f"{DATA}/logs/data.log",
     benchmark:
-        f"{RUN}/benchmarks/data.tsv"
+        str(LAYOUT.benchmark("data"))
     params:
         data_dir=lambda wildcards, output: os.path.dirname(output.stamp),
     conda:

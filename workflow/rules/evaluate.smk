@@ -9,14 +9,14 @@ rule evaluate:
         data=rules.data.output.stamp,
         code=code("genreport.cli.evaluate", task("evaluator"), task("vae"), task("ddpm")),
     output:
-        metrics=report(f"{RUN}/metrics.json", caption="../report/metrics.rst", category="Measurements"),
-        bound_figure=report(f"{RUN}/figures/ddpm_bound_terms.png", caption="../report/bound.rst",
+        metrics=report(str(LAYOUT.metrics), caption="../report/metrics.rst", category="Measurements"),
+        bound_figure=report(str(LAYOUT.figure("ddpm_bound_terms")), caption="../report/bound.rst",
                             category="2. GAN"),
-        provenance=f"{RUN}/provenance/evaluate.json",
+        provenance=str(LAYOUT.provenance("evaluate")),
     log:
-        f"{RUN}/logs/evaluate.log",
+        str(LAYOUT.log("evaluate")),
     benchmark:
-        f"{RUN}/benchmarks/evaluate.tsv"
+        str(LAYOUT.benchmark("evaluate"))
     params:
         settings=tracked(**common_settings(), **{key: SETTINGS["evaluation"][key] for key in (
             "real_images", "iwae_images", "iwae_samples", "ddpm_bound_images", "ddpm_bound_ranges")}),

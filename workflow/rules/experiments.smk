@@ -8,13 +8,13 @@ rule detach_experiment:
         data=rules.data.output.stamp,
         code=code("genreport.cli.detach", task("evaluator"), task("gan")),
     output:
-        json=f"{RUN}/experiments/detach.json",
-        figure=report(f"{RUN}/figures/detach_samples.png", caption="../report/detach.rst", category="2. GAN"),
-        provenance=f"{RUN}/provenance/detach_experiment.json",
+        json=str(LAYOUT.experiment("detach")),
+        figure=report(str(LAYOUT.figure("detach_samples")), caption="../report/detach.rst", category="2. GAN"),
+        provenance=str(LAYOUT.provenance("detach_experiment")),
     log:
-        f"{RUN}/logs/detach_experiment.log",
+        str(LAYOUT.log("detach_experiment")),
     benchmark:
-        f"{RUN}/benchmarks/detach_experiment.tsv"
+        str(LAYOUT.benchmark("detach_experiment"))
     params:
         settings=tracked(**common_settings("detach_epochs", "detach_samples")),
         checkpoints=lambda wildcards, input: named_paths("--checkpoint", DETACH_VARIANTS, input.variants),
@@ -40,14 +40,14 @@ rule reconstruction_experiment:
         data=rules.data.output.stamp,
         code=code("genreport.cli.reconstruct", task("evaluator"), task("vae"), task("gan")),
     output:
-        json=f"{RUN}/experiments/reconstruction.json",
-        figure=report(f"{RUN}/figures/reconstruction_vae_gan.png", caption="../report/reconstruction.rst",
+        json=str(LAYOUT.experiment("reconstruction")),
+        figure=report(str(LAYOUT.figure("reconstruction_vae_gan")), caption="../report/reconstruction.rst",
                       category="2. GAN"),
-        provenance=f"{RUN}/provenance/reconstruction_experiment.json",
+        provenance=str(LAYOUT.provenance("reconstruction_experiment")),
     log:
-        f"{RUN}/logs/reconstruction_experiment.log",
+        str(LAYOUT.log("reconstruction_experiment")),
     benchmark:
-        f"{RUN}/benchmarks/reconstruction_experiment.tsv"
+        str(LAYOUT.benchmark("reconstruction_experiment"))
     params:
         settings=tracked(**common_settings("inversion_images", "inversion_steps", "inversion_restarts")),
         data_dir=data_dir_of,
@@ -71,11 +71,11 @@ rule probe_experiment:
         data=rules.data.output.stamp,
         code=code("genreport.cli.probe", *map(task, MODELS)),
     output:
-        json=report(f"{RUN}/experiments/probes.json", caption="../report/probes.rst", category="2. GAN"),
+        json=report(str(LAYOUT.experiment("probes")), caption="../report/probes.rst", category="2. GAN"),
     log:
-        f"{RUN}/logs/probe_experiment.log",
+        str(LAYOUT.log("probe_experiment")),
     benchmark:
-        f"{RUN}/benchmarks/probe_experiment.tsv"
+        str(LAYOUT.benchmark("probe_experiment"))
     params:
         settings=tracked(**common_settings(
             "probe_labels_per_class", "probe_train_images", "probe_inversion_test_images", "probe_ddpm_timestep",
@@ -101,14 +101,14 @@ rule interpolation_experiment:
         data=rules.data.output.stamp,
         code=code("genreport.cli.interpolate", task("evaluator"), *map(task, MODELS)),
     output:
-        json=f"{RUN}/experiments/interpolation.json",
-        figure=report(f"{RUN}/figures/fig7_ddpm_interpolation.png", caption="../report/interpolation.rst",
+        json=str(LAYOUT.experiment("interpolation")),
+        figure=report(str(LAYOUT.figure("fig7_ddpm_interpolation")), caption="../report/interpolation.rst",
                       category="3. DDPM"),
-        provenance=f"{RUN}/provenance/interpolation_experiment.json",
+        provenance=str(LAYOUT.provenance("interpolation_experiment")),
     log:
-        f"{RUN}/logs/interpolation_experiment.log",
+        str(LAYOUT.log("interpolation_experiment")),
     benchmark:
-        f"{RUN}/benchmarks/interpolation_experiment.tsv"
+        str(LAYOUT.benchmark("interpolation_experiment"))
     params:
         settings=tracked(**common_settings("interpolation_pairs", "interpolation_frames", "interpolation_sampler")),
         checkpoints=lambda wildcards, input: named_paths("--checkpoint", MODELS, input.checkpoints),
@@ -134,11 +134,11 @@ rule sampler_experiment:
         data=rules.data.output.stamp,
         code=code("genreport.cli.samplers", task("evaluator"), task("ddpm")),
     output:
-        json=report(f"{RUN}/experiments/samplers.json", caption="../report/samplers.rst", category="4. Comparison"),
+        json=report(str(LAYOUT.experiment("samplers")), caption="../report/samplers.rst", category="4. Comparison"),
     log:
-        f"{RUN}/logs/sampler_experiment.log",
+        str(LAYOUT.log("sampler_experiment")),
     benchmark:
-        f"{RUN}/benchmarks/sampler_experiment.tsv"
+        str(LAYOUT.benchmark("sampler_experiment"))
     params:
         settings=tracked(**common_settings("sampler_images", "precision_images")),
         data_dir=data_dir_of,
@@ -163,13 +163,13 @@ rule quality_curves:
         data=rules.data.output.stamp,
         code=code("genreport.cli.curves", task("evaluator")),
     output:
-        json=f"{RUN}/experiments/curves.json",
-        figure=report(f"{RUN}/figures/quality_vs_compute.png", caption="../report/curves.rst", category="4. Comparison"),
-        provenance=f"{RUN}/provenance/quality_curves.json",
+        json=str(LAYOUT.experiment("curves")),
+        figure=report(str(LAYOUT.figure("quality_vs_compute")), caption="../report/curves.rst", category="4. Comparison"),
+        provenance=str(LAYOUT.provenance("quality_curves")),
     log:
-        f"{RUN}/logs/quality_curves.log",
+        str(LAYOUT.log("quality_curves")),
     benchmark:
-        f"{RUN}/benchmarks/quality_curves.tsv"
+        str(LAYOUT.benchmark("quality_curves"))
     params:
         settings=tracked(**common_settings()),
         checkpoints=lambda wildcards, input: named_paths("--checkpoint", MODELS, input.checkpoints),
@@ -195,11 +195,11 @@ rule seed_experiment:
         data=rules.data.output.stamp,
         code=code("genreport.cli.seeds", task("evaluator")),
     output:
-        json=report(f"{RUN}/experiments/seeds.json", caption="../report/seeds.rst", category="Measurements"),
+        json=report(str(LAYOUT.experiment("seeds")), caption="../report/seeds.rst", category="Measurements"),
     log:
-        f"{RUN}/logs/seed_experiment.log",
+        str(LAYOUT.log("seed_experiment")),
     benchmark:
-        f"{RUN}/benchmarks/seed_experiment.tsv"
+        str(LAYOUT.benchmark("seed_experiment"))
     params:
         settings=tracked(**common_settings("retrain_seed")),
         evaluators=lambda wildcards, input: named_paths("--evaluator", EVALUATORS, input.evaluators),

@@ -1,13 +1,8 @@
-# One rule per model notebook: each draws its own set of figures, so their outputs differ.
-NOTEBOOK_FIGURES = {
-    "vae": ["fig1_vae_reconstructions", "fig2_vae_samples", "fig3_vae_interpolation", "evolution_vae"],
-    "gan": ["fig4_gan_samples", "fig5_gan_interpolation", "evolution_gan"],
-    "ddpm": ["fig6_ddpm_samples", "evolution_ddpm"],
-}
+# One rule per model notebook: each draws its own set of figures (store/layout.py names them).
 QUESTION_OF_NOTEBOOK = {"vae": "1. VAE", "gan": "2. GAN", "ddpm": "3. DDPM"}
 
 
-for model, figures in NOTEBOOK_FIGURES.items():
+for model in MODELS:
 
     rule:
         name:
@@ -18,15 +13,15 @@ for model, figures in NOTEBOOK_FIGURES.items():
             data=rules.data.output.stamp,
             code=code("genreport.cli.notebook", task(model), notebook=notebook_path(model)),
         output:
-            notebook=f"{RUN}/notebooks/{model}.ipynb",
-            measurements=f"{RUN}/measurements/{model}.json",
-            provenance=f"{RUN}/provenance/notebook_{model}.json",
-            figures=report(expand(f"{RUN}/figures/{{name}}.png", name=figures), caption="../report/notebook.rst",
+            notebook=str(LAYOUT.notebook(model)),
+            measurements=str(LAYOUT.measurements(model)),
+            provenance=str(LAYOUT.provenance(f"notebook_{model}")),
+            figures=report([str(LAYOUT.figure(stem)) for stem in notebook_figures(model)], caption="../report/notebook.rst",
                            category=QUESTION_OF_NOTEBOOK[model]),
         log:
-            f"{RUN}/logs/notebook_{model}.log",
+            str(LAYOUT.log(f"notebook_{model}")),
         benchmark:
-            f"{RUN}/benchmarks/notebook_{model}.tsv"
+            str(LAYOUT.benchmark(f"notebook_{model}"))
         params:
             settings=notebook_settings(model),
             # papermill runs the notebook from its own folder, so every path it gets is absolute.

@@ -27,11 +27,11 @@ rule report_notebook:
         code=code("genreport.cli.notebook", notebook=notebook_path("report")),
         **REPORT_INPUTS,
     output:
-        f"{RUN}/report/report.ipynb",
+        str(LAYOUT.report_file("ipynb")),
     log:
-        f"{RUN}/logs/report_notebook.log",
+        str(LAYOUT.log("report_notebook")),
     benchmark:
-        f"{RUN}/benchmarks/report_notebook.tsv"
+        str(LAYOUT.benchmark("report_notebook"))
     params:
         results_dir=results_dir_of,
     conda:
@@ -47,11 +47,11 @@ rule report_html:
     input:
         rules.report_notebook.output,
     output:
-        report(f"{RUN}/report/report.html", caption="../report/written_report.rst", category="Written report"),
+        report(str(LAYOUT.report_file("html")), caption="../report/written_report.rst", category="Written report"),
     log:
-        f"{RUN}/logs/report_html.log",
+        str(LAYOUT.log("report_html")),
     benchmark:
-        f"{RUN}/benchmarks/report_html.tsv"
+        str(LAYOUT.benchmark("report_html"))
     conda:
         ENVIRONMENT
     resources:
@@ -66,11 +66,11 @@ rule report_markdown:
         code=code("genreport.cli.report"),
         **REPORT_INPUTS,
     output:
-        f"{RUN}/report/report.md",
+        str(LAYOUT.report_file("md")),
     log:
-        f"{RUN}/logs/report_markdown.log",
+        str(LAYOUT.log("report_markdown")),
     benchmark:
-        f"{RUN}/benchmarks/report_markdown.tsv"
+        str(LAYOUT.benchmark("report_markdown"))
     params:
         results_dir=results_dir_of,
     conda:
@@ -87,9 +87,9 @@ rule report_pdf:
         html=rules.report_html.output[0],
         code=code("genreport.cli.pdf"),
     output:
-        f"{RUN}/report/report.pdf",
+        str(LAYOUT.report_file("pdf")),
     log:
-        f"{RUN}/logs/report_pdf.log",
+        str(LAYOUT.log("report_pdf")),
     conda:
         ENVIRONMENT
     resources:
@@ -110,7 +110,7 @@ rule publish:
     output:
         manifest=f"report/{PRESET}/manifest.json",
     log:
-        f"{RUN}/logs/publish.log",
+        str(LAYOUT.log("publish")),
     params:
         preset=PRESET,
     conda:

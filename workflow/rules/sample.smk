@@ -8,11 +8,11 @@ rule sample:
         checkpoint=checkpoint_of("{model}"),
         code=lambda wildcards: code("genreport.cli.sample", task(wildcards.model)),
     output:
-        f"{RUN}/samples/{{model}}.npz",
+        str(LAYOUT.samples("{model}")),
     log:
-        f"{RUN}/logs/sample_{{model}}.log",
+        str(LAYOUT.log("sample_{model}")),
     benchmark:
-        f"{RUN}/benchmarks/sample_{{model}}.tsv"
+        str(LAYOUT.benchmark("sample_{model}"))
     params:
         settings=lambda wildcards: sample_settings(wildcards.model),
     threads: SETTINGS["threads"]
@@ -30,11 +30,11 @@ rule sample_seed_variant:
         checkpoint=rules.train_seed_variant.output.checkpoint,
         code=lambda wildcards: code("genreport.cli.sample", task(wildcards.model)),
     output:
-        f"{RUN}/experiments/seeds/{{model}}/samples.npz",
+        str(LAYOUT.seed_variant_samples("{model}")),
     log:
-        f"{RUN}/logs/sample_{{model}}_seed_variant.log",
+        str(LAYOUT.log("sample_{model}_seed_variant")),
     benchmark:
-        f"{RUN}/benchmarks/sample_{{model}}_seed_variant.tsv"
+        str(LAYOUT.benchmark("sample_{model}_seed_variant"))
     params:
         settings=lambda wildcards: sample_settings(wildcards.model),
     threads: SETTINGS["threads"]

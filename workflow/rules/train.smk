@@ -12,12 +12,12 @@ rule train:
         data=rules.data.output.stamp,
         code=lambda wildcards: code("genreport.cli.train", task(wildcards.model)),
     output:
-        checkpoint=f"{RUN}/train/{{model}}/checkpoint.pt",
-        metrics=f"{RUN}/train/{{model}}/metrics.json",
+        checkpoint=str(LAYOUT.checkpoint("{model}")),
+        metrics=str(LAYOUT.training_metrics("{model}")),
     log:
-        f"{RUN}/logs/train_{{model}}.log",
+        str(LAYOUT.log("train_{model}")),
     benchmark:
-        f"{RUN}/benchmarks/train_{{model}}.tsv"
+        str(LAYOUT.benchmark("train_{model}"))
     params:
         model=lambda wildcards: task_name(wildcards.model),
         settings=lambda wildcards: model_settings(wildcards.model),
@@ -39,12 +39,12 @@ rule train_detach_variant:
         data=rules.data.output.stamp,
         code=code("genreport.cli.train", task("gan")),
     output:
-        checkpoint=f"{RUN}/experiments/detach/{{variant}}/checkpoint.pt",
-        metrics=f"{RUN}/experiments/detach/{{variant}}/metrics.json",
+        checkpoint=str(LAYOUT.detach_dir("{variant}") / "checkpoint.pt"),
+        metrics=str(LAYOUT.detach_dir("{variant}") / "metrics.json"),
     log:
-        f"{RUN}/logs/train_gan_{{variant}}.log",
+        str(LAYOUT.log("train_gan_{variant}")),
     benchmark:
-        f"{RUN}/benchmarks/train_gan_{{variant}}.tsv"
+        str(LAYOUT.benchmark("train_gan_{variant}"))
     params:
         model="gan",
         settings=lambda wildcards: model_settings("gan", discriminator_input=wildcards.variant,
@@ -66,12 +66,12 @@ rule train_seed_variant:
         data=rules.data.output.stamp,
         code=lambda wildcards: code("genreport.cli.train", task(wildcards.model)),
     output:
-        checkpoint=f"{RUN}/experiments/seeds/{{model}}/checkpoint.pt",
-        metrics=f"{RUN}/experiments/seeds/{{model}}/metrics.json",
+        checkpoint=str(LAYOUT.seed_variant_dir("{model}") / "checkpoint.pt"),
+        metrics=str(LAYOUT.seed_variant_dir("{model}") / "metrics.json"),
     log:
-        f"{RUN}/logs/train_{{model}}_seed_variant.log",
+        str(LAYOUT.log("train_{model}_seed_variant")),
     benchmark:
-        f"{RUN}/benchmarks/train_{{model}}_seed_variant.tsv"
+        str(LAYOUT.benchmark("train_{model}_seed_variant"))
     params:
         model=lambda wildcards: wildcards.model,
         settings=lambda wildcards: model_settings(wildcards.model, seed=SETTINGS["experiments"]["retrain_seed"],

@@ -13,7 +13,6 @@ import warnings
 
 import torch
 
-from ..config import MODEL_NAMES
 from ..data import load_test_images, to_unit_float
 from ..figures.quality import plot_quality_curves
 from ..measure.evaluation import class_statistics, embed, fid_and_kid, minimum_images
@@ -22,6 +21,7 @@ from ..store.files import read_json, write_json
 from ..store.provenance import record_provenance
 from ..store.samples import training_snapshots
 from ..tasks.loading import load_evaluator
+from ..vocabulary import MODELS
 from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 
@@ -33,13 +33,13 @@ def main(argv=None) -> None:
 
     def run() -> None:
         settings, seed = start_experiment(args)
-        missing = [f"--checkpoint {model}=PATH" for model in MODEL_NAMES if model not in args.checkpoint]
+        missing = [f"--checkpoint {model}=PATH" for model in MODELS if model not in args.checkpoint]
         if missing:
             parser.error(f"missing {', '.join(missing)}")
         classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
         curves = {}
-        for model in MODEL_NAMES:
+        for model in MODELS:
             train_dir = args.checkpoint[model].parent
             seconds = seconds_by_epoch(read_json(train_dir / "metrics.json"))
             curves[model] = []

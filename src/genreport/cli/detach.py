@@ -18,14 +18,9 @@ from ..seeds import DETACH_SAMPLES, stream_seed
 from ..store.files import read_json, write_json
 from ..store.provenance import record_provenance
 from ..tasks.loading import load_evaluator, load_task
+from ..vocabulary import DETACH_VARIANTS
 from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
-
-VARIANTS = {
-    "detached": "detached fakes (the usual step)",
-    "attached": "no detach, generator gradients reset before its step",
-    "attached_no_reset": "no detach, generator gradients not reset",
-}
 
 
 def main(argv=None) -> None:
@@ -36,7 +31,7 @@ def main(argv=None) -> None:
         classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
         record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []
-        for variant, description in VARIANTS.items():
+        for variant, description in DETACH_VARIANTS.items():
             checkpoint = args.checkpoint[variant]
             task, _ = load_task(checkpoint, settings["device"])
             if getattr(task, "discriminator_input", None) != variant:

@@ -14,18 +14,17 @@ from typing import Any
 
 import torch
 
-from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..figures.bound import plot_bound_terms
 from ..measure.evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from ..measure.likelihood import ddpm_likelihood, vae_likelihood
-from ..report.readings import REAL_ROW
 from ..runtime import configure_threads
 from ..seeds import random_subset
 from ..store.files import write_json
 from ..store.provenance import record_provenance
 from ..store.samples import load_samples
 from ..tasks.loading import load_task
+from ..vocabulary import MODELS, REAL_ROW
 from .common import add_settings_arguments, named_path, run_reporting_errors
 
 
@@ -52,9 +51,7 @@ def score_in_feature_space(
     floor = scores[REAL_ROW]["fid"]
     for name in scores:
         scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
-    fid_per_seed = {
-        model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model]) for model in MODEL_NAMES
-    }
+    fid_per_seed = {model: fid_by_seed(classifier, reference, samples[model], seed_of_image[model]) for model in MODELS}
     return {
         "evaluator": {
             "test_accuracy": test_accuracy(classifier, test, test_labels),
@@ -97,7 +94,7 @@ def main(argv=None) -> None:
     parser.add_argument("--bound-figure", type=Path, help="draw the DDPM bound's terms by timestep here")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
-    missing = [f"--samples {model}=PATH" for model in MODEL_NAMES if model not in dict(args.samples)]
+    missing = [f"--samples {model}=PATH" for model in MODELS if model not in dict(args.samples)]
     missing += [f"--checkpoint {model}=PATH" for model in ("vae", "ddpm") if model not in dict(args.checkpoint)]
     if missing:
         parser.error(f"missing {', '.join(missing)}")
@@ -111,7 +108,7 @@ def main(argv=None) -> None:
         # Checked first: a bad sample file fails before minutes of loading and embedding.
         drawn = {
             model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
-            for model in MODEL_NAMES
+            for model in MODELS
         }
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         train_uint8, _ = load_split(args.data_dir, train=True)
@@ -120,7 +117,7 @@ def main(argv=None) -> None:
         real = to_unit_float(train_uint8[random_subset(settings["real_images"], len(train_uint8), seed)])
         samples = {REAL_ROW: real}
         sampling, seed_of_image = {}, {}
-        for model in MODEL_NAMES:
+        for model in MODELS:
             samples[model] = to_unit_float(torch.from_numpy(drawn[model]["images"]))
             seed_of_image[model] = torch.from_numpy(drawn[model]["seed_of_image"])
             # Timings stay out: this file is compared byte for byte.

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 
-from ..config import MODEL_NAMES
 from ..figures.plotting import figure_of_rows
 from ..measure.analysis import feature_path_smoothness, interpolation_rows, path_smoothness
 from ..seeds import INTERPOLATION_PAIRS, stream_seed
 from ..store.files import write_json
 from ..store.provenance import record_provenance
 from ..tasks.loading import load_evaluator, load_task
+from ..vocabulary import MODELS
 from .common import run_reporting_errors
 from .experiments import experiment_parser, start_experiment
 
@@ -36,7 +36,7 @@ def main(argv=None) -> None:
             "sampler_setting": settings["interpolation_sampler"],
             "models": {},
         }
-        for model in MODEL_NAMES:
+        for model in MODELS:
             task, _ = load_task(args.checkpoint[model], settings["device"])
             # The VAE and GAN notebooks draw their interpolation figures from the same pairs.
             rows = interpolation_rows(

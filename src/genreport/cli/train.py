@@ -11,17 +11,17 @@ from pathlib import Path
 
 import torch
 
-from ..config import MODEL_NAMES
 from ..data import load_split, to_unit_float
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
 from ..training.loop import train
+from ..vocabulary import MODELS
 from .common import add_settings_arguments, run_reporting_errors
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("model", choices=(*MODEL_NAMES, "evaluator"))
+    parser.add_argument("model", choices=(*MODELS, "evaluator"))
     add_settings_arguments(parser)
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument("--data-dir", default=Path("data"), type=Path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diffusion.sampler_settings import Sampler
+from ..vocabulary import REAL_ROW
 from . import readings as read
 from .claims import (
     HELD,
@@ -22,7 +23,6 @@ from .claims import (
     threshold,
 )
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
-from .readings import REAL_ROW
 
 SMOOTH_STEP_RATIO = threshold("smooth_step_ratio")
 SAME_FID = threshold("same_fid")

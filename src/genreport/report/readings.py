@@ -26,7 +26,6 @@ def reading(where: str) -> Callable:
 
 PRIMARY = "evaluator"
 SECOND = "second_evaluator"
-REAL_ROW = "real (training images)"  # the sample-metrics row of real digits: the floor every model is measured against
 
 
 def evaluator_names(r: dict[str, Any]) -> list[str]:
