@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from genreport.config import RECORDED_DEFAULTS
 from genreport.report.answers import (
     ANSWERS,
     REAL_ROW,
@@ -20,7 +21,6 @@ from genreport.report.answers import (
     moving_average_sentence,
     precision_sentence,
 )
-from genreport.tasks.ddpm import DDPMTask
 
 
 def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
@@ -37,7 +37,7 @@ def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
         "epochs": 3,
         "steps": 300,
         "train_images": 1000,
-        "config": {"latent_dim": 8, "likelihood": "bernoulli", **DDPMTask.RECIPE_DEFAULTS},
+        "config": {"latent_dim": 8, "likelihood": "bernoulli", **RECORDED_DEFAULTS["ddpm"]},
         "parameters": {"model": 10},
         "parameters_total": 10,
         "train_time_s": train_time,
@@ -72,9 +72,9 @@ def results(vae_sharp=0.6, gan_sharp=0.95, ddpm_sharp=0.9, ratio=1.2):
 
 
 def test_ddpm_objective_names_the_recipe_its_record_holds():
-    assert ddpm_objective(DDPMTask.RECIPE_DEFAULTS) == "linear noise schedule, noise (ε) prediction, uniform weights"
+    assert ddpm_objective(RECORDED_DEFAULTS["ddpm"]) == "linear noise schedule, noise (ε) prediction, uniform weights"
     recipe = {
-        **DDPMTask.RECIPE_DEFAULTS,
+        **RECORDED_DEFAULTS["ddpm"],
         "schedule": "cosine",
         "prediction": "v",
         "loss_weighting": "min_snr",

@@ -11,6 +11,51 @@ from .diffusion.sampler_settings import Sampler
 from .errors import ConfigError
 from .vocabulary import EVALUATOR_TASK, MODELS
 
+# The default of every model-section key a preset may leave out, written once. RECORDED ones are merged
+# into the task's config, so its training record and checkpoint name them (the DDPM's recipe: the textbook
+# DDPM of Ho et al. 2020; the evaluator's architecture); the others are read through `option`.
+RECORDED_DEFAULTS = {
+    "ddpm": {
+        "schedule": "linear",
+        "prediction": "eps",
+        "loss_weighting": "uniform",
+        "min_snr_gamma": 5.0,
+        "ema_warmup": False,
+    },
+    "evaluator": {"architecture": "vgg"},
+}
+OPTIONAL_DEFAULTS = {
+    "every model": {
+        "precision": "fp32",
+        "lr_schedule": "constant",
+        "lr_warmup_steps": 0,
+        "sample_epochs": [],
+        "sample_images": 64,
+    },
+    "vae": {"kl_warmup_steps": 0, "binarize": False},
+    "gan": {"discriminator_input": "detached", "spectral_norm": False},
+    "ddpm": {"snapshot_sampler": "ancestral"},
+}
+
+
+def with_recorded_defaults(model: str, section: dict[str, Any]) -> dict[str, Any]:
+    """A model section with the defaults its task records filled in."""
+    return {**RECORDED_DEFAULTS.get(model, {}), **section}
+
+
+def option(model: str, section: dict[str, Any], key: str) -> Any:
+    """`section[key]`, or the default of `key` for `model` where the preset leaves it out."""
+    if key in section:
+        return section[key]
+    for defaults in (
+        RECORDED_DEFAULTS.get(model, {}),
+        OPTIONAL_DEFAULTS.get(model, {}),
+        OPTIONAL_DEFAULTS["every model"],
+    ):
+        if key in defaults:
+            return defaults[key]
+    raise KeyError(f"{model}.{key} is neither set nor optional")
+
 
 def project_root(start: Path | None = None) -> Path:
     """The directory holding the Snakefile, searched upwards from `start` (default: cwd)."""
@@ -91,7 +136,7 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
         *(
             (key, Sampler.parse(setting, timesteps).steps, timesteps + 1, "on at most ddpm.timesteps steps")
             for key, setting in (
-                ("ddpm.snapshot_sampler", preset["ddpm"].get("snapshot_sampler", "ancestral")),
+                ("ddpm.snapshot_sampler", option("ddpm", preset["ddpm"], "snapshot_sampler")),
                 ("evaluation.sampler", preset["evaluation"]["sampler"]),
                 ("experiments.interpolation_sampler", preset["experiments"]["interpolation_sampler"]),
             )
@@ -113,7 +158,7 @@ def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
                 "at most the training images (train_subset, or 60000)",
             )
         )
-        late = [epoch for epoch in section.get("sample_epochs", []) if epoch > section["epochs"]]
+        late = [epoch for epoch in option(model, section, "sample_epochs") if epoch > section["epochs"]]
         if late:
             return f"{model}.sample_epochs", f"{late[0]} is after the last epoch ({model}.epochs = {section['epochs']})"
     for key, value, bound, wanted in limits:

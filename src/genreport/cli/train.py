@@ -11,6 +11,7 @@ from pathlib import Path
 
 import torch
 
+from ..config import option
 from ..data import load_split, to_unit_float
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
@@ -55,8 +56,8 @@ def main(argv=None) -> None:
             epochs=config["epochs"],
             batch_size=config["batch_size"],
             seed=seed,
-            sample_epochs=config.get("sample_epochs", []),
-            sample_count=config.get("sample_images", 64),
+            sample_epochs=option(args.model, config, "sample_epochs"),
+            sample_count=option(args.model, config, "sample_images"),
             run_info={
                 "preset": settings.get("preset"),
                 "device": describe_device(device),

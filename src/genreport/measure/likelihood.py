@@ -103,7 +103,7 @@ def vae_likelihood(task: VAETask, test: torch.Tensor, settings: dict[str, Any], 
         "data": "test images binarized once by Bernoulli draws (seeded)",
         "images": len(images),
         "importance_samples": settings["iwae_samples"],
-        "trained_on_binarized": bool(task.config.get("binarize", False)),
+        "trained_on_binarized": bool(task.option("binarize")),
         "negative_elbo": with_bits(mean_and_standard_error(-elbo)),
         "negative_iwae_bound": with_bits(mean_and_standard_error(-iwae)),
     }

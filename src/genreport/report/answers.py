@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config import option
 from ..diffusion.sampler_settings import Sampler
 from ..vocabulary import REAL_ROW
 from . import readings as read
@@ -561,7 +562,7 @@ def answer_3_b(r: dict[str, Any]) -> str:
             "say: no sample-quality metric was computed, so compare Figures 4 and 6 by eye. "
         )
     config = models["ddpm"]["config"]
-    setting = config.get("snapshot_sampler", "ancestral")
+    setting = option("ddpm", config, "snapshot_sampler")
     sampler = (
         f" Its per-epoch snapshots use a deterministic sampler ({Sampler.parse(setting, 0).describe()}), "
         f"not all {config['timesteps']} ancestral steps, to save time."

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from ..config import option
 from ..runtime import autocast, resolve_precision
 from .schedules import learning_rate_factor
 
@@ -54,17 +55,21 @@ class Task:
         self.device = device
         # bf16 covers the networks' forward passes (and so their backward); losses, optimizer
         # states and everything the evaluation computes stay in fp32.
-        self.precision = resolve_precision(device, config.get("precision", "fp32"))
+        self.precision = resolve_precision(device, self.option("precision"))
         self.step = 0  # the training step about to run, set by set_progress
+
+    def option(self, key: str) -> Any:
+        """The config's value for `key`, or its default (config.OPTIONAL_DEFAULTS) where the preset leaves it out."""
+        return option(self.name, self.config, key)
 
     def set_progress(self, step: int, total_steps: int) -> None:
         """Called by the training loop before each step (`step` 0-based of `total_steps`): sets every
         optimizer's learning rate by the config's `lr_schedule` (default constant)."""
         self.step = step
-        schedule = self.config.get("lr_schedule", "constant")
+        schedule = self.option("lr_schedule")
         if schedule == "constant":
             return
-        factor = learning_rate_factor(schedule, step, total_steps, self.config.get("lr_warmup_steps", 0))
+        factor = learning_rate_factor(schedule, step, total_steps, self.option("lr_warmup_steps"))
         for optimizer in self.optimizers.values():
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])  # saved with the optimizer's state, so a resume keeps it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..config import with_recorded_defaults
 from ..diffusion.process import GaussianDiffusion
 from ..diffusion.sampler_settings import Sampler
 from ..models.unet import UNet
@@ -14,18 +15,9 @@ from .base import Task, moving_average
 class DDPMTask(Task):
     name = "ddpm"
 
-    # The recipe settings a preset may leave out: the textbook DDPM (Ho et al. 2020). The task's config,
-    # and so its training record and checkpoint, holds every one of them.
-    RECIPE_DEFAULTS = {
-        "schedule": "linear",
-        "prediction": "eps",
-        "loss_weighting": "uniform",
-        "min_snr_gamma": 5.0,
-        "ema_warmup": False,
-    }
-
     def __init__(self, config, device):
-        config = {**self.RECIPE_DEFAULTS, **config}
+        # The recipe keys a preset leaves out are the textbook DDPM's; the config, and so the checkpoint, holds them.
+        config = with_recorded_defaults(self.name, config)
         super().__init__(config, device)
         self.diffusion = GaussianDiffusion(
             config["timesteps"],
@@ -53,7 +45,7 @@ class DDPMTask(Task):
 
     def snapshot(self, noise, generator):
         # `snapshot_sampler` trades the all-steps sampler for a short deterministic one where T steps cost too much.
-        return self.generate(noise, generator, sampler=self.sampler(self.config.get("snapshot_sampler", "ancestral")))
+        return self.generate(noise, generator, sampler=self.sampler(self.option("snapshot_sampler")))
 
     def sampler(self, setting: str) -> Sampler:
         """A preset's sampler setting (`ancestral`, `ddim:<steps>`, `dpm_solver:<steps>`) for this process."""

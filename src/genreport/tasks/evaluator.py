@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..config import with_recorded_defaults
 from ..models.classifier import build_classifier
 from .base import Task
 
@@ -15,10 +16,8 @@ class EvaluatorTask(Task):
     name = "evaluator"
     generates = False
 
-    DEFAULTS = {"architecture": "vgg"}
-
     def __init__(self, config, device):
-        config = {**self.DEFAULTS, **config}
+        config = with_recorded_defaults(self.name, config)
         super().__init__(config, device)
         self.model = build_classifier(config["architecture"], config["channels"]).to(device)
         self.modules = {"model": self.model}

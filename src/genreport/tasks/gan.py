@@ -30,14 +30,14 @@ class GANTask(Task):
 
     def __init__(self, config, device):
         super().__init__(config, device)
-        self.discriminator_input = config.get("discriminator_input", "detached")
+        self.discriminator_input = self.option("discriminator_input")
         if self.discriminator_input not in self.DISCRIMINATOR_INPUTS:
             raise ConfigError(
                 f"gan.discriminator_input is {self.discriminator_input!r}: "
                 f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}"
             )
         self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
-        self.discriminator = Discriminator(config["channels"], config.get("spectral_norm", False)).to(device)
+        self.discriminator = Discriminator(config["channels"], self.option("spectral_norm")).to(device)
         self.generator.apply(init_dcgan_weights)
         self.discriminator.apply(init_dcgan_weights)
         self.modules = {"generator": self.generator, "discriminator": self.discriminator}

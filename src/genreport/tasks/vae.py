@@ -24,7 +24,7 @@ class VAETask(Task):
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 
     def training_step(self, images):
-        if self.config.get("binarize"):
+        if self.option("binarize"):
             images = torch.bernoulli(images)  # dynamic binarization: a fresh draw every time
         with self.autocast():
             logits, mean, logvar = self.model(images)
@@ -39,7 +39,7 @@ class VAETask(Task):
     def kl_weight(self) -> float:
         """The KL term's weight: 1, or with `kl_warmup_steps` rising linearly from near 0 to 1 over those
         steps (KL warm-up, Sønderby et al. 2016)."""
-        warmup = self.config.get("kl_warmup_steps", 0)
+        warmup = self.option("kl_warmup_steps")
         return min(1.0, (self.step + 1) / warmup) if warmup else 1.0
 
     def noise(self, count, generator):
