@@ -184,7 +184,8 @@ def test_entry_points_refuse_a_bad_sample_file_in_one_line(tmp_path, module, arg
         "-m",
         module,
         "--settings",
-        json.dumps({"seed": 0, "device": "cpu"}),
+        # The sampler experiment's declared settings (the evaluation reads its own later).
+        json.dumps({"seed": 0, "device": "cpu", "sampler_images": 8, "precision_images": 8}),
         "--evaluator",
         "missing.pt",
         "--out",

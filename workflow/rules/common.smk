@@ -18,7 +18,8 @@ from genreport.config import (apply_overrides, check_pipeline_settings, load_pre
                               resolve_preset_name)
 from genreport.errors import PipelineError
 from genreport.seeds import EVALUATION_SAMPLES, stream_seed
-from genreport.store.layout import RunLayout, notebook_figures
+from genreport.pipeline.experiments import EXPERIMENTS
+from genreport.store.layout import EXPERIMENT_FIGURES, RunLayout, notebook_figures
 from genreport.vocabulary import DETACH_VARIANTS, EVALUATORS, MODELS, task_name
 from genreport.pipeline.sources import source_files
 from genreport.pipeline.watchdog import WORKFLOW_PID

@@ -1,22 +1,15 @@
 # The written report: every figure, measurement and experiment of the run, assembled by the
 # report notebook (HTML through nbconvert) and by genreport.cli.report (Markdown).
+FIGURE_EXPERIMENTS = [getattr(rules, job.rule) for job in EXPERIMENTS.values() if job.figure]
 REPORT_INPUTS = dict(
     metrics=rules.evaluate.output.metrics,
     training=expand(rules.train.output.metrics, model=MODELS),
-    experiments=[rules.detach_experiment.output.json, rules.reconstruction_experiment.output.json,
-                 rules.probe_experiment.output.json, rules.interpolation_experiment.output.json,
-                 rules.sampler_experiment.output.json, rules.quality_curves.output.json,
-                 rules.seed_experiment.output.json],
-    measurements=[rules.notebook_vae.output.measurements, rules.notebook_gan.output.measurements,
-                  rules.notebook_ddpm.output.measurements],
-    figures=[*rules.notebook_vae.output.figures, *rules.notebook_gan.output.figures,
-             *rules.notebook_ddpm.output.figures, rules.detach_experiment.output.figure,
-             rules.reconstruction_experiment.output.figure, rules.interpolation_experiment.output.figure,
-             rules.quality_curves.output.figure, rules.evaluate.output.bound_figure],
-    provenance=[rules.notebook_vae.output.provenance, rules.notebook_gan.output.provenance,
-                rules.notebook_ddpm.output.provenance, rules.detach_experiment.output.provenance,
-                rules.reconstruction_experiment.output.provenance, rules.interpolation_experiment.output.provenance,
-                rules.quality_curves.output.provenance, rules.evaluate.output.provenance],
+    experiments=[getattr(rules, job.rule).output.json for job in EXPERIMENTS.values()],
+    measurements=[getattr(rules, f"notebook_{model}").output.measurements for model in MODELS],
+    figures=[*(figure for model in MODELS for figure in getattr(rules, f"notebook_{model}").output.figures),
+             *(rule.output.figure for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.bound_figure],
+    provenance=[*(getattr(rules, f"notebook_{model}").output.provenance for model in MODELS),
+                *(rule.output.provenance for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.provenance],
 )
 
 

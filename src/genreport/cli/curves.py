@@ -32,7 +32,7 @@ def main(argv=None) -> None:
     warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
 
     def run() -> None:
-        settings, seed = start_experiment(args)
+        settings, seed = start_experiment(args, "curves")
         missing = [f"--checkpoint {model}=PATH" for model in MODELS if model not in args.checkpoint]
         if missing:
             parser.error(f"missing {', '.join(missing)}")

@@ -27,7 +27,7 @@ def main(argv=None) -> None:
     args = experiment_parser(__doc__, figure="the samples of the three GANs").parse_args(argv)
 
     def run() -> None:
-        settings, seed = start_experiment(args)
+        settings, seed = start_experiment(args, "detach")
         classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))
         record, rows = {"epochs": settings["detach_epochs"], "samples": settings["detach_samples"], "variants": {}}, []

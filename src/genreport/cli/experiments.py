@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..pipeline.experiments import check_settings
 from ..runtime import configure_threads
 from .common import add_settings_arguments, named_path
 
@@ -35,8 +36,10 @@ def experiment_parser(description: str, figure: str | None = None, evaluator: bo
     return parser
 
 
-def start_experiment(args: argparse.Namespace) -> tuple[dict, int]:
-    """Set the thread count and turn --checkpoint pairs into a dict; the job's settings and its seed."""
+def start_experiment(args: argparse.Namespace, name: str) -> tuple[dict, int]:
+    """Check the settings are the experiment's own, set the thread count, turn --checkpoint pairs into a
+    dict; the job's settings and its seed."""
+    check_settings(name, args.settings)
     configure_threads(args.threads)
     args.checkpoint = dict(args.checkpoint)
     return args.settings, args.settings["seed"]

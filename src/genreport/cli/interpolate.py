@@ -28,7 +28,7 @@ def main(argv=None) -> None:
     args = experiment_parser(__doc__, figure="the DDPM interpolation figure").parse_args(argv)
 
     def run() -> None:
-        settings, seed = start_experiment(args)
+        settings, seed = start_experiment(args, "interpolation")
         classifier = load_evaluator(args.evaluator, settings["device"])
         record = {
             "pairs": settings["interpolation_pairs"],

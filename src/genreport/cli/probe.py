@@ -29,7 +29,7 @@ def main(argv=None) -> None:
     args = experiment_parser(__doc__, evaluator=False).parse_args(argv)
 
     def run() -> None:
-        settings, seed = start_experiment(args)
+        settings, seed = start_experiment(args, "probes")
         train_uint8, train_labels = load_split(args.data_dir, train=True)
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         chosen = random_subset(settings["probe_train_images"], len(train_uint8), stream_seed(seed, PROBE_TRAIN_IMAGES))

@@ -40,7 +40,7 @@ def main(argv=None) -> None:
     args = experiment_parser(__doc__, figure="originals with both reconstructions").parse_args(argv)
 
     def run() -> None:
-        settings, seed = start_experiment(args)
+        settings, seed = start_experiment(args, "reconstruction")
         test_uint8, test_labels = load_split(args.data_dir, train=False)
         chosen = random_subset(settings["inversion_images"], len(test_uint8), stream_seed(seed, INVERSION_IMAGES))
         originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()

@@ -108,7 +108,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     def run() -> None:
-        settings, seed = start_experiment(args)
+        settings, seed = start_experiment(args, "samplers")
         samples = load_samples(args.samples, minimum_images(), fields=SAMPLE_FIELDS)  # before minutes of sampling
         classifier = load_evaluator(args.evaluator, settings["device"])
         reference = embed(classifier, load_test_images(args.data_dir))

@@ -15,6 +15,7 @@ import torch
 
 from ..data import load_split, to_unit_float
 from ..measure.evaluation import embed, minimum_images, score_image_set
+from ..pipeline.experiments import check_settings
 from ..runtime import configure_threads
 from ..store.files import write_json
 from ..store.samples import load_samples
@@ -48,6 +49,7 @@ def main(argv=None) -> None:
     warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
 
     def run() -> None:
+        check_settings("seeds", args.settings)
         configure_threads(args.threads)
         settings = args.settings
         drawn = {model: load_samples(path, minimum_images(), fields=("sampler",)) for model, path in args.samples}
