@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support import results
+
 from genreport.config import RECORDED_DEFAULTS
 from genreport.report.answers import (
     ANSWERS,
@@ -21,54 +23,6 @@ from genreport.report.answers import (
     moving_average_sentence,
     precision_sentence,
 )
-
-
-def model(name, sharpness, train_time, per_sample, ratio=1.2, losses=None):
-    losses = losses or (
-        {"loss_d": 1.0, "loss_g": 1.0, "d_real": 0.6, "d_fake": 0.4} if name == "gan" else {"loss": 0.5}
-    )
-    if name == "vae":
-        losses = {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0}
-    return {
-        "name": name,
-        "device": "cpu (test)",
-        "torch": "x",
-        "seed": 0,
-        "epochs": 3,
-        "steps": 300,
-        "train_images": 1000,
-        "config": {"latent_dim": 8, "likelihood": "bernoulli", **RECORDED_DEFAULTS["ddpm"]},
-        "parameters": {"model": 10},
-        "parameters_total": 10,
-        "train_time_s": train_time,
-        "images_per_s": 100.0,
-        "first_losses": {k: v * 2 for k, v in losses.items()},
-        "final_losses": losses,
-        "sharpness_ratio": sharpness,
-        "sharpness_by_epoch": [(1, 0.5 * sharpness * 0.1), (3, 0.1 * sharpness)],
-        "measurements": {
-            "seconds_per_sample": per_sample,
-            "sharpness_samples": sharpness * 0.1,
-            "sharpness_test_images": 0.1,
-            "interpolation": {"mean_step_rms": 0.05, "max_over_mean_step": ratio, "worst_max_over_mean_step": ratio},
-            "interpolation_pairs": 6,
-            "interpolation_frames": 10,
-            "reconstruction_mse": 0.01,
-            "test_negative_elbo": {"loss": 100.0, "reconstruction": 80.0, "kl": 20.0},
-            "sampling_steps": 1000,
-        },
-    }
-
-
-def results(vae_sharp=0.6, gan_sharp=0.95, ddpm_sharp=0.9, ratio=1.2):
-    return {
-        "preset": "test",
-        "models": {
-            "vae": model("vae", vae_sharp, 60.0, 1e-4, ratio),
-            "gan": model("gan", gan_sharp, 120.0, 1e-4, ratio),
-            "ddpm": model("ddpm", ddpm_sharp, 600.0, 0.2, ratio),
-        },
-    }
 
 
 def test_ddpm_objective_names_the_recipe_its_record_holds():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_answers import results as model_results
+from support import results as model_results
 
 from genreport.report import readings
 from genreport.report.claims import (

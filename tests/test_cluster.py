@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import assert_same_run, copy_project, planned_jobs, snakemake, snakemake_command
 from slurm_cluster import PARTITION, Cluster, missing_requirements
+from support import assert_same_run, copy_project, planned_jobs, snakemake, snakemake_command
 
 from genreport.training.resume import STATE_FILE
 

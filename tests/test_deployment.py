@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import planned_jobs
+from support import planned_jobs
 
 
 def test_slurm_profile_dry_run_asks_a_gpu_for_each_training_job(project_root, tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import assert_same_run, mnist_source
+from support import assert_same_run, mnist_source
 
 from genreport.config import load_preset
 from genreport.errors import TrainingError, TrainingInterrupted

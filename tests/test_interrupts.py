@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import assert_same_run, copy_project, mnist_source, snakemake, snakemake_command
+from support import assert_same_run, copy_project, mnist_source, snakemake, snakemake_command
 
 from genreport.training.resume import STATE_FILE
 

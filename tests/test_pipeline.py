@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import copy_project, mnist_source, snakemake
+from support import copy_project, mnist_source, snakemake
 
 from genreport.report.document import QUESTIONS
 from genreport.store.layout import FIGURES

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import planned_jobs, snakemake
+from support import planned_jobs, snakemake
 
 from genreport.store.provenance import settings_digest
 
