@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,10 @@ def test_the_stages_import_each_other_without_a_cycle(project_root):
 
     for stage in graph:
         visit(stage, ())
+
+
+def test_the_report_reads_without_torch(project_root):
+    """The report step reads and words; it measures nothing, so importing it loads no torch."""
+    check = "import sys, genreport.cli.report; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))"
+    result = subprocess.run([sys.executable, "-c", check], cwd=project_root, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout[:300] + result.stderr[-300:]

@@ -6,6 +6,7 @@ Kept free of the package's heavier modules: every rule that runs an entry point 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -15,15 +16,20 @@ from ..errors import PipelineError
 from ..pipeline.watchdog import stop_when_workflow_ends
 
 
-def run_reporting_errors(main: Callable[[], None]) -> None:
-    """Run `main`; a pipeline error becomes one line on stderr and exit status 2.
+def reports_errors(main: Callable[[list[str] | None], None]) -> Callable[[list[str] | None], None]:
+    """An entry point's `main`, made to end a pipeline error in one line on stderr and exit status 2.
     Run by the workflow, the job stops once the workflow's process is gone."""
-    stop_when_workflow_ends()
-    try:
-        main()
-    except PipelineError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+
+    @functools.wraps(main)
+    def run(argv: list[str] | None = None) -> None:
+        stop_when_workflow_ends()
+        try:
+            main(argv)
+        except PipelineError as error:
+            print(f"error: {error}", file=sys.stderr)
+            sys.exit(2)
+
+    return run
 
 
 def json_object(text: str) -> dict:

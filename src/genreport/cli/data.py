@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from ..data import offline_source, prepare_mnist, write_stamp
-from .common import run_reporting_errors
+from .common import reports_errors
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
@@ -18,13 +19,10 @@ def main(argv=None) -> None:
     parser.add_argument("--stamp", type=Path, required=True, help="file written once every check passed")
     args = parser.parse_args(argv)
 
-    def run() -> None:
-        source = offline_source(args.source)
-        directory = prepare_mnist(args.data_dir, source)
-        write_stamp(args.data_dir, args.stamp)
-        print(f"MNIST verified in {directory} ({'offline copy from ' + str(source) if source else 'download'})")
-
-    run_reporting_errors(run)
+    source = offline_source(args.source)
+    directory = prepare_mnist(args.data_dir, source)
+    write_stamp(args.data_dir, args.stamp)
+    print(f"MNIST verified in {directory} ({'offline copy from ' + str(source) if source else 'download'})")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from ..store.provenance import record_provenance
 from ..store.samples import load_samples
 from ..tasks.loading import load_task
 from ..vocabulary import MODELS, REAL_ROW
-from .common import add_settings_arguments, named_path, run_reporting_errors
+from .common import add_settings_arguments, named_path, reports_errors
 
 
 @torch.no_grad()
@@ -64,6 +64,7 @@ def score_in_feature_space(
     }
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_settings_arguments(parser)
@@ -100,46 +101,43 @@ def main(argv=None) -> None:
         parser.error(f"missing {', '.join(missing)}")
     warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
 
-    def run() -> None:
-        configure_threads(args.threads)
-        settings = args.settings
-        seed, device = settings["seed"], settings["device"]
-        checkpoints = dict(args.checkpoint)
-        # Checked first: a bad sample file fails before minutes of loading and embedding.
-        drawn = {
-            model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
-            for model in MODELS
-        }
-        test_uint8, test_labels = load_split(args.data_dir, train=False)
-        train_uint8, _ = load_split(args.data_dir, train=True)
-        test = to_unit_float(test_uint8)
+    configure_threads(args.threads)
+    settings = args.settings
+    seed, device = settings["seed"], settings["device"]
+    checkpoints = dict(args.checkpoint)
+    # Checked first: a bad sample file fails before minutes of loading and embedding.
+    drawn = {
+        model: load_samples(dict(args.samples)[model], minimum_images(), fields=("seed_of_image", "sampler"))
+        for model in MODELS
+    }
+    test_uint8, test_labels = load_split(args.data_dir, train=False)
+    train_uint8, _ = load_split(args.data_dir, train=True)
+    test = to_unit_float(test_uint8)
 
-        real = to_unit_float(train_uint8[random_subset(settings["real_images"], len(train_uint8), seed)])
-        samples = {REAL_ROW: real}
-        sampling, seed_of_image = {}, {}
-        for model in MODELS:
-            samples[model] = to_unit_float(torch.from_numpy(drawn[model]["images"]))
-            seed_of_image[model] = torch.from_numpy(drawn[model]["seed_of_image"])
-            # Timings stay out: this file is compared byte for byte.
-            sampling[model] = {"sampler": drawn[model]["sampler"]}
-        primary = score_in_feature_space(args.evaluator, samples, seed_of_image, test, test_labels, seed, device)
-        record = {**primary, "reference": "the 10,000 MNIST test images", "sampling": sampling}
-        if args.second_evaluator is not None:
-            record["second_evaluator"] = score_in_feature_space(
-                args.second_evaluator, samples, seed_of_image, test, test_labels, seed, device
-            )
-        record["likelihood"] = {
-            "vae": vae_likelihood(load_task(checkpoints["vae"], device)[0], test, settings, seed),
-            "ddpm": ddpm_likelihood(load_task(checkpoints["ddpm"], device)[0], test_uint8, settings, seed),
-        }
-        if args.bound_figure is not None:
-            ddpm = record["likelihood"]["ddpm"]
-            plot_bound_terms(ddpm["terms_bits_per_dim"], ddpm["negative_bound"]["bits_per_dim"], args.bound_figure)
-        write_json(args.out, record)
-        record_provenance(args.provenance, "genreport.cli.evaluate", settings)
-        print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in record["sample_metrics"].items()}))
-
-    run_reporting_errors(run)
+    real = to_unit_float(train_uint8[random_subset(settings["real_images"], len(train_uint8), seed)])
+    samples = {REAL_ROW: real}
+    sampling, seed_of_image = {}, {}
+    for model in MODELS:
+        samples[model] = to_unit_float(torch.from_numpy(drawn[model]["images"]))
+        seed_of_image[model] = torch.from_numpy(drawn[model]["seed_of_image"])
+        # Timings stay out: this file is compared byte for byte.
+        sampling[model] = {"sampler": drawn[model]["sampler"]}
+    primary = score_in_feature_space(args.evaluator, samples, seed_of_image, test, test_labels, seed, device)
+    record = {**primary, "reference": "the 10,000 MNIST test images", "sampling": sampling}
+    if args.second_evaluator is not None:
+        record["second_evaluator"] = score_in_feature_space(
+            args.second_evaluator, samples, seed_of_image, test, test_labels, seed, device
+        )
+    record["likelihood"] = {
+        "vae": vae_likelihood(load_task(checkpoints["vae"], device)[0], test, settings, seed),
+        "ddpm": ddpm_likelihood(load_task(checkpoints["ddpm"], device)[0], test_uint8, settings, seed),
+    }
+    if args.bound_figure is not None:
+        ddpm = record["likelihood"]["ddpm"]
+        plot_bound_terms(ddpm["terms_bits_per_dim"], ddpm["negative_bound"]["bits_per_dim"], args.bound_figure)
+    write_json(args.out, record)
+    record_provenance(args.provenance, "genreport.cli.evaluate", settings)
+    print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in record["sample_metrics"].items()}))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from ..config import project_root
 from ..store.files import copy_file, read_json, remove_file, write_json
 from ..store.manifest import build_manifest
 from ..store.provenance import PUBLICATION_DIRS
-from .common import run_reporting_errors
+from .common import reports_errors
 
 TOP_LEVEL_PRESET = "gpu"
 
@@ -54,6 +54,7 @@ def shows_top_level(preset: str, top_manifest: Path) -> bool:
     return read_json(top_manifest).get("preset") != TOP_LEVEL_PRESET
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", required=True)
@@ -67,26 +68,23 @@ def main(argv=None) -> None:
     run = args.metrics.parent
     mirror = args.manifest.parent
 
-    def publish_run() -> None:
+    publish(
+        run,
+        args.preset,
+        args.figures,
+        args.report_files,
+        mirror / "report",
+        mirror / "figures",
+        args.manifest,
+        root,
+    )
+    print(f"published {run} into {mirror}")
+    top_manifest = root / "report" / "manifest.json"
+    if shows_top_level(args.preset, top_manifest):
         publish(
-            run,
-            args.preset,
-            args.figures,
-            args.report_files,
-            mirror / "report",
-            mirror / "figures",
-            args.manifest,
-            root,
+            run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest, root
         )
-        print(f"published {run} into {mirror}")
-        top_manifest = root / "report" / "manifest.json"
-        if shows_top_level(args.preset, top_manifest):
-            publish(
-                run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest, root
-            )
-            print(f"published {run} into figures/ and report/")
-
-    run_reporting_errors(publish_run)
+        print(f"published {run} into figures/ and report/")
 
 
 if __name__ == "__main__":

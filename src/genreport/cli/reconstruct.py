@@ -19,7 +19,7 @@ from ..seeds import INVERSION_IMAGES, random_subset, stream_seed
 from ..store.files import write_json
 from ..store.provenance import record_provenance
 from ..tasks.loading import load_evaluator, load_task
-from .common import run_reporting_errors
+from .common import reports_errors
 from .experiments import experiment_parser, start_experiment
 
 
@@ -36,64 +36,62 @@ def class_kept(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
     return float((classifier(images).argmax(1) == labels).float().mean())
 
 
+@reports_errors
 def main(argv=None) -> None:
     args = experiment_parser(__doc__, figure="originals with both reconstructions").parse_args(argv)
 
-    def run() -> None:
-        settings, seed = start_experiment(args, "reconstruction")
-        test_uint8, test_labels = load_split(args.data_dir, train=False)
-        chosen = random_subset(settings["inversion_images"], len(test_uint8), stream_seed(seed, INVERSION_IMAGES))
-        originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
-        classifier = load_evaluator(args.evaluator, settings["device"])
-        vae, _ = load_task(args.checkpoint["vae"], settings["device"])
-        gan, _ = load_task(args.checkpoint["gan"], settings["device"])
+    settings, seed = start_experiment(args, "reconstruction")
+    test_uint8, test_labels = load_split(args.data_dir, train=False)
+    chosen = random_subset(settings["inversion_images"], len(test_uint8), stream_seed(seed, INVERSION_IMAGES))
+    originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
+    classifier = load_evaluator(args.evaluator, settings["device"])
+    vae, _ = load_task(args.checkpoint["vae"], settings["device"])
+    gan, _ = load_task(args.checkpoint["gan"], settings["device"])
 
-        started = time.perf_counter()
-        vae_images = vae.reconstruct(originals)
-        synchronize(vae.device)
-        vae_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        _, gan_images = invert_generator(
-            gan.sampling_generator,
-            originals,
-            steps=settings["inversion_steps"],
-            restarts=settings["inversion_restarts"],
-            seed=seed,
-        )
-        gan_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    vae_images = vae.reconstruct(originals)
+    synchronize(vae.device)
+    vae_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    _, gan_images = invert_generator(
+        gan.sampling_generator,
+        originals,
+        steps=settings["inversion_steps"],
+        restarts=settings["inversion_restarts"],
+        seed=seed,
+    )
+    gan_seconds = time.perf_counter() - started
 
-        record = {
-            "images": len(originals),
-            "inversion": {
-                "optimizer": "Adam, lr 0.05",
-                "steps": settings["inversion_steps"],
-                "restarts": settings["inversion_restarts"],
-                "kept": "the restart with the lowest error",
-            },
-            "evaluator_accuracy_on_originals": class_kept(classifier, originals, labels),
-            "vae": {
-                **errors(originals, vae_images),
-                "seconds_per_image": vae_seconds / len(originals),
-                "class_kept": class_kept(classifier, vae_images, labels),
-            },
-            "gan": {
-                **errors(originals, gan_images),
-                "seconds_per_image": gan_seconds / len(originals),
-                "class_kept": class_kept(classifier, gan_images, labels),
-            },
-        }
-        shown = slice(0, 12)
-        figure_of_rows(
-            [originals[shown], vae_images[shown], gan_images[shown]],
-            ["test image", "VAE", "GAN\n(inverted)"],
-            "Reconstructions of the same test images",
-            args.figure,
-        )
-        write_json(args.out, record)
-        record_provenance(args.provenance, "genreport.cli.reconstruct", args.settings)
-        print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))
-
-    run_reporting_errors(run)
+    record = {
+        "images": len(originals),
+        "inversion": {
+            "optimizer": "Adam, lr 0.05",
+            "steps": settings["inversion_steps"],
+            "restarts": settings["inversion_restarts"],
+            "kept": "the restart with the lowest error",
+        },
+        "evaluator_accuracy_on_originals": class_kept(classifier, originals, labels),
+        "vae": {
+            **errors(originals, vae_images),
+            "seconds_per_image": vae_seconds / len(originals),
+            "class_kept": class_kept(classifier, vae_images, labels),
+        },
+        "gan": {
+            **errors(originals, gan_images),
+            "seconds_per_image": gan_seconds / len(originals),
+            "class_kept": class_kept(classifier, gan_images, labels),
+        },
+    }
+    shown = slice(0, 12)
+    figure_of_rows(
+        [originals[shown], vae_images[shown], gan_images[shown]],
+        ["test image", "VAE", "GAN\n(inverted)"],
+        "Reconstructions of the same test images",
+        args.figure,
+    )
+    write_json(args.out, record)
+    record_provenance(args.provenance, "genreport.cli.reconstruct", args.settings)
+    print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))
 
 
 if __name__ == "__main__":

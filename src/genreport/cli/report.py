@@ -7,20 +7,18 @@ from pathlib import Path
 
 from ..report.document import build_report, to_markdown
 from ..store.files import write_text
-from .common import run_reporting_errors
+from .common import reports_errors
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Write the report as Markdown with figure links.")
     parser.add_argument("--results-dir", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
-    def run() -> None:
-        blocks = build_report(args.results_dir)
-        write_text(args.out, to_markdown(blocks, args.out.parent.resolve()))
-
-    run_reporting_errors(run)
+    blocks = build_report(args.results_dir)
+    write_text(args.out, to_markdown(blocks, args.out.parent.resolve()))
 
 
 if __name__ == "__main__":

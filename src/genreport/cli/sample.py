@@ -22,7 +22,7 @@ from ..runtime import configure_threads
 from ..seeds import SECOND_SAMPLE_HALF, stream_seed
 from ..store.samples import save_samples
 from ..tasks.loading import load_task
-from .common import add_settings_arguments, run_reporting_errors
+from .common import add_settings_arguments, reports_errors
 
 BATCH_SIZE = 500  # part of what fixes the starting noise of a seed
 
@@ -63,6 +63,7 @@ def draw(
     return images, seed_of_image, seconds / count, sampler_name(task, sampler)
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--checkpoint", type=Path, required=True)
@@ -72,32 +73,25 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
 
-    def run() -> None:
-        configure_threads(args.threads)
-        settings = args.settings
-        task, payload = load_task(args.checkpoint, settings["device"])
-        seeds = [settings["seed"], stream_seed(settings["seed"], SECOND_SAMPLE_HALF)]
-        setting = settings.get("sampler")
-        images, seed_of_image, seconds_per_sample, sampler = draw(
-            task, settings["count"], seeds, args.batch_size, setting
-        )
-        save_samples(
-            args.out,
-            images,
-            seed_of_image=seed_of_image,
-            batch_size=args.batch_size,
-            sampler_setting=setting or "",
-            checkpoint=str(args.checkpoint),
-            model=payload["model"],
-            epoch=payload["epoch"],
-            sampler=sampler,
-            seconds_per_sample=seconds_per_sample,
-        )
-        print(
-            f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample"
-        )
-
-    run_reporting_errors(run)
+    configure_threads(args.threads)
+    settings = args.settings
+    task, payload = load_task(args.checkpoint, settings["device"])
+    seeds = [settings["seed"], stream_seed(settings["seed"], SECOND_SAMPLE_HALF)]
+    setting = settings.get("sampler")
+    images, seed_of_image, seconds_per_sample, sampler = draw(task, settings["count"], seeds, args.batch_size, setting)
+    save_samples(
+        args.out,
+        images,
+        seed_of_image=seed_of_image,
+        batch_size=args.batch_size,
+        sampler_setting=setting or "",
+        checkpoint=str(args.checkpoint),
+        model=payload["model"],
+        epoch=payload["epoch"],
+        sampler=sampler,
+        seconds_per_sample=seconds_per_sample,
+    )
+    print(f"{payload['model']}: {settings['count']} samples ({sampler}), {seconds_per_sample * 1e3:.2f} ms per sample")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from ..seeds import PRECISION_NOISE, SAMPLER_NOISE, stream_seed
 from ..store.files import write_json
 from ..store.samples import load_samples
 from ..tasks.loading import load_evaluator, load_task
-from .common import run_reporting_errors
+from .common import reports_errors
 from .experiments import experiment_parser, start_experiment
 from .sample import draw_images
 
@@ -102,48 +102,46 @@ def precision_against_fp32(
     }
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = experiment_parser(__doc__)
     parser.add_argument("--samples", type=Path, required=True, help="the DDPM's evaluation samples (.npz)")
     args = parser.parse_args(argv)
 
-    def run() -> None:
-        settings, seed = start_experiment(args, "samplers")
-        samples = load_samples(args.samples, minimum_images(), fields=SAMPLE_FIELDS)  # before minutes of sampling
-        classifier = load_evaluator(args.evaluator, settings["device"])
-        reference = embed(classifier, load_test_images(args.data_dir))
-        task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
-        noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(stream_seed(seed, SAMPLER_NOISE)))
-        record = {
-            "images": len(noise),
-            "reference": "the 10,000 MNIST test images",
-            "precision": task.precision,
-            "samplers": {},
+    settings, seed = start_experiment(args, "samplers")
+    samples = load_samples(args.samples, minimum_images(), fields=SAMPLE_FIELDS)  # before minutes of sampling
+    classifier = load_evaluator(args.evaluator, settings["device"])
+    reference = embed(classifier, load_test_images(args.data_dir))
+    task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
+    noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(stream_seed(seed, SAMPLER_NOISE)))
+    record = {
+        "images": len(noise),
+        "reference": "the 10,000 MNIST test images",
+        "precision": task.precision,
+        "samplers": {},
+    }
+    for setting in COMPARED_SAMPLERS:
+        sampler = task.sampler(setting)
+        name = sampler.describe()
+        images, seconds, peak = timed_generation(task, noise, seed, sampler, use_ema=True)
+        record["samplers"][name] = {
+            "setting": setting,
+            "network_evaluations": sampler.steps,
+            "weights": "moving average",
+            "seconds_per_image": seconds,
+            "peak_gpu_memory_bytes": peak,
+            **score_image_set(classifier, reference, images, seed=seed),
         }
-        for setting in COMPARED_SAMPLERS:
-            sampler = task.sampler(setting)
-            name = sampler.describe()
-            images, seconds, peak = timed_generation(task, noise, seed, sampler, use_ema=True)
-            record["samplers"][name] = {
-                "setting": setting,
-                "network_evaluations": sampler.steps,
-                "weights": "moving average",
-                "seconds_per_image": seconds,
-                "peak_gpu_memory_bytes": peak,
-                **score_image_set(classifier, reference, images, seed=seed),
-            }
-            print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
-        record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
-        precision_noise = task.noise(
-            settings["precision_images"], torch.Generator().manual_seed(stream_seed(seed, PRECISION_NOISE))
-        )
-        record["precision_against_fp32"] = precision_against_fp32(
-            task, precision_noise, seed, classifier, reference, sampler=task.sampler("ddim:50")
-        )
-        write_json(args.out, record)
-        print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
-
-    run_reporting_errors(run)
+        print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
+    record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
+    precision_noise = task.noise(
+        settings["precision_images"], torch.Generator().manual_seed(stream_seed(seed, PRECISION_NOISE))
+    )
+    record["precision_against_fp32"] = precision_against_fp32(
+        task, precision_noise, seed, classifier, reference, sampler=task.sampler("ddim:50")
+    )
+    write_json(args.out, record)
+    print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
 
 
 if __name__ == "__main__":

@@ -20,9 +20,10 @@ from ..runtime import configure_threads
 from ..store.files import write_json
 from ..store.samples import load_samples
 from ..tasks.loading import load_task
-from .common import add_settings_arguments, named_path, run_reporting_errors
+from .common import add_settings_arguments, named_path, reports_errors
 
 
+@reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_settings_arguments(parser)
@@ -48,34 +49,31 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
 
-    def run() -> None:
-        check_settings("seeds", args.settings)
-        configure_threads(args.threads)
-        settings = args.settings
-        drawn = {model: load_samples(path, minimum_images(), fields=("sampler",)) for model, path in args.samples}
-        images = {model: to_unit_float(torch.from_numpy(d["images"])) for model, d in drawn.items()}
-        test = to_unit_float(load_split(args.data_dir, train=False)[0])
-        scores = {}
-        for name, checkpoint in args.evaluator:
-            evaluator, _ = load_task(checkpoint, settings["device"])
-            classifier = evaluator.model.eval().cpu()
-            reference = embed(classifier, test)
-            scores[name] = {
-                model: score_image_set(classifier, reference, batch, seed=settings["seed"])
-                for model, batch in images.items()
-            }
-        write_json(
-            args.out,
-            {
-                "training_seed": settings["retrain_seed"],
-                "models": list(images),
-                "samplers": {model: d["sampler"] for model, d in drawn.items()},
-                "sample_metrics": scores,
-            },
-        )
-        print({name: {m: round(s["fid"], 2) for m, s in per.items()} for name, per in scores.items()})
-
-    run_reporting_errors(run)
+    check_settings("seeds", args.settings)
+    configure_threads(args.threads)
+    settings = args.settings
+    drawn = {model: load_samples(path, minimum_images(), fields=("sampler",)) for model, path in args.samples}
+    images = {model: to_unit_float(torch.from_numpy(d["images"])) for model, d in drawn.items()}
+    test = to_unit_float(load_split(args.data_dir, train=False)[0])
+    scores = {}
+    for name, checkpoint in args.evaluator:
+        evaluator, _ = load_task(checkpoint, settings["device"])
+        classifier = evaluator.model.eval().cpu()
+        reference = embed(classifier, test)
+        scores[name] = {
+            model: score_image_set(classifier, reference, batch, seed=settings["seed"])
+            for model, batch in images.items()
+        }
+    write_json(
+        args.out,
+        {
+            "training_seed": settings["retrain_seed"],
+            "models": list(images),
+            "samplers": {model: d["sampler"] for model, d in drawn.items()},
+            "sample_metrics": scores,
+        },
+    )
+    print({name: {m: round(s["fid"], 2) for m, s in per.items()} for name, per in scores.items()})
 
 
 if __name__ == "__main__":

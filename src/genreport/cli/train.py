@@ -17,7 +17,7 @@ from ..runtime import configure_threads, describe_device, seed_everything, selec
 from ..tasks import build_task
 from ..training.loop import train
 from ..vocabulary import MODELS
-from .common import add_settings_arguments, run_reporting_errors
+from .common import add_settings_arguments, reports_errors
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -31,44 +31,42 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+@reports_errors
 def main(argv=None) -> None:
     args = parse_args(argv)
 
-    def run() -> None:
-        settings = args.settings
-        configure_threads(args.threads)
-        device = select_device(settings["device"])
-        if device.type == "cuda":
-            torch.backends.cuda.matmul.allow_tf32 = True
-            torch.backends.cudnn.allow_tf32 = True
-            torch.backends.cudnn.benchmark = True
-        seed = settings["seed"]
-        seed_everything(seed)
-        images, labels = load_split(args.data_dir, train=True)
-        if settings.get("train_subset"):
-            images, labels = images[: settings["train_subset"]], labels[: settings["train_subset"]]
-        config = settings["model"]
-        task = build_task(args.model, config, device)
-        train(
-            task,
-            to_unit_float(images),
-            args.out,
-            epochs=config["epochs"],
-            batch_size=config["batch_size"],
-            seed=seed,
-            sample_epochs=option(args.model, config, "sample_epochs"),
-            sample_count=option(args.model, config, "sample_images"),
-            run_info={
-                "preset": settings.get("preset"),
-                "device": describe_device(device),
-                "seed": seed,
-                "torch": torch.__version__,
-            },
-            labels=labels if args.model == "evaluator" else None,
-            progress=not args.no_progress,
-        )
-
-    run_reporting_errors(run)
+    settings = args.settings
+    configure_threads(args.threads)
+    device = select_device(settings["device"])
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    seed = settings["seed"]
+    seed_everything(seed)
+    images, labels = load_split(args.data_dir, train=True)
+    if settings.get("train_subset"):
+        images, labels = images[: settings["train_subset"]], labels[: settings["train_subset"]]
+    config = settings["model"]
+    task = build_task(args.model, config, device)
+    train(
+        task,
+        to_unit_float(images),
+        args.out,
+        epochs=config["epochs"],
+        batch_size=config["batch_size"],
+        seed=seed,
+        sample_epochs=option(args.model, config, "sample_epochs"),
+        sample_count=option(args.model, config, "sample_images"),
+        run_info={
+            "preset": settings.get("preset"),
+            "device": describe_device(device),
+            "seed": seed,
+            "torch": torch.__version__,
+        },
+        labels=labels if args.model == "evaluator" else None,
+        progress=not args.no_progress,
+    )
 
 
 if __name__ == "__main__":

@@ -6,30 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
-from ..data import to_unit_float
 from ..errors import ResultFileError
-from ..measure.analysis import edge_sharpness
 from ..store.files import read_benchmark, read_json
 from ..store.layout import EXPERIMENT_FIGURES, EXPERIMENTS, FIGURES, RunLayout
-from ..store.samples import training_snapshots
 from ..vocabulary import MODELS
 
 
-def sharpness_by_epoch(train_dir: Path) -> list[tuple[int, float]]:
-    """Edge sharpness of the fixed-noise samples saved at each sampled epoch."""
-    return [
-        (snapshot["epoch"], edge_sharpness(to_unit_float(torch.from_numpy(snapshot["images"]))))
-        for snapshot in training_snapshots(train_dir)
-    ]
-
-
-def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
+def summarize_model(results_dir: Path, model: str, curves: dict[str, Any] | None) -> dict[str, Any]:
     layout = RunLayout(results_dir)
     files = (layout.training_metrics(model), layout.measurements(model))
     try:
-        return model_summary(results_dir, model, *(read_json(path) for path in files))
+        return model_summary(results_dir, model, *(read_json(path) for path in files), curves)
     except (KeyError, IndexError) as error:
         entry = f"the entry {error.args[0]!r}" if isinstance(error, KeyError) else "an entry"
         raise ResultFileError(
@@ -39,7 +27,11 @@ def summarize_model(results_dir: Path, model: str) -> dict[str, Any]:
 
 
 def model_summary(
-    results_dir: Path, model: str, training: dict[str, Any], measurements: dict[str, Any]
+    results_dir: Path,
+    model: str,
+    training: dict[str, Any],
+    measurements: dict[str, Any],
+    curves: dict[str, Any] | None,
 ) -> dict[str, Any]:
     layout = RunLayout(results_dir)
     epochs = training["epochs"]
@@ -67,7 +59,8 @@ def model_summary(
         "loss_history": [{k: e[k] for k in ("epoch", *loss_names)} for e in epochs],
         "measurements": measurements,
         "sharpness_ratio": measurements["sharpness_samples"] / measurements["sharpness_test_images"],
-        "sharpness_by_epoch": sharpness_by_epoch(layout.train_dir(model)),
+        # The snapshots' edge strength by epoch, measured by the quality-curves job (none in runs before it).
+        "sharpness_by_epoch": [tuple(p) for p in (curves or {}).get("edge_strength_by_epoch", {}).get(model, [])],
         "train_benchmark": read_benchmark(layout.benchmark(f"train_{model}")),
         "notebook_benchmark": read_benchmark(layout.benchmark(f"notebook_{model}")),
     }
@@ -76,7 +69,8 @@ def model_summary(
 def load_results(results_dir: Path) -> dict[str, Any]:
     results_dir = Path(results_dir)
     layout = RunLayout(results_dir)
-    models = {model: summarize_model(results_dir, model) for model in MODELS}
+    curves = read_json(layout.experiment("curves")) if layout.experiment("curves").is_file() else None
+    models = {model: summarize_model(results_dir, model, curves) for model in MODELS}
     figures = {key: layout.figure(stem) for key, (stem, _) in FIGURES.items()}
     missing = [str(path) for path in figures.values() if not path.is_file()]
     if missing:
