@@ -28,7 +28,7 @@ from ablation import write_record
 from genreport.config import load_preset
 from genreport.data import load_test_images, to_unit_float
 from genreport.measure.evaluation import embed, score_image_set
-from genreport.seeds import EVALUATION_SAMPLES, stream_seed
+from genreport.pipeline.settings import model_settings, sample_settings
 from genreport.store.samples import load_samples
 from genreport.tasks.loading import load_evaluator
 
@@ -73,19 +73,9 @@ def main() -> None:
     if args.precision:
         changes["precision"] = args.precision
     seed = preset["seed"]
-    train_settings = {
-        "preset": args.preset,
-        "model": {**preset["ddpm"], **changes},
-        "seed": seed,
-        "device": preset["device"],
-        "train_subset": preset["train_subset"],
-    }
-    sample_settings = {
-        "count": preset["evaluation"]["samples"],
-        "seed": stream_seed(seed, EVALUATION_SAMPLES),
-        "device": preset["device"],
-        "sampler": preset["evaluation"]["sampler"],
-    }
+    # The train and sample rules' own settings (pipeline/settings.py), the DDPM's section changed.
+    train_settings = model_settings(preset, args.preset, "ddpm", section={**preset["ddpm"], **changes})
+    samples_settings = sample_settings(preset, "ddpm")
     published = json.loads((args.run / "metrics.json").read_text())
     curve = json.loads((args.run / "experiments" / "curves.json").read_text())["curves"]["ddpm"]
     with tempfile.TemporaryDirectory() as scratch:
@@ -106,7 +96,7 @@ def main() -> None:
         run_module(
             "genreport.cli.sample",
             "--settings",
-            json.dumps(sample_settings),
+            json.dumps(samples_settings),
             "--checkpoint",
             str(out / "train" / "checkpoint.pt"),
             "--out",

@@ -17,7 +17,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os
 from genreport.config import (apply_overrides, check_pipeline_settings, load_preset, notebook_values,
                               resolve_preset_name)
 from genreport.errors import PipelineError
-from genreport.seeds import EVALUATION_SAMPLES, stream_seed
+from genreport.pipeline import settings as job_settings
 from genreport.pipeline.experiments import EXPERIMENTS
 from genreport.store.layout import EXPERIMENT_FIGURES, RunLayout, notebook_figures
 from genreport.vocabulary import DETACH_VARIANTS, EVALUATORS, MODELS, task_name
@@ -78,25 +78,21 @@ def tracked(**values):
 
 def common_settings(*experiment_keys):
     """The seed and device every job uses, with the named values of the preset's `experiments` section."""
-    return dict(seed=SETTINGS["seed"], device=SETTINGS["device"],
-                **{key: SETTINGS["experiments"][key] for key in experiment_keys})
+    return job_settings.common_settings(SETTINGS, *experiment_keys)
 
 
 def model_settings(model, seed=None, **overrides):
-    """What training one model uses: its section of the preset (with `overrides`), the seed (`seed`, else the
-    section's own where it has one, else the preset's), device and subset."""
+    """What training one model uses (pipeline/settings.py), its section changed by `overrides`, as tracked params."""
     section = SETTINGS[model]
     if overrides:
         changes = [f"{model}.{key}={json.dumps(value)}" for key, value in overrides.items()]
         section = apply_overrides(SETTINGS, changes, ROOT / "config" / "presets" / f"{PRESET}.yaml")[model]
-    shared = {**common_settings(), "seed": seed if seed is not None else section.get("seed", SETTINGS["seed"])}
-    return tracked(preset=PRESET, model=section, **shared, train_subset=SETTINGS["train_subset"])
+    return tracked(**job_settings.model_settings(SETTINGS, PRESET, model, section=section, seed=seed))
 
 
 def sample_settings(model):
-    """How a model's evaluation samples are drawn: count, sampling seed, device, the DDPM's sampler."""
-    return tracked(count=SETTINGS["evaluation"]["samples"], seed=stream_seed(SETTINGS["seed"], EVALUATION_SAMPLES), device=SETTINGS["device"],
-                   sampler=SETTINGS["evaluation"]["sampler"] if model == "ddpm" else None)
+    """How a model's evaluation samples are drawn (pipeline/settings.py), as tracked params."""
+    return tracked(**job_settings.sample_settings(SETTINGS, model))
 
 
 def in_workdir(path):
