@@ -78,6 +78,7 @@ for job in EXPERIMENTS.values():
         benchmark:
             str(LAYOUT.benchmark(job.rule))
         params:
+            entry_point=job.entry_point,
             settings=tracked(**common_settings(*job.settings)),
             files=experiment_arguments(job),
             data_dir=data_dir_of,
@@ -86,8 +87,9 @@ for job in EXPERIMENTS.values():
             ENVIRONMENT
         resources:
             **(LIGHT_JOB if job.light else MODEL_JOB),
+        # A shell command is formatted when its job runs, after this loop has moved on: the entry point is a param.
         shell:
-            f"python -m {job.entry_point} {{params.files}} --settings {{params.settings:q}}"
+            "python -m {params.entry_point} {params.files} --settings {params.settings:q}"
             " --data-dir {params.data_dir:q} --out {output.json:q} --threads {threads} > {log:q} 2>&1"
 
     workflow.get_rule(job.rule).docstring = job.question

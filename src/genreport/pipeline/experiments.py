@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ConfigError
+from ..vocabulary import MODELS
 
 # What every job receives beside an experiment's own settings.
 COMMON_SETTINGS = ("seed", "device")
@@ -73,7 +74,7 @@ EXPERIMENTS = {
                 "probe_ddpm_timestep",
                 "inversion_steps",
             ),
-            checkpoints=("vae", "gan", "ddpm"),
+            checkpoints=MODELS,
             evaluator=False,
             caption="probes",
             category="2. GAN",
@@ -84,7 +85,7 @@ EXPERIMENTS = {
             "genreport.cli.interpolate",
             "Questions 1.3 c and 2.2 c: how smoothly each model's interpolations change; the DDPM's figure.",
             settings=("interpolation_pairs", "interpolation_frames", "interpolation_sampler"),
-            checkpoints=("vae", "gan", "ddpm"),
+            checkpoints=MODELS,
             figure="fig7",
             provenance=True,
             caption="interpolation",
@@ -106,7 +107,7 @@ EXPERIMENTS = {
             "quality_curves",
             "genreport.cli.curves",
             "Quality against compute: every model's fixed-noise snapshots scored at each sampled epoch.",
-            checkpoints=("vae", "gan", "ddpm"),
+            checkpoints=MODELS,
             loads_models=False,
             reads=("training_records",),
             figure="curves",

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..config import option
 from ..diffusion.sampler_settings import Sampler
-from ..vocabulary import REAL_ROW
+from ..vocabulary import MODELS, REAL_ROW
 from . import readings as read
 from .claims import (
     HELD,
@@ -115,7 +115,7 @@ def sample_scores(r: dict[str, Any]) -> dict[str, Any] | None:
 
 def fid_rank(r: dict[str, Any]) -> list[str]:
     scores = sample_scores(r)
-    return sorted(("vae", "gan", "ddpm"), key=lambda m: scores[m]["fid"])
+    return sorted(MODELS, key=lambda m: scores[m]["fid"])
 
 
 def quality_sentence(r: dict[str, Any], a: str, b: str) -> str:
@@ -551,7 +551,7 @@ def answer_3_b(r: dict[str, Any]) -> str:
             f"{quality_sentence(r, 'ddpm', 'gan')}. {quality_sentence(r, 'ddpm', 'vae')}. By FID the order is "
             + order_words(best, {m: scores[m]["fid"] for m in best})
             + ". "
-            + second_evaluator_sentence(r, ("vae", "gan", "ddpm"))
+            + second_evaluator_sentence(r, MODELS)
             + f"The DDPM's metric samples were drawn with {r['metrics']['sampling']['ddpm']['sampler']}. "
             + seed_ranking_sentence(r)
             + budget_ranking_sentence(r, brief=True)
@@ -897,7 +897,7 @@ def coverage_sentence(scores: dict[str, Any]) -> str:
     sits in clearly read samples."""
     real = scores.get(REAL_ROW)
     parts = []
-    for name in ("vae", "gan", "ddpm"):
+    for name in MODELS:
         row = scores.get(name)
         if not row or not row.get("class_shares_confident"):
             continue

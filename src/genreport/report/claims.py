@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..vocabulary import MODELS
 from . import readings as read
 from .formatting import fmt_seconds
 
@@ -226,7 +227,7 @@ def ddpm_between_vae_and_gan(r, evaluator: str, seed: int | None = None) -> Verd
 
 
 def costs_ordered(r) -> Verdict:
-    order = ["vae", "gan", "ddpm"]
+    order = list(MODELS)
     train = [read.train_seconds(r, m) for m in order]
     sample = [read.seconds_per_sample(r, m) for m in order]
     return from_parts(
