@@ -92,8 +92,8 @@ rule report_pdf:
 
 
 rule publish:
-    """Copy this preset's figures, report and metrics into report/<preset>/ (and into figures/ and
-    report/ when it is the run those folders show), with a manifest."""
+    """Copy this preset's figures, report and metrics into figures/ and report/ when it is the run those
+    folders show, else into report/<preset>/, with a manifest (store/publication.py)."""
     input:
         html=rules.report_html.output[0],
         markdown=rules.report_markdown.output[0],
@@ -101,7 +101,7 @@ rule publish:
         code=code("genreport.cli.publish"),
         **REPORT_INPUTS,
     output:
-        manifest=f"report/{PRESET}/manifest.json",
+        receipt=str(LAYOUT.root / "publication.json"),
     log:
         str(LAYOUT.log("publish")),
     params:
@@ -113,4 +113,4 @@ rule publish:
     shell:
         "python -m genreport.cli.publish --preset {params.preset:q} --metrics {input.metrics:q}"
         " --report-files {input.html:q} {input.markdown:q} {input.pdf:q} --figures {input.figures:q}"
-        " --manifest {output.manifest:q} > {log:q} 2>&1"
+        " --receipt {output.receipt:q} > {log:q} 2>&1"

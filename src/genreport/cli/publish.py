@@ -1,8 +1,6 @@
-"""Publish one run: its figures, report and metrics, with a manifest.
+"""Publish one run (store/publication.py says where): its figures, report and metrics, with a manifest.
 
-Every run goes to report/<preset>/ (report/, figures/, metrics.json, manifest.json, laid out as in
-the run). The folders figures/ and report/ at the top show the gpu run once one is published, else
-the latest published run of another preset.
+Run by the workflow's `publish` rule, which keeps a receipt of where the run went in the run's folder.
 """
 
 from __future__ import annotations
@@ -11,47 +9,9 @@ import argparse
 from pathlib import Path
 
 from ..config import project_root
-from ..store.files import copy_file, read_json, remove_file, write_json
-from ..store.manifest import build_manifest
-from ..store.provenance import PUBLICATION_DIRS
+from ..store.files import write_json
+from ..store.publication import publish_run
 from .common import reports_errors
-
-TOP_LEVEL_PRESET = "gpu"
-
-
-def copy_into(files: list[Path], target: Path, pattern: str) -> list[Path]:
-    """Replace the files matching `pattern` in `target` with `files`."""
-    names = {source.name for source in files}
-    for stale in target.glob(pattern):
-        if stale.name not in names:
-            remove_file(stale)
-    for source in files:
-        copy_file(source, target / source.name)
-    return [(target / source.name).resolve() for source in files]
-
-
-def publish(
-    run: Path,
-    preset: str,
-    figures: list[Path],
-    report_files: list[Path],
-    report_dir: Path,
-    figures_dir: Path,
-    manifest_path: Path,
-    root: Path,
-) -> None:
-    published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
-    copy_file(run / "metrics.json", manifest_path.parent / "metrics.json")
-    published.append((manifest_path.parent / "metrics.json").resolve())
-    manifest = build_manifest(run, preset, published, root, publication_dirs=PUBLICATION_DIRS)
-    write_json(manifest_path, manifest)
-
-
-def shows_top_level(preset: str, top_manifest: Path) -> bool:
-    """Whether this run belongs in the top-level figures/ and report/."""
-    if preset == TOP_LEVEL_PRESET or not top_manifest.is_file():
-        return True
-    return read_json(top_manifest).get("preset") != TOP_LEVEL_PRESET
 
 
 @reports_errors
@@ -61,30 +21,12 @@ def main(argv=None) -> None:
     parser.add_argument("--metrics", type=Path, required=True, help="the run's metrics.json (the run is its folder)")
     parser.add_argument("--report-files", type=Path, nargs="+", required=True)
     parser.add_argument("--figures", type=Path, nargs="+", required=True)
-    parser.add_argument("--manifest", type=Path, required=True, help="report/<preset>/manifest.json")
+    parser.add_argument("--receipt", type=Path, required=True, help="where to record the manifest it wrote")
     args = parser.parse_args(argv)
-
     root = project_root()
-    run = args.metrics.parent
-    mirror = args.manifest.parent
-
-    publish(
-        run,
-        args.preset,
-        args.figures,
-        args.report_files,
-        mirror / "report",
-        mirror / "figures",
-        args.manifest,
-        root,
-    )
-    print(f"published {run} into {mirror}")
-    top_manifest = root / "report" / "manifest.json"
-    if shows_top_level(args.preset, top_manifest):
-        publish(
-            run, args.preset, args.figures, args.report_files, root / "report", root / "figures", top_manifest, root
-        )
-        print(f"published {run} into figures/ and report/")
+    manifest = publish_run(args.metrics.parent, args.preset, args.figures, args.report_files, root)
+    write_json(args.receipt, {"preset": args.preset, "manifest": str(manifest.relative_to(root))})
+    print(f"published {args.metrics.parent} as {manifest.relative_to(root)}")
 
 
 if __name__ == "__main__":

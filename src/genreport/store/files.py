@@ -99,6 +99,18 @@ def read_json(path: Path) -> dict[str, Any]:
     return record
 
 
+def remove_tree(path: Path) -> None:
+    """Remove a folder and what it holds, if it exists."""
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise OutputWriteError(
+            f"could not remove {path}: {error.strerror or error}; check its permissions, then rerun snakemake"
+        ) from None
+
+
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file's bytes, read in 1 MiB blocks."""
     digest = hashlib.sha256()
