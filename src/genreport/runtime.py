@@ -181,3 +181,8 @@ def synchronize(device: torch.device) -> None:
     """Wait for the device's queued work, so a timing covers it."""
     if device.type == "cuda":
         torch.cuda.synchronize()
+
+
+def random_subset(count: int, total: int, seed: int) -> torch.Tensor:
+    """`count` distinct indices of `total`, chosen by `seed`."""
+    return torch.randperm(total, generator=torch.Generator().manual_seed(seed))[:count]

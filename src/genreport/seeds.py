@@ -3,7 +3,7 @@
 A job seeds a generator with `stream_seed(seed, OFFSET)`. The offsets are those the published runs
 were drawn with, so renaming them moved no number. Two pairs share an offset, listed in SHARED:
 they draw the same numbers for different purposes. A new draw takes an offset no stream uses.
-Kept free of torch where it can be: the workflow reads these offsets too.
+Kept free of torch: the workflow reads these offsets too. runtime.random_subset draws from a stream.
 """
 
 from __future__ import annotations
@@ -32,10 +32,3 @@ SHARED = ({"INTERPOLATION_PAIRS", "IWAE_DRAWS"}, {"EVALUATION_SAMPLES", "DETACH_
 def stream_seed(seed: int, offset: int) -> int:
     """The seed of a named stream drawn from `seed`."""
     return seed + offset
-
-
-def random_subset(count: int, total: int, seed: int):
-    """`count` distinct indices of `total`, chosen by `seed`."""
-    import torch
-
-    return torch.randperm(total, generator=torch.Generator().manual_seed(seed))[:count]

@@ -20,9 +20,15 @@ def experiment_inputs(job):
     }
     for kind in job.reads:
         inputs.update(reads[kind])
-    tasks = ["evaluator"] * (job.evaluator or "both_evaluators" in job.reads) + list(job.checkpoints) * job.loads_models
-    tasks += ["gan"] * ("detach_variants" in job.reads)
-    inputs["code"] = code(job.entry_point, *map(task, dict.fromkeys(tasks)))
+    # The task modules the entry point loads by name (sources.py cannot see them).
+    tasks = []
+    if job.evaluator or "both_evaluators" in job.reads:
+        tasks.append("evaluator")
+    if job.loads_models:
+        tasks.extend(job.checkpoints)
+    if "detach_variants" in job.reads:
+        tasks.append("gan")
+    inputs["code"] = code(job.entry_point, *map(task, tasks))
     return inputs
 
 

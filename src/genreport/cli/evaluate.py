@@ -18,8 +18,7 @@ from ..data import load_split, to_unit_float
 from ..figures.bound import plot_bound_terms
 from ..measure.evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from ..measure.likelihood import ddpm_likelihood, vae_likelihood
-from ..runtime import configure_threads
-from ..seeds import random_subset
+from ..runtime import configure_threads, random_subset
 from ..store.files import write_json
 from ..store.provenance import record_provenance
 from ..store.samples import load_samples

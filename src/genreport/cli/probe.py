@@ -18,7 +18,8 @@ from ..measure.probes import (
     probe_accuracy,
     vae_posterior_means,
 )
-from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TRAIN_IMAGES, random_subset, stream_seed
+from ..runtime import random_subset
+from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TRAIN_IMAGES, stream_seed
 from ..store.files import write_json
 from ..tasks.loading import load_task
 from .common import reports_errors

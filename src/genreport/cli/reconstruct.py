@@ -14,8 +14,8 @@ from ..data import load_split, to_unit_float
 from ..figures.plotting import figure_of_rows
 from ..measure.inversion import invert_generator
 from ..measure.likelihood import mean_and_standard_error
-from ..runtime import synchronize
-from ..seeds import INVERSION_IMAGES, random_subset, stream_seed
+from ..runtime import random_subset, synchronize
+from ..seeds import INVERSION_IMAGES, stream_seed
 from ..store.files import write_json
 from ..store.provenance import record_provenance
 from ..tasks.loading import load_evaluator, load_task

@@ -16,13 +16,13 @@ from ..data import load_split, to_unit_float
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
 from ..training.loop import train
-from ..vocabulary import MODELS
+from ..vocabulary import EVALUATOR_TASK, MODELS
 from .common import add_settings_arguments, reports_errors
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("model", choices=(*MODELS, "evaluator"))
+    parser.add_argument("model", choices=(*MODELS, EVALUATOR_TASK))
     add_settings_arguments(parser)
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument("--data-dir", default=Path("data"), type=Path)

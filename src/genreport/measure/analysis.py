@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
+from ..runtime import synchronize
+
 if TYPE_CHECKING:
     from ..tasks.base import Task
 
@@ -116,10 +118,8 @@ def time_sampling(task: Task, count: int, seed: int) -> tuple[torch.Tensor, floa
     generator = torch.Generator().manual_seed(seed)
     noise = task.noise(count, generator)
     task.generate(noise[:1], torch.Generator().manual_seed(seed))
-    if task.device.type == "cuda":
-        torch.cuda.synchronize()
+    synchronize(task.device)
     started = time.perf_counter()
     samples = task.generate(noise, generator)
-    if task.device.type == "cuda":
-        torch.cuda.synchronize()
+    synchronize(task.device)
     return samples, (time.perf_counter() - started) / count

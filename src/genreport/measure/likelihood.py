@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 
 from ..models.vae import ConvVAE, negative_elbo
-from ..seeds import DDPM_BOUND_NOISE, IWAE_DRAWS, random_subset, stream_seed
+from ..runtime import random_subset
+from ..seeds import DDPM_BOUND_NOISE, IWAE_DRAWS, stream_seed
 
 if TYPE_CHECKING:
     from ..tasks.ddpm import DDPMTask

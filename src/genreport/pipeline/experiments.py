@@ -136,9 +136,13 @@ def check_settings(name: str, settings: dict) -> None:
     """Refuse settings other than those the experiment `name` declares (a rule and its entry point out of step)."""
     wanted = {*COMMON_SETTINGS, *EXPERIMENTS[name].settings}
     missing, unknown = sorted(wanted - set(settings)), sorted(set(settings) - wanted)
-    if missing or unknown:
-        parts = [f"lack {', '.join(missing)}"] * bool(missing) + [f"hold unknown {', '.join(unknown)}"] * bool(unknown)
+    problems = []
+    if missing:
+        problems.append(f"lack {', '.join(missing)}")
+    if unknown:
+        problems.append(f"hold unknown {', '.join(unknown)}")
+    if problems:
         raise ConfigError(
-            f"the settings passed to the {name} experiment {' and '.join(parts)}: the rule and "
+            f"the settings passed to the {name} experiment {' and '.join(problems)}: the rule and "
             "genreport/pipeline/experiments.py disagree; rerun snakemake from this checkout"
         )

@@ -69,8 +69,11 @@ def model_summary(
 def load_results(results_dir: Path) -> dict[str, Any]:
     results_dir = Path(results_dir)
     layout = RunLayout(results_dir)
-    curves = read_json(layout.experiment("curves")) if layout.experiment("curves").is_file() else None
-    models = {model: summarize_model(results_dir, model, curves) for model in MODELS}
+    # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
+    experiments = {
+        name: read_json(path) if (path := layout.experiment(name)).is_file() else None for name in EXPERIMENTS
+    }
+    models = {model: summarize_model(results_dir, model, experiments["curves"]) for model in MODELS}
     figures = {key: layout.figure(stem) for key, (stem, _) in FIGURES.items()}
     missing = [str(path) for path in figures.values() if not path.is_file()]
     if missing:
@@ -78,11 +81,7 @@ def load_results(results_dir: Path) -> dict[str, Any]:
     figures.update(
         {key: layout.figure(stem) for key, (stem, _) in EXPERIMENT_FIGURES.items() if layout.figure(stem).is_file()}
     )
-    # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
     metrics = read_json(layout.metrics) if layout.metrics.is_file() else None
-    experiments = {
-        name: read_json(path) if (path := layout.experiment(name)).is_file() else None for name in EXPERIMENTS
-    }
     provenance = {
         key: read_json(path)
         for key, (_, job) in {**FIGURES, **EXPERIMENT_FIGURES}.items()

@@ -6,7 +6,6 @@ Snakemake wildcard passed as a name ("{model}") comes back unchanged inside the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 # The report's Figures 1-6 and the figures the experiments add, by the key the report uses:
@@ -38,12 +37,9 @@ def notebook_figures(model: str) -> list[str]:
     return [stem for stem, job in FIGURES.values() if job == f"notebook_{model}"]
 
 
-@dataclass(frozen=True)
 class RunLayout:
-    root: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "root", Path(self.root))
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
 
     def train_dir(self, model: str) -> Path:
         return self.root / "train" / model

@@ -57,6 +57,7 @@ class Task:
         # states and everything the evaluation computes stay in fp32.
         self.precision = resolve_precision(device, self.option("precision"))
         self.step = 0  # the training step about to run, set by set_progress
+        self.lr_schedule, self.lr_warmup_steps = self.option("lr_schedule"), self.option("lr_warmup_steps")
 
     def option(self, key: str) -> Any:
         """The config's value for `key`, or its default (config.OPTIONAL_DEFAULTS) where the preset leaves it out."""
@@ -66,10 +67,9 @@ class Task:
         """Called by the training loop before each step (`step` 0-based of `total_steps`): sets every
         optimizer's learning rate by the config's `lr_schedule` (default constant)."""
         self.step = step
-        schedule = self.option("lr_schedule")
-        if schedule == "constant":
+        if self.lr_schedule == "constant":
             return
-        factor = learning_rate_factor(schedule, step, total_steps, self.option("lr_warmup_steps"))
+        factor = learning_rate_factor(self.lr_schedule, step, total_steps, self.lr_warmup_steps)
         for optimizer in self.optimizers.values():
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])  # saved with the optimizer's state, so a resume keeps it

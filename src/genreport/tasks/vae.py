@@ -19,12 +19,13 @@ class VAETask(Task):
             raise ConfigError(
                 f"vae.likelihood is {config.get('likelihood')!r}: the decoder supports {', '.join(self.LIKELIHOODS)}"
             )
+        self.binarize, self.kl_warmup_steps = self.option("binarize"), self.option("kl_warmup_steps")
         self.model = ConvVAE(config["latent_dim"], config["channels"]).to(device)
         self.modules = {"model": self.model}
         self.optimizers = {"model": torch.optim.Adam(self.model.parameters(), lr=config["lr"])}
 
     def training_step(self, images):
-        if self.option("binarize"):
+        if self.binarize:
             images = torch.bernoulli(images)  # dynamic binarization: a fresh draw every time
         with self.autocast():
             logits, mean, logvar = self.model(images)
@@ -39,7 +40,7 @@ class VAETask(Task):
     def kl_weight(self) -> float:
         """The KL term's weight: 1, or with `kl_warmup_steps` rising linearly from near 0 to 1 over those
         steps (KL warm-up, Sønderby et al. 2016)."""
-        warmup = self.option("kl_warmup_steps")
+        warmup = self.kl_warmup_steps
         return min(1.0, (self.step + 1) / warmup) if warmup else 1.0
 
     def noise(self, count, generator):

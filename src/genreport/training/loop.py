@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 
 from ..errors import TrainingError, TrainingInterrupted
 from ..figures.plotting import save_sample_grid
+from ..runtime import synchronize
 from ..seeds import FIXED_NOISE, stream_seed
 from ..store.checkpoint import save_checkpoint
 from ..store.files import remove_file, write_json
@@ -30,11 +31,6 @@ def _check_finite(terms: dict[str, float], epoch: int, step: int, lr: float) -> 
                 f"loss term '{name}' became {value} at epoch {epoch}, step {step}: lower the "
                 f"learning rate (now {lr}) in the preset; the last good checkpoint is kept"
             )
-
-
-def _synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
 
 
 class TrainLoop:
@@ -119,12 +115,6 @@ class TrainLoop:
                 self.record["epochs"].append(entry)
                 self.totals = {}
                 self.save_progress(epoch + 1, 0, self.order.get_state(), 0.0)
-                if self.progress:
-                    summary = ", ".join(f"{k} {v:.4g}" for k, v in entry.items() if k in self.loss_names)
-                    print(
-                        f"[{self.task.name}] epoch {epoch}/{self.epochs}: {summary}, {entry['wall_time_s']:.1f} s",
-                        flush=True,
-                    )
         return self.finish()
 
     def resume_or_start(self) -> None:
@@ -156,7 +146,7 @@ class TrainLoop:
         earlier = self.elapsed_in_epoch if epoch == self.first_epoch else 0.0
         if start_index == 0:
             self.totals = {}
-        _synchronize(self.device)
+        synchronize(self.device)
         started = time.perf_counter()
         bar = tqdm(
             range(start_index, self.steps_per_epoch),
@@ -178,13 +168,15 @@ class TrainLoop:
                 current = {name: float(value) for name, value in terms.items()}
                 _check_finite(current, epoch, self.step, self.lr)
                 bar.set_postfix({k: f"{v:.3f}" for k, v in current.items()}, refresh=False)
-        _synchronize(self.device)
+        synchronize(self.device)
         this_segment = time.perf_counter() - started
         self.segment["wall_time_s"] += this_segment
         wall = earlier + this_segment
         means = {name: float(total) / self.steps_per_epoch for name, total in self.totals.items()}
         _check_finite(means, epoch, self.step, self.lr)
-        self.loss_names = list(means)
+        if self.progress:
+            summary = ", ".join(f"{k} {v:.4g}" for k, v in means.items())
+            print(f"[{self.task.name}] epoch {epoch}/{self.epochs}: {summary}, {wall:.1f} s", flush=True)
         return {
             "epoch": epoch,
             "step": self.step,
