@@ -14,8 +14,8 @@ from genreport.report.claims import (
     THRESHOLDS,
     UNDETERMINED,
     check_all,
-    verdict_sentence,
 )
+from genreport.report.words import opening
 
 EVEN = [0.1] * 10
 SEVENS = [0.08] * 7 + [0.28] + [0.08] * 2  # '7' at 28 %
@@ -187,7 +187,7 @@ def test_each_claim_reads_named_readings_and_thresholds_are_numbers():
 
 def test_the_opening_sentence_names_claim_verdict_and_numbers():
     claim, result = check_all(run(models__gan__sharpness_ratio=0.7))[2]
-    sentence = verdict_sentence(claim, result)
+    sentence = opening(claim, result)
     assert sentence.startswith("**Claim: GAN samples are better") and "held in part" in sentence
     assert (
         "held: lower FID than the VAE. Did not hold: sharper than the VAE" in sentence

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from genreport.measure.quality_curves import common_budget, point_at, seconds_by_epoch, summary
-from genreport.report.answers import budget_ranking_sentence
+from genreport.report import readings
+from genreport.report.words import sentence
 
 
 def curve(*points):
@@ -81,13 +82,16 @@ def test_a_model_with_no_epoch_within_the_budget_is_named_not_ranked():
     ],
 )
 def test_the_report_says_whether_the_ranking_depends_on_the_budget(curves, words):
-    sentence = budget_ranking_sentence({"experiments": {"curves": summary(curves) | {"curves": curves}}})
-    assert words in sentence
-    assert "largest budget all three reached" in sentence
+    text = sentence(
+        "budget_full", readings.budget_ranking({"experiments": {"curves": summary(curves) | {"curves": curves}}})
+    )
+    assert words in text
+    assert "largest budget all three reached" in text
 
 
 def test_no_curves_no_sentence():
-    assert budget_ranking_sentence({"experiments": {"curves": None}}) == ""
+    assert readings.budget_ranking({"experiments": {"curves": None}}) is None
+    assert sentence("budget_full", None) == sentence("budget_brief", None) == ""
 
 
 def test_a_fresh_training_run_keeps_only_its_own_snapshots(tmp_path):
@@ -122,6 +126,8 @@ def test_a_fresh_training_run_keeps_only_its_own_snapshots(tmp_path):
 
 def test_the_brief_sentence_points_to_the_full_one():
     curves = crossing_curves()
-    sentence = budget_ranking_sentence({"experiments": {"curves": summary(curves) | {"curves": curves}}}, brief=True)
-    assert sentence.startswith("Along the training curves (Figure 10) the FID order is DDPM (40.0) < GAN (80.0)")
-    assert "changed 1 time in between (answer 4)" in sentence
+    text = sentence(
+        "budget_brief", readings.budget_ranking({"experiments": {"curves": summary(curves) | {"curves": curves}}})
+    )
+    assert text.startswith("Along the training curves (Figure 10) the FID order is DDPM (40.0) < GAN (80.0)")
+    assert "changed 1 time in between (answer 4)" in text

@@ -3,7 +3,8 @@
 The workflow lists these files as a rule's inputs, so editing one reruns exactly the rules whose
 entry points import it (directly or through other modules, inside functions included). Imports
 under `if TYPE_CHECKING:` are annotations only and are not followed. Modules loaded by name at
-run time (the model tasks) are not visible to `ast`: a rule names them as extra roots.
+run time (the model tasks) are not visible to `ast`: a rule names them as extra roots. The files a
+module reads beside its code (the report's templates) count as its source (`DATA_FOLDERS`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE = "genreport"
+
+# Folders of files a module reads at run time, beside its code: editing one reruns the jobs that import the module.
+DATA_FOLDERS = {"genreport.report.words": "templates"}
 
 
 def module_file(module: str, src: Path) -> Path | None:
@@ -112,5 +116,9 @@ def source_files(*roots: str, src: Path, notebook: Path | None = None) -> list[s
     missing = [root for root in roots if module_file(root, src) is None]
     if missing:
         raise ValueError(f"no module {', '.join(missing)} under {src}")
-    files = {module_file(module, src) for module in module_closure(modules, src)}
+    closure = module_closure(modules, src)
+    files = {module_file(module, src) for module in closure}
+    for module in closure & DATA_FOLDERS.keys():
+        folder = module_file(module, src).parent / DATA_FOLDERS[module]
+        files.update(path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
     return sorted(str(path.relative_to(src.parent)) for path in files)

@@ -51,6 +51,13 @@ THRESHOLDS = {
         "a reconstruction keeps the digit less often when the evaluator reads the "
         "original digit in at least this much smaller a share",
     ),
+    "identical_runs": Threshold(
+        1e-6,
+        "two trainings that compute the same update ended identically when their losses and FID agree this closely",
+    ),
+    "one_class_change": Threshold(
+        1, "an interpolation changes its digit in one place when it does so at most this often per path"
+    ),
 }
 
 
@@ -118,7 +125,7 @@ def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
 def vae_blurry_and_improving(r) -> Verdict:
     vae, gan = read.sharpness(r, "vae"), read.sharpness(r, "gan")
     trend = read.sharpness_first_and_last(r, "vae")
-    parts = {"blurry": vae < threshold("blurry_below"), "blurrier than the GAN's": vae < gan}
+    parts = {"blurry": vae < threshold("blurry_below"), "blurrier than the GAN's": blurrier(r, "vae", "gan")}
     evidence = f"edge strength {vae:.2f} of real digits (GAN {gan:.2f})"
     if trend:
         (e0, s0), (e1, s1) = trend
@@ -145,7 +152,7 @@ def gan_better_and_sharper_than_vae(r, evaluator: str, seed: int | None = None) 
     fids = {m: read.fid(r, m, evaluator, seed) for m in ("gan", "vae")}
     sharp = {m: read.sharpness(r, m) for m in ("gan", "vae")}
     return from_parts(
-        {"lower FID than the VAE": fids["gan"] < fids["vae"], "sharper than the VAE": sharp["gan"] > sharp["vae"]},
+        {"lower FID than the VAE": fids["gan"] < fids["vae"], "sharper than the VAE": blurrier(r, "vae", "gan")},
         f"FID GAN {fids['gan']:.1f} vs VAE {fids['vae']:.1f}, edge strength {sharp['gan']:.2f} vs {sharp['vae']:.2f}",
     )
 
@@ -242,7 +249,7 @@ def costs_ordered(r) -> Verdict:
 def vae_blurrier_than_both(r) -> Verdict:
     sharp = {m: read.sharpness(r, m) for m in LABELS}
     return from_parts(
-        {"blurrier than the GAN": sharp["vae"] < sharp["gan"], "blurrier than the DDPM": sharp["vae"] < sharp["ddpm"]},
+        {"blurrier than the GAN": blurrier(r, "vae", "gan"), "blurrier than the DDPM": blurrier(r, "vae", "ddpm")},
         "edge strength " + ", ".join(f"{LABELS[m]} {sharp[m]:.2f}" for m in LABELS),
     )
 
@@ -258,6 +265,116 @@ def digits_evenly_drawn(r, evaluator: str, seed: int | None = None) -> Verdict:
     return from_parts(
         parts, "most frequent digit " + ", ".join(f"{LABELS[m]} '{d}' {s:.1%}" for m, (d, s) in top.items())
     )
+
+
+# Judgements the text words that are no claim of the spec: each returns an outcome the words look up.
+
+NEITHER_BLURRY, BLURRIER, SHARPER = "neither blurry", "blurrier", "sharper"
+
+
+def blur_comparison(r, a: str, b: str) -> tuple[str, bool]:
+    """Whether model a's samples are blurrier or sharper than b's, and whether only slightly.
+
+    Edge strength below real digits' is blur; above it is speckle or noise, so two models that both reach
+    real digits' edge strength are neither blurry, whatever their order."""
+    ra, rb = read.sharpness(r, a), read.sharpness(r, b)
+    if ra >= threshold("blurry_below") and rb >= threshold("blurry_below"):
+        return NEITHER_BLURRY, False
+    return (BLURRIER if ra < rb else SHARPER), abs(ra - rb) < threshold("slight_sharpness_difference")
+
+
+def blurrier(r, a: str, b: str) -> bool:
+    return blur_comparison(r, a, b)[0] == BLURRIER
+
+
+def close_to_real_sharpness(r, model: str) -> bool:
+    return abs(read.sharpness(r, model) - 1) < threshold("close_to_real_sharpness")
+
+
+def edges_rose(first: float, last: float) -> bool:
+    return last > first
+
+
+def fid_change(new: float, old: float) -> str:
+    """'same', 'worse' or 'better': new FID against old, the same within the same-FID margin."""
+    if abs(new - old) <= threshold("same_fid") * old:
+        return "same"
+    return "worse" if new > old else "better"
+
+
+def slower(extra_time: float) -> bool:
+    return extra_time > 0
+
+
+def trains_longer(r, a: str, b: str) -> bool:
+    return read.train_seconds(r, a) > read.train_seconds(r, b)
+
+
+def same_order(order: list[str], other: list[str]) -> bool:
+    return order == other
+
+
+def within_same_fid(value: float, reference: float) -> bool:
+    return abs(value - reference) <= threshold("same_fid") * reference
+
+
+def kids_resolved(row: dict[str, Any], reference: dict[str, Any]) -> bool:
+    """Two KIDs differ by more than the larger of their standard deviations."""
+    return abs(row["kid"] - reference["kid"]) > max(row["kid_std"], reference["kid_std"])
+
+
+def trained_identically(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two detach variants ended with the same losses and FID, up to rounding."""
+    tolerance = threshold("identical_runs")
+    losses = all(
+        abs(a["final_losses"][k] - b["final_losses"][k]) <= tolerance * max(1.0, abs(a["final_losses"][k]))
+        for k in a["final_losses"]
+    )
+    return losses and abs(a["fid"] - b["fid"]) <= tolerance * max(1.0, a["fid"])
+
+
+def changes_digit_once(class_changes_per_path: float) -> bool:
+    return class_changes_per_path <= threshold("one_class_change")
+
+
+def moving_average_outcome(averaged_fid: float, raw_fid: float) -> str:
+    """'pays', 'does not pay' or 'no difference', by FID at equal noise."""
+    if raw_fid > (1 + threshold("same_fid")) * averaged_fid:
+        return "pays"
+    if raw_fid < (1 - threshold("same_fid")) * averaged_fid:
+        return "does not pay"
+    return "no difference"
+
+
+def reduced_precision_outcome(comparison: dict[str, Any]) -> str:
+    """'too few', 'keeps' or 'changes': whether bf16 sampling kept the set's quality (FID and confidence).
+
+    A deterministic sampler's single images can move under rounding; quality is judged on the set."""
+    if comparison["images"] < threshold("precision_verdict_images"):
+        return "too few"
+    scores, low = comparison["scores"], comparison["precision"]
+    keeps = within_same_fid(scores[low]["fid"], scores["fp32"]["fid"]) and abs(
+        scores[low]["mean_top_probability"] - scores["fp32"]["mean_top_probability"]
+    ) <= threshold("same_confidence")
+    return "keeps" if keeps else "changes"
+
+
+def over_drawn(share: float) -> bool:
+    return share > threshold("most_common_digit_share")
+
+
+def excess_is_confident(confident_share: float, unsure_share: float) -> bool:
+    """An over-drawn digit's excess sits in clearly read samples, not in strokes the evaluator is unsure of."""
+    return confident_share >= unsure_share
+
+
+def reproducibility(deterministic: list[bool | None]) -> str:
+    """'deterministic', 'unknown' (a run from before the record) or 'gpu' (kernels not bit-for-bit)."""
+    if all(deterministic):
+        return "deterministic"
+    if any(flag is None for flag in deterministic):
+        return "unknown"
+    return "gpu"
 
 
 CLAIMS = [
@@ -323,9 +440,3 @@ CLAIMS = [
 
 def check_all(r: dict[str, Any]) -> list[tuple[Claim, Verdict]]:
     return [(claim, claim.check(r)) for claim in CLAIMS]
-
-
-def verdict_sentence(claim: Claim, verdict: Verdict) -> str:
-    """The sentence an answer opens with: the claim, its verdict, why, and the numbers."""
-    reason = f": {verdict.reason}" if verdict.reason else ""
-    return f"**Claim: {claim.statement} — {verdict.outcome}**{reason}. Numbers: {verdict.evidence}."

@@ -156,3 +156,457 @@ def likelihood_bounds(r) -> dict[str, float] | None:
         "ddpm_bits_per_dim": likelihood["ddpm"]["negative_bound"]["bits_per_dim"],
     }
     return values if all(math.isfinite(v) for v in values.values()) else None
+
+
+# Every number the text prints, section by section: flat records the words read by name.
+
+
+def _model(r, model: str) -> dict[str, Any]:
+    return r["models"][model]
+
+
+def _experiment(r, name: str) -> dict[str, Any] | None:
+    return (r.get("experiments") or {}).get(name)
+
+
+def sample_metrics(r, evaluator: str = PRIMARY) -> dict[str, Any] | None:
+    """Every scored set's metrics (the models and the real row) in one evaluator's space; None if unscored."""
+    return _scored(r, evaluator)["sample_metrics"] if r.get("metrics") else None
+
+
+def metric_rows(scores: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "count": s["count"],
+            "fid": s["fid"],
+            "fid_over_real": s["fid_over_real"],
+            "kid": s["kid"],
+            "kid_std": s["kid_std"],
+            "precision": s["precision"],
+            "recall": s["recall"],
+            "mean_top_probability": s["mean_top_probability"],
+            "kl_from_uniform": s["kl_from_uniform"],
+            "min_share": min(s["class_shares"]),
+            "max_share": max(s["class_shares"]),
+        }
+        for name, s in scores.items()
+    ]
+
+
+def most_frequent_digit(shares: list[float]) -> tuple[int, float]:
+    digit = max(range(10), key=lambda d: shares[d])
+    return digit, shares[digit]
+
+
+def coverage(scores: dict[str, Any], models: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each model's most frequent digit, its share among clearly and less clearly read samples, and real data's."""
+    real = scores.get("real (training images)")
+    rows = []
+    for name in models:
+        row = scores.get(name)
+        if not row or not row.get("class_shares_confident"):
+            continue
+        digit, share = most_frequent_digit(row["class_shares"])
+        rows.append(
+            {
+                "name": name,
+                "digit": digit,
+                "share": share,
+                "real_share": real["class_shares"][digit] if real else None,
+                "confident_share": row["class_shares_confident"][digit],
+                "unsure_share": row["class_shares_unsure"][digit],
+                "confidence_threshold": row["confidence_threshold"],
+            }
+        )
+    return rows
+
+
+def fid_order(r, models: tuple[str, ...], evaluator: str = PRIMARY) -> tuple[list[str], dict[str, float]]:
+    """Models best (lowest FID) first, with their FIDs."""
+    fids = {m: fid(r, m, evaluator) for m in models}
+    return sorted(models, key=fids.get), fids
+
+
+def sharpness_order(r, models: tuple[str, ...]) -> list[str]:
+    """Models from closest to farthest from real digits' edge strength (ratio 1)."""
+    return sorted(models, key=lambda m: abs(sharpness(r, m) - 1.0))
+
+
+def quality_pair(r, a: str, b: str) -> dict[str, Any]:
+    """Two models' FID, precision and recall in the main evaluator's space, the better by FID first."""
+    scores = sample_metrics(r)
+    better = a if scores[a]["fid"] < scores[b]["fid"] else b
+    worse = b if better == a else a
+    return {
+        "a": a,
+        "b": b,
+        "better": better,
+        "worse": worse,
+        **{
+            f"{key}_{role}": scores[m][key]
+            for role, m in (("better", better), ("worse", worse))
+            for key in ("fid", "fid_over_real")
+        },
+        **{
+            f"{key}_{role}": scores[m][key]
+            for role, m in (("a", a), ("b", b))
+            for key in ("precision", "recall", "mean_top_probability")
+        },
+    }
+
+
+def evolution(r, model: str) -> dict[str, Any]:
+    """Edge strength of the fixed-noise snapshots from the first to the last sampled epoch, and the loss."""
+    m = _model(r, model)
+    points = m["sharpness_by_epoch"]
+    if len(points) < 2:
+        return {"trend": False}
+    (e0, s0), (e1, s1) = points[0], points[-1]
+    reference = m["measurements"]["sharpness_test_images"]
+    loss_name = next(iter(m["first_losses"]))
+    return {
+        "trend": True,
+        "first_epoch": e0,
+        "last_epoch": e1,
+        "first": s0 / reference,
+        "last": s1 / reference,
+        "loss_name": loss_name,
+        "first_loss": m["first_losses"][loss_name],
+        "last_loss": m["final_losses"][loss_name],
+        "epochs": m["epochs"],
+    }
+
+
+def pixel_path(r, model: str) -> dict[str, Any]:
+    """A model's interpolation paths in pixel space (the figure's)."""
+    m = _model(r, model)["measurements"]
+    stats = m["interpolation"]
+    return {
+        "frames": m["interpolation_frames"],
+        "pairs": m["interpolation_pairs"],
+        "mean_step_rms": stats["mean_step_rms"],
+        "max_over_mean_step": stats["max_over_mean_step"],
+        "worst_max_over_mean_step": stats["worst_max_over_mean_step"],
+    }
+
+
+def feature_paths(r) -> dict[str, Any] | None:
+    """The interpolation experiment: each model's paths seen through the evaluator, smoothest first."""
+    exp = _experiment(r, "interpolation")
+    if not exp:
+        return None
+    stats = exp["models"]
+    return {
+        "pairs": exp["pairs"],
+        "frames": exp["frames"],
+        "sampler": exp["sampler"],
+        "models": stats,
+        "smoothest_first": sorted(stats, key=lambda m: stats[m]["max_over_mean_feature_step"]),
+    }
+
+
+def vae_fit(r) -> dict[str, Any]:
+    vae = _model(r, "vae")
+    elbo = vae["measurements"]["test_negative_elbo"]
+    return {
+        "epochs": vae["epochs"],
+        "reconstruction_mse": vae["measurements"]["reconstruction_mse"],
+        "elbo": elbo["loss"],
+        "elbo_reconstruction": elbo["reconstruction"],
+        "elbo_kl": elbo["kl"],
+        "likelihood": vae["config"]["likelihood"],
+        "binarize": bool(vae["config"].get("binarize")),
+    }
+
+
+def training(r, model: str) -> dict[str, Any]:
+    m = _model(r, model)
+    return {
+        "epochs": m["epochs"],
+        "steps": m["steps"],
+        "first_losses": m["first_losses"],
+        "final_losses": m["final_losses"],
+        "train_time_s": m["train_time_s"],
+        "config": m["config"],
+        "precision": m.get("precision"),
+    }
+
+
+def second_evaluator_order(r, models: tuple[str, ...]) -> dict[str, Any] | None:
+    if SECOND not in evaluator_names(r):
+        return None
+    order, fids = fid_order(r, models, SECOND)
+    info = evaluator_info(r, SECOND)
+    return {
+        "order": order,
+        "fids": fids,
+        "architecture": info["architecture"],
+        "test_accuracy": info["test_accuracy"],
+        "main_order": fid_order(r, models)[0],
+    }
+
+
+def detach(r) -> dict[str, Any] | None:
+    exp = _experiment(r, "detach")
+    if not exp:
+        return None
+    v = exp["variants"]
+    a, b = v["detached"], v["attached"]
+    return {
+        "epochs": exp["epochs"],
+        "samples": exp["samples"],
+        "variants": v,
+        "extra_time": b["seconds_per_step"] / a["seconds_per_step"] - 1,
+    }
+
+
+def inversion(r) -> dict[str, Any] | None:
+    return _experiment(r, "reconstruction")
+
+
+def ddpm_bound_terms(r, early: int = 10) -> dict[str, Any] | None:
+    """Where the DDPM's bits go: the share of its bound from t < `early` (the decoder term included)."""
+    ddpm = r["metrics"]["likelihood"]["ddpm"]
+    terms = ddpm.get("terms_bits_per_dim")
+    if not terms:
+        return None
+    total = ddpm["negative_bound"]["bits_per_dim"]
+    early_bits = sum(term["bits_per_dim"] for term in terms if term["t_stop"] is not None and term["t_stop"] <= early)
+    return {
+        "early": early,
+        "early_share": early_bits / total,
+        "timesteps": terms[-1]["t_start"],
+        "prior_bits_per_dim": terms[-1]["bits_per_dim"],
+    }
+
+
+def likelihood(r) -> dict[str, Any] | None:
+    if not r.get("metrics"):
+        return None
+    vae, ddpm = r["metrics"]["likelihood"]["vae"], r["metrics"]["likelihood"]["ddpm"]
+    return {"vae": vae, "ddpm": ddpm, "terms": ddpm_bound_terms(r)}
+
+
+def probes(r) -> dict[str, Any] | None:
+    exp = _experiment(r, "probes")
+    if not exp:
+        return None
+    few = {name: p["few_labels"]["test_accuracy"] for name, p in exp["probes"].items()}
+    many = {name: p["many_labels"]["test_accuracy"] for name, p in exp["probes"].items() if p["many_labels"]}
+    rows = [
+        {
+            "name": name,
+            "feature_dim": p["few_labels"]["feature_dim"],
+            "few": p["few_labels"]["test_accuracy"],
+            "many": p["many_labels"]["test_accuracy"] if p["many_labels"] else None,
+            # probes scored on a subset of the test set (the inversion's cost) say how many images
+            "test_examples": None
+            if p["few_labels"]["test_examples"] == exp["test_images"]
+            else p["few_labels"]["test_examples"],
+        }
+        for name, p in exp["probes"].items()
+    ]
+    return {
+        **exp,
+        "rows": rows,
+        "few": few,
+        "many": many,
+        "few_order": sorted(few, key=few.get, reverse=True),
+        "best_many": max(many, key=many.get) if many else None,
+    }
+
+
+def seed_orders(r) -> dict[str, Any] | None:
+    """The FID order scored per sampling seed, and whether it is the same for each."""
+    check = r["metrics"].get("fid_by_sampling_seed")
+    if not check:
+        return None
+    return {"orders": list(check["order_by_seed"].values()), "consistent": check["consistent"]}
+
+
+def budget_ranking(r) -> dict[str, Any] | None:
+    """The FID order along the quality-against-compute curves: at the end, at the common budget, over time."""
+    curves = _experiment(r, "curves")
+    if not curves:
+        return None
+    at_budget = curves["at_common_budget"]
+    history = curves["orders_over_time"]
+    return {
+        "final_order": curves["final_order"],
+        "final": {m: curve[-1]["fid"] for m, curve in curves["curves"].items()},
+        "budget_s": curves["common_budget_s"],
+        "order_at_budget": curves["order_at_common_budget"],
+        "at_budget": {m: point["fid"] for m, point in at_budget.items() if point},
+        "epoch_at_budget": {m: point["epoch"] for m, point in at_budget.items() if point},
+        "unmeasured": curves["unmeasured_at_common_budget"],
+        "changes": curves["order_changes"],
+        "images": next(iter(curves["curves"].values()))[-1]["images"],
+        "shortest": min(curves["curves"], key=lambda m: curves["curves"][m][-1]["train_seconds"]),
+        "distinct_orders": [
+            entry for i, entry in enumerate(history) if i == 0 or entry["order"] != history[i - 1]["order"]
+        ],
+    }
+
+
+def ratio(a: float, b: float) -> dict[str, Any]:
+    """a against b as a factor of at least 1 and its direction ('more' or 'less'; 'incomparably' when b is 0)."""
+    if b == 0:
+        return {"direction": "incomparably", "factor": None}
+    factor = a / b
+    return {"direction": "more", "factor": factor} if factor >= 1 else {"direction": "less", "factor": 1 / factor}
+
+
+def costs(r) -> dict[str, Any]:
+    models = r["models"]
+    per_sample = {m: models[m]["measurements"]["seconds_per_sample"] for m in models}
+    train = {m: models[m]["train_time_s"] for m in models}
+    return {
+        "device": models["vae"]["device"],
+        "train": train,
+        "per_sample": per_sample,
+        "sampling_steps": models["ddpm"]["measurements"]["sampling_steps"],
+        "ddpm_over_gan_per_sample": per_sample["ddpm"] / per_sample["gan"],
+        "slowest_to_train": max(models, key=lambda m: train[m]),
+        "closest_to_real_edges": sharpness_order(r, tuple(models))[0],
+        "gan_over_vae_train": ratio(train["gan"], train["vae"]),
+        "gan_over_vae_sample": ratio(per_sample["gan"], per_sample["vae"]),
+        "ddpm_over_gan_train": ratio(train["ddpm"], train["gan"]),
+    }
+
+
+def samplers(r) -> dict[str, Any] | None:
+    """The sampler comparison: each sampler's time and scores against ancestral sampling on the same noise."""
+    exp = _experiment(r, "samplers")
+    if not exp:
+        return None
+    rows = exp["samplers"]
+    ancestral = next(v for k, v in rows.items() if k.startswith("ancestral"))
+    compared = [("DDIM with 100 steps", rows["DDIM, 100 steps"]), ("with 50 steps", rows["DDIM, 50 steps"])]
+    compared += [(name, row) for name, row in rows.items() if name.startswith("DPM-Solver")]
+    return {
+        "images": exp["images"],
+        "rows": rows,
+        "ancestral": ancestral,
+        "compared": [
+            {"name": name, "speedup": ancestral["seconds_per_image"] / row["seconds_per_image"], **row}
+            for name, row in compared
+        ],
+        "moving_average": exp.get("moving_average_against_raw"),
+        "precision_against_fp32": exp.get("precision_against_fp32"),
+    }
+
+
+def reduced_precision_models(r) -> list[str]:
+    return [name for name, m in r["models"].items() if m.get("precision") == "bf16"]
+
+
+def model_rows(r) -> list[dict[str, Any]]:
+    """Each model's size, budget, speed and final losses, as the models table prints them."""
+    return [
+        {
+            "name": name,
+            # the parts of a model of several networks (the GAN's generator and discriminator)
+            "parameter_parts": list(m["parameters"].items()) if len(m["parameters"]) > 1 else [],
+            "parameters_total": m["parameters_total"],
+            "epochs": m["epochs"],
+            "steps": m["steps"],
+            "train_time_s": m["train_time_s"],
+            "images_per_s": m["images_per_s"],
+            "final_losses": m["final_losses"],
+            "seconds_per_sample": m["measurements"]["seconds_per_sample"],
+            "timed_with_startup": not m["measurements"].get("sampling_excludes_startup"),
+            "train_max_rss_mb": (m.get("train_benchmark") or {}).get("max_rss_mb"),
+            "peak_gpu_memory_bytes": m.get("peak_gpu_memory_bytes"),
+        }
+        for name, m in r["models"].items()
+    ]
+
+
+def seed_rows(r) -> list[dict[str, Any]]:
+    """Each retrained model's FIDs (every evaluator) and most frequent digit (main evaluator) per training seed."""
+    evaluators = evaluator_names(r)
+    rows = []
+    for model in retrained_models(r):
+        for seed in training_seeds(r):
+            digit, share = most_frequent_digit(class_shares(r, model, evaluators[0], seed))
+            rows.append(
+                {
+                    "name": model,
+                    "seed": seed,
+                    "fids": [fid(r, model, e, seed) for e in evaluators],
+                    "digit": digit,
+                    "share": share,
+                }
+            )
+    return rows
+
+
+def step_benchmarks(r) -> list[dict[str, Any]]:
+    rows = []
+    for name, m in r["models"].items():
+        for kind in ("train", "notebook"):
+            bench = m[f"{kind}_benchmark"]
+            if bench:
+                rows.append({"kind": kind, "name": name, "seconds": bench["s"], "max_rss_mb": bench["max_rss_mb"]})
+    return rows
+
+
+def run_record(r) -> dict[str, Any]:
+    models = r["models"]
+    first = next(iter(models.values()))
+    return {
+        "preset": r["preset"],
+        "seed": first["seed"],
+        "device": first["device"],
+        "torch": first["torch"],
+        "train_images": first["train_images"],
+        "deterministic": [m.get("deterministic") for m in models.values()],
+        "resumed": [(name, m["resumed_at"][0]["epoch"]) for name, m in models.items() if m.get("resumed_at")],
+    }
+
+
+def provenance(record: dict[str, Any]) -> dict[str, Any]:
+    """What a figure's provenance record says made it."""
+    return {
+        "rule": record["rule"],
+        "made_by": record["made_by"],
+        "commit": (record.get("commit") or "unknown")[:10],
+        "uncommitted_changes": bool(record.get("uncommitted_changes")),
+        "settings_digest": record["settings_digest"],
+    }
+
+
+def has_metrics(r) -> bool:
+    return bool(r.get("metrics"))
+
+
+def has_experiment(r, name: str) -> bool:
+    return bool(_experiment(r, name))
+
+
+def metric_sampler(r, model: str) -> str:
+    """How the metric samples of a model were drawn."""
+    return r["metrics"]["sampling"][model]["sampler"]
+
+
+def scoring_setup(r) -> dict[str, Any]:
+    metrics = r["metrics"]
+    return {
+        "feature_dim": metrics["evaluator"]["feature_dim"],
+        "reference": metrics["reference"],
+        "sampling": metrics["sampling"],
+    }
+
+
+def blurriest(r, models: tuple[str, ...]) -> str:
+    return min(models, key=lambda m: sharpness(r, m))
+
+
+def figure(r, key: str):
+    """A figure's file, when this run drew it."""
+    return r["figures"].get(key)
+
+
+def figure_provenance(r, key: str) -> dict[str, Any] | None:
+    return r["provenance"].get(key)

@@ -1,0 +1,383 @@
+"""The report's words: Jinja2 templates, one per section, filled from readings and judgements.
+
+Each section's context gathers the numbers it prints (`readings`) and the outcomes it words (`claims`:
+the spec's Verdicts and the judgements the text makes on its own); the templates in `templates/` pick
+sentences by outcome and never compare two numbers. In a template, the lines of one paragraph are joined
+with single spaces (tables and lists keep their lines), so prose can be wrapped freely.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..config import option
+from ..diffusion.sampler_settings import Sampler
+from ..vocabulary import MODELS, REAL_ROW
+from . import claims as judge
+from . import readings as read
+from .claims import LABELS, PIXELS, THRESHOLDS, Claim, Verdict
+from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def anchor(key: str) -> str:
+    """The id a section's heading carries, so the claims table can link to it."""
+    return "q-" + key.lower().replace(" ", "-").replace(".", "-")
+
+
+def ddpm_objective(config: dict[str, Any]) -> str:
+    """The DDPM's training recipe in words, from the settings its training record holds (every recipe key)."""
+    target = "velocity (v)" if config["prediction"] == "v" else "noise (ε)"
+    weights = (
+        f"min-SNR-{config['min_snr_gamma']:g} weights" if config["loss_weighting"] == "min_snr" else "uniform weights"
+    )
+    return f"{config['schedule']} noise schedule, {target} prediction, {weights}"
+
+
+PARAGRAPH = "\x1e"  # a blank line in a template's source; blank lines a template prints carry no meaning
+
+
+class ParagraphLoader(jinja2.FileSystemLoader):
+    """Marks each blank line of a template's source, so an optional sentence that prints nothing on a line of its
+    own does not split a paragraph."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return re.sub(r"\n[ \t]*\n", f"\n{PARAGRAPH}\n", source), filename, uptodate
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=ParagraphLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        f=format,
+        seconds=fmt_seconds,
+        count=fmt_count,
+        losses=fmt_losses,
+        label=lambda model: LABELS.get(model, model),
+        cap=capitalized,
+        mib=lambda value: f"{value / 2**20:,.0f} MiB",
+        anchor=anchor,
+        objective=ddpm_objective,
+    )
+    env.globals.update(plural=plural, pixels=PIXELS, threshold=lambda name: THRESHOLDS[name].value)
+    return env
+
+
+def joined_paragraphs(text: str) -> str:
+    """Join each prose paragraph's lines with single spaces; tables, lists and headings keep theirs."""
+    paragraphs = []
+    for paragraph in re.split(f"^[ \t]*{PARAGRAPH}[ \t]*$", text, flags=re.MULTILINE):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith(("|", "- ", "#", "<a ")):
+            paragraphs.append("\n".join(lines))
+        else:
+            paragraphs.append(" ".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def render(template: str, **context: Any) -> str:
+    return joined_paragraphs(environment().get_template(template).render(**context))
+
+
+def verdict_for(verdicts: list[tuple[Claim, Verdict]], key: str) -> Verdict:
+    return next(verdict for claim, verdict in verdicts if claim.key == key)
+
+
+def blur(r, a: str, b: str) -> dict[str, Any]:
+    """The blur comparison of a against b, with the two edge strengths it rests on."""
+    outcome, slight = judge.blur_comparison(r, a, b)
+    return {
+        "a": a,
+        "b": b,
+        "outcome": outcome,
+        "slight": slight,
+        "ra": read.sharpness(r, a),
+        "rb": read.sharpness(r, b),
+    }
+
+
+def evolution(r, model: str) -> dict[str, Any]:
+    numbers = read.evolution(r, model)
+    if not numbers["trend"]:
+        return numbers
+    return {**numbers, "rose": judge.edges_rose(numbers["first"], numbers["last"])}
+
+
+def second_evaluator(r, models: tuple[str, ...]) -> dict[str, Any] | None:
+    numbers = read.second_evaluator_order(r, models)
+    return numbers and {**numbers, "agrees": judge.same_order(numbers["order"], numbers["main_order"])}
+
+
+def quality(r, a: str, b: str) -> dict[str, Any]:
+    return read.quality_pair(r, a, b)
+
+
+def common(r, verdicts) -> dict[str, Any]:
+    """What every section may word: the run's scores, the shared judgements and the comparisons' numbers."""
+    return {
+        "scores": read.sample_metrics(r),
+        "real": REAL_ROW,
+        "models": MODELS,
+        "budget": read.budget_ranking(r),
+        "second_evaluator": lambda models: second_evaluator(r, tuple(models)),
+        "blur": lambda a, b: blur(r, a, b),
+        "quality": lambda a, b: quality(r, a, b),
+        "evolution": lambda model: evolution(r, model),
+        "sharpness": lambda model: read.sharpness(r, model),
+    }
+
+
+def smoothness(r, verdicts, key: str, model: str) -> dict[str, Any]:
+    return {
+        "path": read.pixel_path(r, model),
+        "smooth": verdict_for(verdicts, key).outcome,
+        "features": read.feature_paths(r),
+        "model": model,
+    }
+
+
+def context_2_3(r, verdicts) -> dict[str, Any]:
+    numbers = read.detach(r)
+    if not numbers:
+        return {"detach": None}
+    v = numbers["variants"]
+    a, b, c = v["detached"], v["attached"], v["attached_no_reset"]
+    return {
+        "detach": numbers,
+        "a": a,
+        "b": b,
+        "c": c,
+        "identical": judge.trained_identically(a, b),
+        "reset_change": judge.fid_change(b["fid"], a["fid"]),
+        "leak_change": judge.fid_change(c["fid"], a["fid"]),
+        "slower": judge.slower(numbers["extra_time"]),
+        "essential": verdict_for(verdicts, "2.3").outcome,
+    }
+
+
+def context_3_b(r, verdicts) -> dict[str, Any]:
+    order = read.sharpness_order(r, MODELS)
+    config = read.training(r, "ddpm")["config"]
+    setting = option("ddpm", config, "snapshot_sampler")
+    scored = read.has_metrics(r)
+    fids = read.fid_order(r, MODELS) if scored else None
+    seeds = read.seed_orders(r) if scored else None
+    if seeds:
+        seeds["worded"] = [" < ".join(LABELS[m] for m in order) for order in seeds["orders"]]
+    return {
+        "sharpness_order": order,
+        "blurriest": read.blurriest(r, MODELS),
+        "fid_order": fids,
+        "ddpm_sampler": read.metric_sampler(r, "ddpm") if scored else None,
+        "seed_orders": seeds,
+        "snapshot_sampler": None if setting == "ancestral" else Sampler.parse(setting, 0).describe(),
+        "timesteps": None if setting == "ancestral" else config["timesteps"],
+    }
+
+
+def context_4(r, verdicts) -> dict[str, Any]:
+    numbers = read.samplers(r)
+    compared = []
+    if numbers:
+        ancestral = numbers["ancestral"]
+        compared = [
+            {
+                **row,
+                "within": judge.within_same_fid(row["fid"], ancestral["fid"]),
+                "resolved": judge.kids_resolved(row, ancestral),
+            }
+            for row in numbers["compared"]
+        ]
+    average = numbers and numbers["moving_average"]
+    precision = numbers and numbers["precision_against_fp32"]
+    return {
+        "costs": read.costs(r),
+        "gan": read.training(r, "gan"),
+        "ddpm": read.training(r, "ddpm"),
+        "samplers": numbers,
+        "compared": compared,
+        "moving_average": average,
+        "moving_average_outcome": average
+        and judge.moving_average_outcome(average["moving average"]["fid"], average["raw"]["fid"]),
+        "reduced": read.reduced_precision_models(r),
+        "fp32_comparison": precision,
+        "precision_outcome": precision and judge.reduced_precision_outcome(precision),
+        "fp32_speedup": precision
+        and precision["seconds_per_image"]["fp32"] / precision["seconds_per_image"][precision["precision"]],
+        "fid_order": read.fid_order(r, MODELS) if read.has_metrics(r) else None,
+        "gan_trains_longer": judge.trains_longer(r, "gan", "vae"),
+    }
+
+
+def coverage(scores: dict[str, Any]) -> str:
+    rows = [
+        {
+            **row,
+            "over_drawn": judge.over_drawn(row["share"]),
+            "confident": judge.excess_is_confident(row["confident_share"], row["unsure_share"]),
+        }
+        for row in read.coverage(scores, MODELS)
+    ]
+    return render("coverage.md.j2", rows=rows)
+
+
+SECTION_CONTEXTS = {
+    "1.3 a": lambda r, v: {"vae": read.vae_fit(r)},
+    "1.3 b": lambda r, v: {},
+    "1.3 c": lambda r, v: smoothness(r, v, "1.3 c", "vae"),
+    "2.2 a": lambda r, v: {"gan": read.training(r, "gan")},
+    "2.2 b": lambda r, v: {"close_to_real": judge.close_to_real_sharpness(r, "gan")},
+    "2.2 c": lambda r, v: smoothness(r, v, "2.2 c", "gan"),
+    "2.3": context_2_3,
+    "2.4 a": lambda r, v: {"inversion": read.inversion(r), "verdict": verdict_for(v, "2.4 a").outcome},
+    "2.4 b": lambda r, v: {
+        "latent_dim": read.training(r, "gan")["config"]["latent_dim"],
+        "elbo": read.vae_fit(r)["elbo"],
+        "likelihood": read.likelihood(r),
+    },
+    "2.4 c": lambda r, v: {"probes": read.probes(r)},
+    "3 a": lambda r, v: {"ddpm": read.training(r, "ddpm"), "sampling_steps": read.costs(r)["sampling_steps"]},
+    "3 b": context_3_b,
+    "3 c": lambda r, v: {
+        "features": read.feature_paths(r),
+        "changes_once": read.feature_paths(r)
+        and judge.changes_digit_once(read.feature_paths(r)["models"]["ddpm"]["class_changes_per_path"]),
+    },
+    "4": context_4,
+}
+
+
+def answer(key: str, r: dict[str, Any], verdicts: list[tuple[Claim, Verdict]] | None = None) -> str:
+    """The answer to one question of the assignment, worded from the run's readings and verdicts."""
+    verdicts = verdicts if verdicts is not None else judge.check_all(r)
+    context = {**common(r, verdicts), **SECTION_CONTEXTS[key](r, verdicts)}
+    text = render(f"answer_{key.replace(' ', '_').replace('.', '_')}.md.j2", **context)
+    return text
+
+
+TABLES = {"2.3": "detach", "2.4 c": "probes", "4": "samplers"}
+
+
+def table(key: str, r: dict[str, Any]) -> str | None:
+    """The table shown after an answer, when the run made the experiment behind it."""
+    if key not in TABLES or not read.has_experiment(r, TABLES[key]):
+        return None
+    context = {
+        "2.3": lambda: {"detach": read.detach(r)},
+        "2.4 c": lambda: {"probes": read.probes(r)},
+        "4": lambda: {"rows": read.model_rows(r), "scores": read.sample_metrics(r), "samplers": read.samplers(r)},
+    }[key]()
+    return render(f"table_{key.replace(' ', '_').replace('.', '_')}.md.j2", **context)
+
+
+def opening(claim: Claim, verdict: Verdict) -> str:
+    """The sentence an answer opens with: the claim, its verdict, why, and the numbers."""
+    return render("verdict.md.j2", claim=claim, verdict=verdict)
+
+
+def intro(r: dict[str, Any]) -> str:
+    evaluators = [
+        {
+            "label": judge.evaluator_label(r, name),
+            "test_accuracy": read.evaluator_info(r, name)["test_accuracy"],
+            "fids": {m: read.fid(r, m, name) for m in MODELS},
+            "fid_over_real": {m: read.fid_over_real(r, m, name) for m in MODELS},
+        }
+        for name in read.evaluator_names(r)
+    ]
+    return render(
+        "intro.md.j2",
+        preset=read.run_record(r)["preset"],
+        costs=read.costs(r),
+        models=MODELS,
+        evaluators=evaluators,
+        likelihood=read.likelihood(r),
+    )
+
+
+def claims_table(verdicts: list[tuple[Claim, Verdict]]) -> str:
+    return render("claims.md.j2", verdicts=verdicts)
+
+
+def models_table(r: dict[str, Any]) -> str:
+    return render("models.md.j2", rows=read.model_rows(r))
+
+
+def scored_sets(r: dict[str, Any], evaluator: str) -> dict[str, Any]:
+    scores = read.sample_metrics(r, evaluator)
+    info = read.evaluator_info(r, evaluator)
+    return {
+        **info,
+        "table": render("metrics_table.md.j2", rows=read.metric_rows(scores)),
+        "coverage": coverage(scores),
+    }
+
+
+def measured_quality(r: dict[str, Any], verdicts: list[tuple[Claim, Verdict]], key: str) -> str:
+    setup = read.scoring_setup(r)
+    evaluators = read.evaluator_names(r)
+    retrained = read.retrained_models(r)
+    return render(
+        "measured_quality.md.j2",
+        anchor=anchor(key),
+        opening=[opening(claim, verdict) for claim, verdict in verdicts if claim.key == key],
+        main={**scored_sets(r, read.PRIMARY), "feature_dim": setup["feature_dim"]},
+        reference=setup["reference"],
+        sampling=setup["sampling"],
+        second=scored_sets(r, read.SECOND) if read.SECOND in evaluators else None,
+        seed_rows=read.seed_rows(r),
+        retrained=retrained,
+        kept=[m for m in MODELS if m not in retrained],
+        seeds=read.training_seeds(r),
+        evaluator_labels=[judge.evaluator_label(r, e) for e in evaluators],
+        likelihood=read.likelihood(r),
+    )
+
+
+def about(r: dict[str, Any]) -> str:
+    run = read.run_record(r)
+    return render(
+        "about.md.j2",
+        run=run,
+        reproducibility=judge.reproducibility(run["deterministic"]),
+        steps=read.step_benchmarks(r),
+    )
+
+
+def render_parts(r: dict[str, Any]) -> dict[str, str]:
+    """Every answer and table of a run, by question (for comparing two versions of the words)."""
+    verdicts = judge.check_all(r)
+    parts = {key: answer(key, r, verdicts) for key in SECTION_CONTEXTS}
+    parts.update({f"table {key}": text for key in TABLES if (text := table(key, r))})
+    if read.has_metrics(r):
+        parts["coverage"] = coverage(read.sample_metrics(r))
+    return parts
+
+
+def caption(text: str, record: dict[str, Any] | None) -> str:
+    """A figure's caption and which rule and notebook (or module) drew it, at which commit, from which settings."""
+    return render("caption.md.j2", caption=text, made=record and read.provenance(record))
+
+
+def sentence(macro: str, *arguments: Any) -> str:
+    """One shared sentence of `templates/macros.md.j2`, worded from the readings it takes."""
+    return joined_paragraphs(str(getattr(environment().get_template("macros.md.j2").module, macro)(*arguments)))
