@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from ..experiments import Inputs
 from ..pipeline.experiments import check_settings
 from ..runtime import configure_threads
+from ..store.files import write_json
+from ..store.provenance import record_provenance
 from .common import add_settings_arguments, named_path
 
 
@@ -41,5 +46,28 @@ def start_experiment(args: argparse.Namespace, name: str) -> tuple[dict, int]:
     dict; the job's settings and its seed."""
     check_settings(name, args.settings)
     configure_threads(args.threads)
-    args.checkpoint = dict(args.checkpoint)
+    args.checkpoint = dict(getattr(args, "checkpoint", []))
     return args.settings, args.settings["seed"]
+
+
+def run_experiment(
+    args: argparse.Namespace,
+    name: str,
+    run: Callable[[dict, Inputs], dict[str, Any]],
+    made_by: str | None = None,
+    inputs: Inputs | None = None,
+) -> dict[str, Any]:
+    """Start the experiment, run it on the files its arguments name, write its record and, where it draws a
+    figure (`made_by`), what made it. The record."""
+    settings, _ = start_experiment(args, name)
+    inputs = inputs or Inputs(
+        data_dir=args.data_dir,
+        checkpoints=args.checkpoint,
+        evaluator=getattr(args, "evaluator", None),
+        figure=getattr(args, "figure", None),
+    )
+    record = run(settings, inputs)
+    write_json(args.out, record)
+    if made_by:
+        record_provenance(args.provenance, made_by, args.settings)
+    return record

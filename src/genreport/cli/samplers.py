@@ -1,6 +1,5 @@
-"""Compare DDPM samplers on the same starting noise: 1000 ancestral steps, DDIM at 100 and 50 steps,
-DPM-Solver++(2M) at 20 and 10; the moving average of the weights against the raw weights, on the evaluation
-samples' noise; and, where the preset samples in bf16, the same DDIM images computed in fp32.
+"""Compare DDPM samplers on the same starting noise, the moving average of the weights against the raw
+weights, and (where the preset samples in bf16) the same images computed in fp32 (`experiments/samplers.py`).
 
 Run by the workflow's `sampler_experiment` rule, which passes the preset values it uses as --settings.
 """
@@ -8,98 +7,11 @@ Run by the workflow's `sampler_experiment` rule, which passes the preset values 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
-from typing import Any
 
-import torch
-
-from ..data import load_test_images, to_unit_float
-from ..diffusion.sampler_settings import Sampler
-from ..measure.evaluation import embed, minimum_images, score_image_set
-from ..runtime import synchronize
-from ..seeds import PRECISION_NOISE, SAMPLER_NOISE, stream_seed
-from ..store.files import write_json
-from ..store.samples import load_samples
-from ..tasks.loading import load_evaluator, load_task
+from ..experiments import Inputs, samplers
 from .common import reports_errors
-from .experiments import experiment_parser, start_experiment
-from .sample import draw_images
-
-
-def timed_generation(
-    task, noise: torch.Tensor, seed: int, sampler: Sampler, use_ema: bool, batch_size: int = 500
-) -> tuple[torch.Tensor, float, int | None]:
-    """Images, seconds per image (after a warm-up call) and peak GPU memory in bytes (None on the CPU)."""
-    generator = torch.Generator().manual_seed(seed)
-    task.generate(noise[:2], generator, sampler=sampler, use_ema=use_ema)
-    if task.device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(task.device)
-    synchronize(task.device)
-    started = time.perf_counter()
-    images = torch.cat(
-        [task.generate(batch, generator, sampler=sampler, use_ema=use_ema) for batch in noise.split(batch_size)]
-    )
-    synchronize(task.device)
-    seconds = (time.perf_counter() - started) / len(noise)
-    peak = torch.cuda.max_memory_allocated(task.device) if task.device.type == "cuda" else None
-    return images, seconds, peak
-
-
-# Each sampler's setting as a preset writes it; every one draws from the same starting noise.
-COMPARED_SAMPLERS = ("ancestral", "ddim:100", "ddim:50", "dpm_solver:20", "dpm_solver:10")
-SAMPLE_FIELDS = ("seed_of_image", "sampler_setting", "batch_size", "sampler")
-
-
-def moving_average_against_raw(task, samples: dict[str, Any], classifier, reference: torch.Tensor, seed: int) -> dict:
-    """Redraw the first seed's evaluation samples (as load_samples returns them) from the raw weights,
-    same noise and sampler; score both."""
-    first_seed = int(samples["seed_of_image"][0])
-    averaged = samples["images"][samples["seed_of_image"] == first_seed]
-    raw = draw_images(
-        task, len(averaged), first_seed, samples["batch_size"], samples["sampler_setting"] or None, use_ema=False
-    )
-    as_uint8 = {"moving average": averaged, "raw": raw}
-    return {
-        "sampler": samples["sampler"],
-        "images": len(averaged),
-        **{
-            name: score_image_set(classifier, reference, to_unit_float(torch.from_numpy(images)), seed=seed)
-            for name, images in as_uint8.items()
-        },
-    }
-
-
-def precision_against_fp32(
-    task, noise: torch.Tensor, seed: int, classifier, reference: torch.Tensor, sampler: Sampler
-) -> dict | None:
-    """Draw images in the task's reduced precision and again in fp32 from the same noise: how far apart,
-    how much faster."""
-    if task.precision == "fp32":
-        return None
-    reduced, reduced_seconds, _ = timed_generation(task, noise, seed, sampler, use_ema=True)
-    reduced_precision, task.precision = task.precision, "fp32"
-    try:
-        full, full_seconds, _ = timed_generation(task, noise, seed, sampler, use_ema=True)
-    finally:
-        task.precision = reduced_precision
-    classifier.eval()
-    with torch.no_grad():
-        same_digit = (classifier(reduced).argmax(1) == classifier(full).argmax(1)).float().mean()
-    difference = (reduced - full).abs()
-    return {
-        "precision": reduced_precision,
-        "sampler": sampler.describe(),
-        "images": len(noise),
-        "mean_abs_pixel_difference": float(difference.mean()),
-        "max_abs_pixel_difference": float(difference.max()),
-        "same_digit_share": float(same_digit),
-        "seconds_per_image": {reduced_precision: reduced_seconds, "fp32": full_seconds},
-        "scores": {
-            name: score_image_set(classifier, reference, images, seed=seed)
-            for name, images in ((reduced_precision, reduced), ("fp32", full))
-        },
-    }
+from .experiments import experiment_parser, run_experiment
 
 
 @reports_errors
@@ -107,40 +19,13 @@ def main(argv=None) -> None:
     parser = experiment_parser(__doc__)
     parser.add_argument("--samples", type=Path, required=True, help="the DDPM's evaluation samples (.npz)")
     args = parser.parse_args(argv)
-
-    settings, seed = start_experiment(args, "samplers")
-    samples = load_samples(args.samples, minimum_images(), fields=SAMPLE_FIELDS)  # before minutes of sampling
-    classifier = load_evaluator(args.evaluator, settings["device"])
-    reference = embed(classifier, load_test_images(args.data_dir))
-    task, _ = load_task(args.checkpoint["ddpm"], settings["device"])
-    noise = task.noise(settings["sampler_images"], torch.Generator().manual_seed(stream_seed(seed, SAMPLER_NOISE)))
-    record = {
-        "images": len(noise),
-        "reference": "the 10,000 MNIST test images",
-        "precision": task.precision,
-        "samplers": {},
-    }
-    for setting in COMPARED_SAMPLERS:
-        sampler = task.sampler(setting)
-        name = sampler.describe()
-        images, seconds, peak = timed_generation(task, noise, seed, sampler, use_ema=True)
-        record["samplers"][name] = {
-            "setting": setting,
-            "network_evaluations": sampler.steps,
-            "weights": "moving average",
-            "seconds_per_image": seconds,
-            "peak_gpu_memory_bytes": peak,
-            **score_image_set(classifier, reference, images, seed=seed),
-        }
-        print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
-    record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)
-    precision_noise = task.noise(
-        settings["precision_images"], torch.Generator().manual_seed(stream_seed(seed, PRECISION_NOISE))
+    inputs = Inputs(
+        data_dir=args.data_dir,
+        checkpoints=dict(args.checkpoint),
+        evaluator=args.evaluator,
+        samples={"ddpm": args.samples},
     )
-    record["precision_against_fp32"] = precision_against_fp32(
-        task, precision_noise, seed, classifier, reference, sampler=task.sampler("ddim:50")
-    )
-    write_json(args.out, record)
+    record = run_experiment(args, "samplers", samplers.run, inputs=inputs)
     print(json.dumps({n: (r["seconds_per_image"], r["fid"], r["kid"]) for n, r in record["samplers"].items()}))
 
 

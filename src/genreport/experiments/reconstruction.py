@@ -1,0 +1,84 @@
+"""Reconstruct test images with the VAE (encoder, decoder) and the GAN (inversion by optimizing z)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+
+from ..data import load_split, to_unit_float
+from ..figures.plotting import figure_of_rows
+from ..measure.inversion import invert_generator
+from ..measure.likelihood import mean_and_standard_error
+from ..runtime import random_subset, synchronize
+from ..seeds import INVERSION_IMAGES, stream_seed
+from ..tasks.loading import load_evaluator, load_task
+from . import Inputs
+
+
+def errors(originals: torch.Tensor, reconstructions: torch.Tensor) -> dict[str, dict[str, float]]:
+    """Per-pixel mean squared error and PSNR (peak 1) per image, as mean and standard error."""
+    mse = (originals - reconstructions).pow(2).flatten(1).mean(1)
+    psnr = 10 * torch.log10(1.0 / mse.clamp_min(1e-10))
+    return {"mse": mean_and_standard_error(mse), "psnr_db": mean_and_standard_error(psnr)}
+
+
+@torch.no_grad()
+def class_kept(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
+    """Share of images the evaluator assigns to the digit the original test image shows."""
+    return float((classifier(images).argmax(1) == labels).float().mean())
+
+
+def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
+    """Both models' reconstructions of the same test images: errors, time per image, digits kept; a figure."""
+    seed = settings["seed"]
+    test_uint8, test_labels = load_split(inputs.data_dir, train=False)
+    chosen = random_subset(settings["inversion_images"], len(test_uint8), stream_seed(seed, INVERSION_IMAGES))
+    originals, labels = to_unit_float(test_uint8[chosen]), test_labels[chosen].long()
+    classifier = load_evaluator(inputs.evaluator, settings["device"])
+    vae, _ = load_task(inputs.checkpoints["vae"], settings["device"])
+    gan, _ = load_task(inputs.checkpoints["gan"], settings["device"])
+
+    started = time.perf_counter()
+    vae_images = vae.reconstruct(originals)
+    synchronize(vae.device)
+    vae_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    _, gan_images = invert_generator(
+        gan.sampling_generator,
+        originals,
+        steps=settings["inversion_steps"],
+        restarts=settings["inversion_restarts"],
+        seed=seed,
+    )
+    gan_seconds = time.perf_counter() - started
+
+    record = {
+        "images": len(originals),
+        "inversion": {
+            "optimizer": "Adam, lr 0.05",
+            "steps": settings["inversion_steps"],
+            "restarts": settings["inversion_restarts"],
+            "kept": "the restart with the lowest error",
+        },
+        "evaluator_accuracy_on_originals": class_kept(classifier, originals, labels),
+        "vae": {
+            **errors(originals, vae_images),
+            "seconds_per_image": vae_seconds / len(originals),
+            "class_kept": class_kept(classifier, vae_images, labels),
+        },
+        "gan": {
+            **errors(originals, gan_images),
+            "seconds_per_image": gan_seconds / len(originals),
+            "class_kept": class_kept(classifier, gan_images, labels),
+        },
+    }
+    shown = slice(0, 12)
+    figure_of_rows(
+        [originals[shown], vae_images[shown], gan_images[shown]],
+        ["test image", "VAE", "GAN\n(inverted)"],
+        "Reconstructions of the same test images",
+        inputs.figure,
+    )
+    return record
