@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..vocabulary import MODELS
 from . import readings as read
 from .formatting import fmt_seconds
+
+if TYPE_CHECKING:
+    from .results import RunResults
 
 HELD, PARTLY, NOT_HELD, UNDETERMINED = "held", "held in part", "did not hold", "undetermined"
 LABELS = {"vae": "VAE", "gan": "GAN", "ddpm": "DDPM"}
@@ -107,7 +110,7 @@ class Claim:
         return Verdict(UNDETERMINED, evidence, f"the verdict depends on the evaluator or the training seed: {split}")
 
 
-def evaluator_label(r: dict[str, Any], name: str) -> str:
+def evaluator_label(r: RunResults, name: str) -> str:
     return f"{read.evaluator_info(r, name)['architecture']} evaluator"
 
 
@@ -122,7 +125,7 @@ def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
     return Verdict(PARTLY, evidence, "held: " + "; ".join(held) + ". Did not hold: " + "; ".join(failed))
 
 
-def vae_blurry_and_improving(r) -> Verdict:
+def vae_blurry_and_improving(r: RunResults) -> Verdict:
     vae, gan = read.sharpness(r, "vae"), read.sharpness(r, "gan")
     trend = read.sharpness_first_and_last(r, "vae")
     parts = {"blurry": vae < threshold("blurry_below"), "blurrier than the GAN's": blurrier(r, "vae", "gan")}
@@ -135,7 +138,7 @@ def vae_blurry_and_improving(r) -> Verdict:
 
 
 def smooth_interpolation(model: str) -> Callable[[dict], Verdict]:
-    def rule(r) -> Verdict:
+    def rule(r: RunResults) -> Verdict:
         mean_ratio, worst = read.interpolation_step_ratios(r, model)
         limit = threshold("smooth_step_ratio")
         evidence = f"largest step {mean_ratio:.2f}× the mean (worst path {worst:.2f}×)"
@@ -148,7 +151,7 @@ def smooth_interpolation(model: str) -> Callable[[dict], Verdict]:
     return rule
 
 
-def gan_better_and_sharper_than_vae(r, evaluator: str, seed: int | None = None) -> Verdict:
+def gan_better_and_sharper_than_vae(r: RunResults, evaluator: str, seed: int | None = None) -> Verdict:
     fids = {m: read.fid(r, m, evaluator, seed) for m in ("gan", "vae")}
     sharp = {m: read.sharpness(r, m) for m in ("gan", "vae")}
     return from_parts(
@@ -157,7 +160,7 @@ def gan_better_and_sharper_than_vae(r, evaluator: str, seed: int | None = None) 
     )
 
 
-def detach_essential(r) -> Verdict:
+def detach_essential(r: RunResults) -> Verdict:
     variants = read.detach_variants(r)
     if not variants:
         return Verdict(UNDETERMINED, "no detach experiment", "this run did not train the variants")
@@ -173,7 +176,7 @@ def detach_essential(r) -> Verdict:
     return Verdict(NOT_HELD, evidence, "neither quality nor time changed")
 
 
-def gan_cannot_reconstruct(r) -> Verdict:
+def gan_cannot_reconstruct(r: RunResults) -> Verdict:
     exp = read.reconstruction(r)
     if not exp:
         return Verdict(UNDETERMINED, "no inversion experiment", "this run did not try to invert the generator")
@@ -191,7 +194,7 @@ def gan_cannot_reconstruct(r) -> Verdict:
     return Verdict(NOT_HELD, evidence, "inverted by gradient descent, it reconstructs more closely than the VAE")
 
 
-def gan_has_no_likelihood(r) -> Verdict:
+def gan_has_no_likelihood(r: RunResults) -> Verdict:
     bounds = read.likelihood_bounds(r)
     if not bounds:
         return Verdict(
@@ -210,7 +213,7 @@ PIXELS = "raw pixels"
 INVERTED = "GAN inverted z"
 
 
-def gan_learns_good_representations(r) -> Verdict:
+def gan_learns_good_representations(r: RunResults) -> Verdict:
     accuracy = read.probe_accuracy_few_labels(r)
     if not accuracy:
         return Verdict(UNDETERMINED, "no probes", "this run fitted no linear probe")
@@ -225,7 +228,7 @@ def gan_learns_good_representations(r) -> Verdict:
     )
 
 
-def ddpm_between_vae_and_gan(r, evaluator: str, seed: int | None = None) -> Verdict:
+def ddpm_between_vae_and_gan(r: RunResults, evaluator: str, seed: int | None = None) -> Verdict:
     fids = {m: read.fid(r, m, evaluator, seed) for m in LABELS}
     return from_parts(
         {"better than the VAE": fids["ddpm"] < fids["vae"], "worse than the GAN": fids["ddpm"] > fids["gan"]},
@@ -233,7 +236,7 @@ def ddpm_between_vae_and_gan(r, evaluator: str, seed: int | None = None) -> Verd
     )
 
 
-def costs_ordered(r) -> Verdict:
+def costs_ordered(r: RunResults) -> Verdict:
     order = list(MODELS)
     train = [read.train_seconds(r, m) for m in order]
     sample = [read.seconds_per_sample(r, m) for m in order]
@@ -246,7 +249,7 @@ def costs_ordered(r) -> Verdict:
     )
 
 
-def vae_blurrier_than_both(r) -> Verdict:
+def vae_blurrier_than_both(r: RunResults) -> Verdict:
     sharp = {m: read.sharpness(r, m) for m in LABELS}
     return from_parts(
         {"blurrier than the GAN": blurrier(r, "vae", "gan"), "blurrier than the DDPM": blurrier(r, "vae", "ddpm")},
@@ -254,7 +257,7 @@ def vae_blurrier_than_both(r) -> Verdict:
     )
 
 
-def digits_evenly_drawn(r, evaluator: str, seed: int | None = None) -> Verdict:
+def digits_evenly_drawn(r: RunResults, evaluator: str, seed: int | None = None) -> Verdict:
     limit = threshold("most_common_digit_share")
     top = {}
     for model in LABELS:
@@ -272,7 +275,7 @@ def digits_evenly_drawn(r, evaluator: str, seed: int | None = None) -> Verdict:
 NEITHER_BLURRY, BLURRIER, SHARPER = "neither blurry", "blurrier", "sharper"
 
 
-def blur_comparison(r, a: str, b: str) -> tuple[str, bool]:
+def blur_comparison(r: RunResults, a: str, b: str) -> tuple[str, bool]:
     """Whether model a's samples are blurrier or sharper than b's, and whether only slightly.
 
     Edge strength below real digits' is blur; above it is speckle or noise, so two models that both reach
@@ -283,11 +286,11 @@ def blur_comparison(r, a: str, b: str) -> tuple[str, bool]:
     return (BLURRIER if ra < rb else SHARPER), abs(ra - rb) < threshold("slight_sharpness_difference")
 
 
-def blurrier(r, a: str, b: str) -> bool:
+def blurrier(r: RunResults, a: str, b: str) -> bool:
     return blur_comparison(r, a, b)[0] == BLURRIER
 
 
-def close_to_real_sharpness(r, model: str) -> bool:
+def close_to_real_sharpness(r: RunResults, model: str) -> bool:
     return abs(read.sharpness(r, model) - 1) < threshold("close_to_real_sharpness")
 
 
@@ -306,7 +309,7 @@ def slower(extra_time: float) -> bool:
     return extra_time > 0
 
 
-def trains_longer(r, a: str, b: str) -> bool:
+def trains_longer(r: RunResults, a: str, b: str) -> bool:
     return read.train_seconds(r, a) > read.train_seconds(r, b)
 
 
@@ -333,12 +336,14 @@ def trained_identically(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return losses and abs(a["fid"] - b["fid"]) <= tolerance * max(1.0, a["fid"])
 
 
-def changes_digit_once(class_changes_per_path: float) -> bool:
-    return class_changes_per_path <= threshold("one_class_change")
+def changes_digit_once(feature_paths: dict[str, Any], model: str) -> bool:
+    """A model's interpolation (as readings.feature_paths reads it) changes its digit in one place."""
+    return feature_paths["models"][model]["class_changes_per_path"] <= threshold("one_class_change")
 
 
-def moving_average_outcome(averaged_fid: float, raw_fid: float) -> str:
-    """'pays', 'does not pay' or 'no difference', by FID at equal noise."""
+def moving_average_outcome(comparison: dict[str, Any]) -> str:
+    """'pays', 'does not pay' or 'no difference', by FID at equal noise (the sampler experiment's comparison)."""
+    averaged_fid, raw_fid = comparison["moving average"]["fid"], comparison["raw"]["fid"]
     if raw_fid > (1 + threshold("same_fid")) * averaged_fid:
         return "pays"
     if raw_fid < (1 - threshold("same_fid")) * averaged_fid:
@@ -438,5 +443,5 @@ CLAIMS = [
 ]
 
 
-def check_all(r: dict[str, Any]) -> list[tuple[Claim, Verdict]]:
+def check_all(r: RunResults) -> list[tuple[Claim, Verdict]]:
     return [(claim, claim.check(r)) for claim in CLAIMS]

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .results import RunResults
 
 # reading name -> where it is read from
 READINGS: dict[str, str] = {}
@@ -28,7 +31,7 @@ PRIMARY = "evaluator"
 SECOND = "second_evaluator"
 
 
-def evaluator_names(r: dict[str, Any]) -> list[str]:
+def evaluator_names(r: RunResults) -> list[str]:
     """The evaluators this run scored its samples with (none when it computed no sample metrics)."""
     metrics = r.get("metrics")
     if not metrics:
@@ -36,27 +39,27 @@ def evaluator_names(r: dict[str, Any]) -> list[str]:
     return [PRIMARY] + ([SECOND] if metrics.get(SECOND) else [])
 
 
-def _scored(r: dict[str, Any], evaluator: str) -> dict[str, Any]:
+def _scored(r: RunResults, evaluator: str) -> dict[str, Any]:
     return r["metrics"] if evaluator == PRIMARY else r["metrics"][evaluator]
 
 
-def main_seed(r: dict[str, Any]) -> int:
+def main_seed(r: RunResults) -> int:
     return r["models"]["vae"]["seed"]
 
 
 @reading("train/<model>/metrics.json: seed, and experiments/seeds.json: training_seed, models")
-def training_seeds(r: dict[str, Any]) -> list[int]:
+def training_seeds(r: RunResults) -> list[int]:
     """The main training seed, then the seed experiment's where it retrained any model."""
     retrained = (r.get("experiments") or {}).get("seeds")
     return [main_seed(r)] + ([retrained["training_seed"]] if retrained and retrained["models"] else [])
 
 
-def retrained_models(r: dict[str, Any]) -> list[str]:
+def retrained_models(r: RunResults) -> list[str]:
     retrained = (r.get("experiments") or {}).get("seeds")
     return retrained["models"] if retrained else []
 
 
-def _sample_scores(r: dict[str, Any], model: str, evaluator: str, seed: int | None) -> dict[str, Any]:
+def _sample_scores(r: RunResults, model: str, evaluator: str, seed: int | None) -> dict[str, Any]:
     """A model's sample metrics in one evaluator's space, for one training seed (the main one by default;
     a model the seed experiment did not retrain keeps its main scores)."""
     retrained = (r.get("experiments") or {}).get("seeds")
@@ -66,7 +69,7 @@ def _sample_scores(r: dict[str, Any], model: str, evaluator: str, seed: int | No
 
 
 @reading("metrics.json: [second_evaluator.]evaluator.{architecture, test_accuracy, training_seed}")
-def evaluator_info(r, evaluator: str) -> dict[str, Any]:
+def evaluator_info(r: RunResults, evaluator: str) -> dict[str, Any]:
     return {"architecture": "vgg", **_scored(r, evaluator)["evaluator"]}
 
 
@@ -74,12 +77,12 @@ def evaluator_info(r, evaluator: str) -> dict[str, Any]:
     "metrics.json: [second_evaluator.]sample_metrics.<model>.fid; "
     "other training seeds: experiments/seeds.json: sample_metrics.<evaluator>.<model>.fid"
 )
-def fid(r, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> float:
+def fid(r: RunResults, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> float:
     return _sample_scores(r, model, evaluator, seed)["fid"]
 
 
 @reading("metrics.json: [second_evaluator.]sample_metrics.<model>.fid_over_real")
-def fid_over_real(r, model: str, evaluator: str = PRIMARY) -> float:
+def fid_over_real(r: RunResults, model: str, evaluator: str = PRIMARY) -> float:
     return _scored(r, evaluator)["sample_metrics"][model]["fid_over_real"]
 
 
@@ -87,22 +90,22 @@ def fid_over_real(r, model: str, evaluator: str = PRIMARY) -> float:
     "metrics.json: [second_evaluator.]sample_metrics.<model>.class_shares (10 shares, digit 0 first); "
     "other training seeds: experiments/seeds.json"
 )
-def class_shares(r, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> list[float]:
+def class_shares(r: RunResults, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> list[float]:
     return _sample_scores(r, model, evaluator, seed)["class_shares"]
 
 
 @reading("metrics.json: [second_evaluator.]sample_metrics.<model>.mean_top_probability")
-def mean_top_probability(r, model: str, evaluator: str = PRIMARY) -> float:
+def mean_top_probability(r: RunResults, model: str, evaluator: str = PRIMARY) -> float:
     return _scored(r, evaluator)["sample_metrics"][model]["mean_top_probability"]
 
 
 @reading("measurements/<model>.json: sharpness_samples ÷ sharpness_test_images")
-def sharpness(r, model: str) -> float:
+def sharpness(r: RunResults, model: str) -> float:
     return r["models"][model]["sharpness_ratio"]
 
 
 @reading("train/<model>/epoch_*.npz snapshots: edge strength at the first and last sampled epoch ÷ the test images'")
-def sharpness_first_and_last(r, model: str) -> tuple[tuple[int, float], tuple[int, float]] | None:
+def sharpness_first_and_last(r: RunResults, model: str) -> tuple[tuple[int, float], tuple[int, float]] | None:
     points = r["models"][model]["sharpness_by_epoch"]
     if len(points) < 2:
         return None
@@ -112,34 +115,34 @@ def sharpness_first_and_last(r, model: str) -> tuple[tuple[int, float], tuple[in
 
 
 @reading("measurements/<model>.json: interpolation.{max_over_mean_step, worst_max_over_mean_step}")
-def interpolation_step_ratios(r, model: str) -> tuple[float, float]:
+def interpolation_step_ratios(r: RunResults, model: str) -> tuple[float, float]:
     stats = r["models"][model]["measurements"]["interpolation"]
     return stats["max_over_mean_step"], stats["worst_max_over_mean_step"]
 
 
 @reading("train/<model>/metrics.json: total_train_time_s")
-def train_seconds(r, model: str) -> float:
+def train_seconds(r: RunResults, model: str) -> float:
     return r["models"][model]["train_time_s"]
 
 
 @reading("measurements/<model>.json: seconds_per_sample")
-def seconds_per_sample(r, model: str) -> float:
+def seconds_per_sample(r: RunResults, model: str) -> float:
     return r["models"][model]["measurements"]["seconds_per_sample"]
 
 
 @reading("experiments/detach.json: variants.<variant>.{fid, seconds_per_step}")
-def detach_variants(r) -> dict[str, Any] | None:
+def detach_variants(r: RunResults) -> dict[str, Any] | None:
     exp = (r.get("experiments") or {}).get("detach")
     return exp["variants"] if exp else None
 
 
 @reading("experiments/reconstruction.json: {vae, gan}.{mse.mean, class_kept}")
-def reconstruction(r) -> dict[str, Any] | None:
+def reconstruction(r: RunResults) -> dict[str, Any] | None:
     return (r.get("experiments") or {}).get("reconstruction")
 
 
 @reading("experiments/probes.json: probes.<representation>.few_labels.test_accuracy")
-def probe_accuracy_few_labels(r) -> dict[str, float] | None:
+def probe_accuracy_few_labels(r: RunResults) -> dict[str, float] | None:
     exp = (r.get("experiments") or {}).get("probes")
     if not exp:
         return None
@@ -147,7 +150,7 @@ def probe_accuracy_few_labels(r) -> dict[str, float] | None:
 
 
 @reading("metrics.json: likelihood.vae.negative_iwae_bound.mean (nats) and likelihood.ddpm.negative_bound.bits_per_dim")
-def likelihood_bounds(r) -> dict[str, float] | None:
+def likelihood_bounds(r: RunResults) -> dict[str, float] | None:
     if not r.get("metrics"):
         return None
     likelihood = r["metrics"]["likelihood"]
@@ -161,15 +164,15 @@ def likelihood_bounds(r) -> dict[str, float] | None:
 # Every number the text prints, section by section: flat records the words read by name.
 
 
-def _model(r, model: str) -> dict[str, Any]:
+def _model(r: RunResults, model: str) -> dict[str, Any]:
     return r["models"][model]
 
 
-def _experiment(r, name: str) -> dict[str, Any] | None:
+def _experiment(r: RunResults, name: str) -> dict[str, Any] | None:
     return (r.get("experiments") or {}).get(name)
 
 
-def sample_metrics(r, evaluator: str = PRIMARY) -> dict[str, Any] | None:
+def sample_metrics(r: RunResults, evaluator: str = PRIMARY) -> dict[str, Any] | None:
     """Every scored set's metrics (the models and the real row) in one evaluator's space; None if unscored."""
     return _scored(r, evaluator)["sample_metrics"] if r.get("metrics") else None
 
@@ -222,18 +225,18 @@ def coverage(scores: dict[str, Any], models: tuple[str, ...]) -> list[dict[str, 
     return rows
 
 
-def fid_order(r, models: tuple[str, ...], evaluator: str = PRIMARY) -> tuple[list[str], dict[str, float]]:
+def fid_order(r: RunResults, models: tuple[str, ...], evaluator: str = PRIMARY) -> tuple[list[str], dict[str, float]]:
     """Models best (lowest FID) first, with their FIDs."""
     fids = {m: fid(r, m, evaluator) for m in models}
     return sorted(models, key=fids.get), fids
 
 
-def sharpness_order(r, models: tuple[str, ...]) -> list[str]:
+def sharpness_order(r: RunResults, models: tuple[str, ...]) -> list[str]:
     """Models from closest to farthest from real digits' edge strength (ratio 1)."""
     return sorted(models, key=lambda m: abs(sharpness(r, m) - 1.0))
 
 
-def quality_pair(r, a: str, b: str) -> dict[str, Any]:
+def quality_pair(r: RunResults, a: str, b: str) -> dict[str, Any]:
     """Two models' FID, precision and recall in the main evaluator's space, the better by FID first."""
     scores = sample_metrics(r)
     better = a if scores[a]["fid"] < scores[b]["fid"] else b
@@ -256,7 +259,7 @@ def quality_pair(r, a: str, b: str) -> dict[str, Any]:
     }
 
 
-def evolution(r, model: str) -> dict[str, Any]:
+def evolution(r: RunResults, model: str) -> dict[str, Any]:
     """Edge strength of the fixed-noise snapshots from the first to the last sampled epoch, and the loss."""
     m = _model(r, model)
     points = m["sharpness_by_epoch"]
@@ -278,7 +281,7 @@ def evolution(r, model: str) -> dict[str, Any]:
     }
 
 
-def pixel_path(r, model: str) -> dict[str, Any]:
+def pixel_path(r: RunResults, model: str) -> dict[str, Any]:
     """A model's interpolation paths in pixel space (the figure's)."""
     m = _model(r, model)["measurements"]
     stats = m["interpolation"]
@@ -291,7 +294,7 @@ def pixel_path(r, model: str) -> dict[str, Any]:
     }
 
 
-def feature_paths(r) -> dict[str, Any] | None:
+def feature_paths(r: RunResults) -> dict[str, Any] | None:
     """The interpolation experiment: each model's paths seen through the evaluator, smoothest first."""
     exp = _experiment(r, "interpolation")
     if not exp:
@@ -306,7 +309,7 @@ def feature_paths(r) -> dict[str, Any] | None:
     }
 
 
-def vae_fit(r) -> dict[str, Any]:
+def vae_fit(r: RunResults) -> dict[str, Any]:
     vae = _model(r, "vae")
     elbo = vae["measurements"]["test_negative_elbo"]
     return {
@@ -320,7 +323,7 @@ def vae_fit(r) -> dict[str, Any]:
     }
 
 
-def training(r, model: str) -> dict[str, Any]:
+def training(r: RunResults, model: str) -> dict[str, Any]:
     m = _model(r, model)
     return {
         "epochs": m["epochs"],
@@ -333,7 +336,7 @@ def training(r, model: str) -> dict[str, Any]:
     }
 
 
-def second_evaluator_order(r, models: tuple[str, ...]) -> dict[str, Any] | None:
+def second_evaluator_order(r: RunResults, models: tuple[str, ...]) -> dict[str, Any] | None:
     if SECOND not in evaluator_names(r):
         return None
     order, fids = fid_order(r, models, SECOND)
@@ -347,7 +350,7 @@ def second_evaluator_order(r, models: tuple[str, ...]) -> dict[str, Any] | None:
     }
 
 
-def detach(r) -> dict[str, Any] | None:
+def detach(r: RunResults) -> dict[str, Any] | None:
     exp = _experiment(r, "detach")
     if not exp:
         return None
@@ -361,11 +364,11 @@ def detach(r) -> dict[str, Any] | None:
     }
 
 
-def inversion(r) -> dict[str, Any] | None:
+def inversion(r: RunResults) -> dict[str, Any] | None:
     return _experiment(r, "reconstruction")
 
 
-def ddpm_bound_terms(r, early: int = 10) -> dict[str, Any] | None:
+def ddpm_bound_terms(r: RunResults, early: int = 10) -> dict[str, Any] | None:
     """Where the DDPM's bits go: the share of its bound from t < `early` (the decoder term included)."""
     ddpm = r["metrics"]["likelihood"]["ddpm"]
     terms = ddpm.get("terms_bits_per_dim")
@@ -381,14 +384,14 @@ def ddpm_bound_terms(r, early: int = 10) -> dict[str, Any] | None:
     }
 
 
-def likelihood(r) -> dict[str, Any] | None:
+def likelihood(r: RunResults) -> dict[str, Any] | None:
     if not r.get("metrics"):
         return None
     vae, ddpm = r["metrics"]["likelihood"]["vae"], r["metrics"]["likelihood"]["ddpm"]
     return {"vae": vae, "ddpm": ddpm, "terms": ddpm_bound_terms(r)}
 
 
-def probes(r) -> dict[str, Any] | None:
+def probes(r: RunResults) -> dict[str, Any] | None:
     exp = _experiment(r, "probes")
     if not exp:
         return None
@@ -417,7 +420,7 @@ def probes(r) -> dict[str, Any] | None:
     }
 
 
-def seed_orders(r) -> dict[str, Any] | None:
+def seed_orders(r: RunResults) -> dict[str, Any] | None:
     """The FID order scored per sampling seed, and whether it is the same for each."""
     check = r["metrics"].get("fid_by_sampling_seed")
     if not check:
@@ -425,7 +428,7 @@ def seed_orders(r) -> dict[str, Any] | None:
     return {"orders": list(check["order_by_seed"].values()), "consistent": check["consistent"]}
 
 
-def budget_ranking(r) -> dict[str, Any] | None:
+def budget_ranking(r: RunResults) -> dict[str, Any] | None:
     """The FID order along the quality-against-compute curves: at the end, at the common budget, over time."""
     curves = _experiment(r, "curves")
     if not curves:
@@ -457,7 +460,7 @@ def ratio(a: float, b: float) -> dict[str, Any]:
     return {"direction": "more", "factor": factor} if factor >= 1 else {"direction": "less", "factor": 1 / factor}
 
 
-def costs(r) -> dict[str, Any]:
+def costs(r: RunResults) -> dict[str, Any]:
     models = r["models"]
     per_sample = {m: models[m]["measurements"]["seconds_per_sample"] for m in models}
     train = {m: models[m]["train_time_s"] for m in models}
@@ -475,7 +478,7 @@ def costs(r) -> dict[str, Any]:
     }
 
 
-def samplers(r) -> dict[str, Any] | None:
+def samplers(r: RunResults) -> dict[str, Any] | None:
     """The sampler comparison: each sampler's time and scores against ancestral sampling on the same noise."""
     exp = _experiment(r, "samplers")
     if not exp:
@@ -493,15 +496,17 @@ def samplers(r) -> dict[str, Any] | None:
             for name, row in compared
         ],
         "moving_average": exp.get("moving_average_against_raw"),
-        "precision_against_fp32": exp.get("precision_against_fp32"),
+        "precision_against_fp32": (precision := exp.get("precision_against_fp32")),
+        "fp32_speedup": precision
+        and precision["seconds_per_image"]["fp32"] / precision["seconds_per_image"][precision["precision"]],
     }
 
 
-def reduced_precision_models(r) -> list[str]:
+def reduced_precision_models(r: RunResults) -> list[str]:
     return [name for name, m in r["models"].items() if m.get("precision") == "bf16"]
 
 
-def model_rows(r) -> list[dict[str, Any]]:
+def model_rows(r: RunResults) -> list[dict[str, Any]]:
     """Each model's size, budget, speed and final losses, as the models table prints them."""
     return [
         {
@@ -523,7 +528,7 @@ def model_rows(r) -> list[dict[str, Any]]:
     ]
 
 
-def seed_rows(r) -> list[dict[str, Any]]:
+def seed_rows(r: RunResults) -> list[dict[str, Any]]:
     """Each retrained model's FIDs (every evaluator) and most frequent digit (main evaluator) per training seed."""
     evaluators = evaluator_names(r)
     rows = []
@@ -542,7 +547,7 @@ def seed_rows(r) -> list[dict[str, Any]]:
     return rows
 
 
-def step_benchmarks(r) -> list[dict[str, Any]]:
+def step_benchmarks(r: RunResults) -> list[dict[str, Any]]:
     rows = []
     for name, m in r["models"].items():
         for kind in ("train", "notebook"):
@@ -552,7 +557,7 @@ def step_benchmarks(r) -> list[dict[str, Any]]:
     return rows
 
 
-def run_record(r) -> dict[str, Any]:
+def run_record(r: RunResults) -> dict[str, Any]:
     models = r["models"]
     first = next(iter(models.values()))
     return {
@@ -577,20 +582,20 @@ def provenance(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def has_metrics(r) -> bool:
+def has_metrics(r: RunResults) -> bool:
     return bool(r.get("metrics"))
 
 
-def has_experiment(r, name: str) -> bool:
+def has_experiment(r: RunResults, name: str) -> bool:
     return bool(_experiment(r, name))
 
 
-def metric_sampler(r, model: str) -> str:
+def metric_sampler(r: RunResults, model: str) -> str:
     """How the metric samples of a model were drawn."""
     return r["metrics"]["sampling"][model]["sampler"]
 
 
-def scoring_setup(r) -> dict[str, Any]:
+def scoring_setup(r: RunResults) -> dict[str, Any]:
     metrics = r["metrics"]
     return {
         "feature_dim": metrics["evaluator"]["feature_dim"],
@@ -599,14 +604,18 @@ def scoring_setup(r) -> dict[str, Any]:
     }
 
 
-def blurriest(r, models: tuple[str, ...]) -> str:
+def blurriest(r: RunResults, models: tuple[str, ...]) -> str:
     return min(models, key=lambda m: sharpness(r, m))
 
 
-def figure(r, key: str):
+def figure(r: RunResults, key: str):
     """A figure's file, when this run drew it."""
     return r["figures"].get(key)
 
 
-def figure_provenance(r, key: str) -> dict[str, Any] | None:
+def figure_provenance(r: RunResults, key: str) -> dict[str, Any] | None:
     return r["provenance"].get(key)
+
+
+def latent_dim(r: RunResults, model: str) -> int:
+    return r["models"][model]["config"]["latent_dim"]

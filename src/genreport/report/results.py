@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -13,7 +13,48 @@ from ..store.layout import EXPERIMENT_FIGURES, EXPERIMENTS, FIGURES, RunLayout
 from ..vocabulary import MODELS
 
 
-def summarize_model(results_dir: Path, model: str, curves: dict[str, Any] | None) -> dict[str, Any]:
+class ModelSummary(TypedDict):
+    """One model's training record and measurements, merged (train/<model>/metrics.json, measurements/<model>.json)."""
+
+    name: str
+    device: str
+    torch: str | None
+    seed: int
+    config: dict[str, Any]  # the model's preset section as training recorded it
+    epochs: int
+    steps: int
+    train_images: int
+    parameters: dict[str, int]  # by network
+    parameters_total: int
+    train_time_s: float
+    peak_gpu_memory_bytes: int | None
+    deterministic: bool | None  # None: a run from before the record
+    precision: str
+    resumed_at: list[dict[str, Any]]
+    images_per_s: float
+    first_losses: dict[str, float]
+    final_losses: dict[str, float]
+    loss_history: list[dict[str, float]]
+    measurements: dict[str, Any]  # measurements/<model>.json
+    sharpness_ratio: float
+    sharpness_by_epoch: list[tuple[int, float]]
+    train_benchmark: dict[str, Any] | None
+    notebook_benchmark: dict[str, Any] | None
+
+
+class RunResults(TypedDict):
+    """Everything one run measured, as the report reads it (`readings` names where each number lives)."""
+
+    preset: str
+    results_dir: Path
+    models: dict[str, ModelSummary]
+    figures: dict[str, Path]
+    metrics: dict[str, Any] | None  # metrics.json; None before the evaluation ran
+    experiments: dict[str, dict[str, Any] | None]  # experiments/<name>.json; None where it did not run
+    provenance: dict[str, dict[str, Any]]  # by figure key: what drew it
+
+
+def summarize_model(results_dir: Path, model: str, curves: dict[str, Any] | None) -> ModelSummary:
     layout = RunLayout(results_dir)
     files = (layout.training_metrics(model), layout.measurements(model))
     try:
@@ -32,7 +73,7 @@ def model_summary(
     training: dict[str, Any],
     measurements: dict[str, Any],
     curves: dict[str, Any] | None,
-) -> dict[str, Any]:
+) -> ModelSummary:
     layout = RunLayout(results_dir)
     epochs = training["epochs"]
     loss_names = [k for k in epochs[-1] if k not in ("epoch", "step", "wall_time_s", "images_per_s", "sample_time_s")]
@@ -66,7 +107,7 @@ def model_summary(
     }
 
 
-def load_results(results_dir: Path) -> dict[str, Any]:
+def load_results(results_dir: Path) -> RunResults:
     results_dir = Path(results_dir)
     layout = RunLayout(results_dir)
     # Runs made before an evaluation or experiment rule existed lack its file; the report says so.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -22,6 +22,9 @@ from . import claims as judge
 from . import readings as read
 from .claims import LABELS, PIXELS, THRESHOLDS, Claim, Verdict
 from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
+
+if TYPE_CHECKING:
+    from .results import RunResults
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -102,7 +105,7 @@ def verdict_for(verdicts: list[tuple[Claim, Verdict]], key: str) -> Verdict:
     return next(verdict for claim, verdict in verdicts if claim.key == key)
 
 
-def blur(r, a: str, b: str) -> dict[str, Any]:
+def blur(r: RunResults, a: str, b: str) -> dict[str, Any]:
     """The blur comparison of a against b, with the two edge strengths it rests on."""
     outcome, slight = judge.blur_comparison(r, a, b)
     return {
@@ -115,23 +118,23 @@ def blur(r, a: str, b: str) -> dict[str, Any]:
     }
 
 
-def evolution(r, model: str) -> dict[str, Any]:
+def evolution(r: RunResults, model: str) -> dict[str, Any]:
     numbers = read.evolution(r, model)
     if not numbers["trend"]:
         return numbers
     return {**numbers, "rose": judge.edges_rose(numbers["first"], numbers["last"])}
 
 
-def second_evaluator(r, models: tuple[str, ...]) -> dict[str, Any] | None:
+def second_evaluator(r: RunResults, models: tuple[str, ...]) -> dict[str, Any] | None:
     numbers = read.second_evaluator_order(r, models)
     return numbers and {**numbers, "agrees": judge.same_order(numbers["order"], numbers["main_order"])}
 
 
-def quality(r, a: str, b: str) -> dict[str, Any]:
+def quality(r: RunResults, a: str, b: str) -> dict[str, Any]:
     return read.quality_pair(r, a, b)
 
 
-def common(r, verdicts) -> dict[str, Any]:
+def common(r: RunResults, verdicts) -> dict[str, Any]:
     """What every section may word: the run's scores, the shared judgements and the comparisons' numbers."""
     return {
         "scores": read.sample_metrics(r),
@@ -146,7 +149,7 @@ def common(r, verdicts) -> dict[str, Any]:
     }
 
 
-def smoothness(r, verdicts, key: str, model: str) -> dict[str, Any]:
+def smoothness(r: RunResults, verdicts, key: str, model: str) -> dict[str, Any]:
     return {
         "path": read.pixel_path(r, model),
         "smooth": verdict_for(verdicts, key).outcome,
@@ -155,7 +158,7 @@ def smoothness(r, verdicts, key: str, model: str) -> dict[str, Any]:
     }
 
 
-def context_2_3(r, verdicts) -> dict[str, Any]:
+def context_2_3(r: RunResults, verdicts) -> dict[str, Any]:
     numbers = read.detach(r)
     if not numbers:
         return {"detach": None}
@@ -174,7 +177,7 @@ def context_2_3(r, verdicts) -> dict[str, Any]:
     }
 
 
-def context_3_b(r, verdicts) -> dict[str, Any]:
+def context_3_b(r: RunResults, verdicts) -> dict[str, Any]:
     order = read.sharpness_order(r, MODELS)
     config = read.training(r, "ddpm")["config"]
     setting = option("ddpm", config, "snapshot_sampler")
@@ -194,7 +197,7 @@ def context_3_b(r, verdicts) -> dict[str, Any]:
     }
 
 
-def context_4(r, verdicts) -> dict[str, Any]:
+def context_4(r: RunResults, verdicts) -> dict[str, Any]:
     numbers = read.samplers(r)
     compared = []
     if numbers:
@@ -216,13 +219,11 @@ def context_4(r, verdicts) -> dict[str, Any]:
         "samplers": numbers,
         "compared": compared,
         "moving_average": average,
-        "moving_average_outcome": average
-        and judge.moving_average_outcome(average["moving average"]["fid"], average["raw"]["fid"]),
+        "moving_average_outcome": average and judge.moving_average_outcome(average),
         "reduced": read.reduced_precision_models(r),
         "fp32_comparison": precision,
         "precision_outcome": precision and judge.reduced_precision_outcome(precision),
-        "fp32_speedup": precision
-        and precision["seconds_per_image"]["fp32"] / precision["seconds_per_image"][precision["precision"]],
+        "fp32_speedup": numbers and numbers["fp32_speedup"],
         "fid_order": read.fid_order(r, MODELS) if read.has_metrics(r) else None,
         "gan_trains_longer": judge.trains_longer(r, "gan", "vae"),
     }
@@ -250,7 +251,7 @@ SECTION_CONTEXTS = {
     "2.3": context_2_3,
     "2.4 a": lambda r, v: {"inversion": read.inversion(r), "verdict": verdict_for(v, "2.4 a").outcome},
     "2.4 b": lambda r, v: {
-        "latent_dim": read.training(r, "gan")["config"]["latent_dim"],
+        "latent_dim": read.latent_dim(r, "gan"),
         "elbo": read.vae_fit(r)["elbo"],
         "likelihood": read.likelihood(r),
     },
@@ -259,8 +260,7 @@ SECTION_CONTEXTS = {
     "3 b": context_3_b,
     "3 c": lambda r, v: {
         "features": read.feature_paths(r),
-        "changes_once": read.feature_paths(r)
-        and judge.changes_digit_once(read.feature_paths(r)["models"]["ddpm"]["class_changes_per_path"]),
+        "changes_once": read.feature_paths(r) and judge.changes_digit_once(read.feature_paths(r), "ddpm"),
     },
     "4": context_4,
 }
@@ -294,7 +294,7 @@ def opening(claim: Claim, verdict: Verdict) -> str:
     return render("verdict.md.j2", claim=claim, verdict=verdict)
 
 
-def intro(r: dict[str, Any]) -> str:
+def intro(r: RunResults) -> str:
     evaluators = [
         {
             "label": judge.evaluator_label(r, name),
@@ -318,11 +318,11 @@ def claims_table(verdicts: list[tuple[Claim, Verdict]]) -> str:
     return render("claims.md.j2", verdicts=verdicts)
 
 
-def models_table(r: dict[str, Any]) -> str:
+def models_table(r: RunResults) -> str:
     return render("models.md.j2", rows=read.model_rows(r))
 
 
-def scored_sets(r: dict[str, Any], evaluator: str) -> dict[str, Any]:
+def scored_sets(r: RunResults, evaluator: str) -> dict[str, Any]:
     scores = read.sample_metrics(r, evaluator)
     info = read.evaluator_info(r, evaluator)
     return {
@@ -332,7 +332,7 @@ def scored_sets(r: dict[str, Any], evaluator: str) -> dict[str, Any]:
     }
 
 
-def measured_quality(r: dict[str, Any], verdicts: list[tuple[Claim, Verdict]], key: str) -> str:
+def measured_quality(r: RunResults, verdicts: list[tuple[Claim, Verdict]], key: str) -> str:
     setup = read.scoring_setup(r)
     evaluators = read.evaluator_names(r)
     retrained = read.retrained_models(r)
@@ -353,7 +353,7 @@ def measured_quality(r: dict[str, Any], verdicts: list[tuple[Claim, Verdict]], k
     )
 
 
-def about(r: dict[str, Any]) -> str:
+def about(r: RunResults) -> str:
     run = read.run_record(r)
     return render(
         "about.md.j2",
@@ -363,7 +363,7 @@ def about(r: dict[str, Any]) -> str:
     )
 
 
-def render_parts(r: dict[str, Any]) -> dict[str, str]:
+def render_parts(r: RunResults) -> dict[str, str]:
     """Every answer and table of a run, by question (for comparing two versions of the words)."""
     verdicts = judge.check_all(r)
     parts = {key: answer(key, r, verdicts) for key in SECTION_CONTEXTS}
