@@ -9,8 +9,8 @@ import torch
 from ..data import load_test_images
 from ..errors import CheckpointError
 from ..figures.plotting import figure_of_rows
+from ..formatting import plural
 from ..measure.evaluation import embed, score_image_set
-from ..report.formatting import plural
 from ..seeds import DETACH_SAMPLES, stream_seed
 from ..store.files import read_json
 from ..tasks.loading import load_evaluator, load_task

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..formatting import fmt_seconds
 from ..vocabulary import MODELS
 from . import readings as read
-from .formatting import fmt_seconds
 
 if TYPE_CHECKING:
     from .results import RunResults

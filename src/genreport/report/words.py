@@ -17,11 +17,11 @@ import jinja2
 
 from ..config import option
 from ..diffusion.sampler_settings import Sampler
+from ..formatting import fmt_count, fmt_losses, fmt_seconds, plural
 from ..vocabulary import MODELS, REAL_ROW
 from . import claims as judge
 from . import readings as read
 from .claims import LABELS, PIXELS, THRESHOLDS, Claim, Verdict
-from .formatting import fmt_count, fmt_losses, fmt_seconds, plural
 
 if TYPE_CHECKING:
     from .results import RunResults
