@@ -19,6 +19,7 @@ EVALUATION_SAMPLES = 7  # the starting noise of each model's scored samples (the
 DETACH_SAMPLES = 7  # the detach experiment's GANs, drawn from the same noise as the scored samples
 SAMPLER_NOISE = 11  # the sampler comparison's starting noise
 PRECISION_NOISE = 13  # the bf16-against-fp32 sampling comparison's starting noise
+BOOTSTRAP_REFERENCE = 17  # an interval's resamples of the reference set, where it resamples both sets
 # Offsets from a training run's own seed.
 FIXED_NOISE = 1_000_003  # the fixed-noise snapshots saved during training
 # Offset from the sample rule's seed: the second half of the scored samples, so a ranking is

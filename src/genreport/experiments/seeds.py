@@ -29,7 +29,7 @@ def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
         classifier = evaluator.model.eval().cpu()
         reference = embed(classifier, test)
         scores[name] = {
-            model: score_image_set(classifier, reference, batch, seed=settings["seed"])
+            model: score_image_set(classifier, reference, batch, seed=settings["seed"], intervals=True)
             for model, batch in images.items()
         }
     return {

@@ -14,6 +14,7 @@ from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
 from ..models.classifier import Classifier
+from .intervals import fid_interval, mean_interval
 
 NEIGHBOURS = 3  # the k of precision and recall
 
@@ -84,23 +85,36 @@ def _inside_manifold(queries: torch.Tensor, support: torch.Tensor, radii: torch.
     return inside
 
 
-def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = NEIGHBOURS) -> dict[str, float]:
-    """Improved precision (fakes inside the real manifold) and recall (reals inside the fake one)."""
+def manifold_membership(
+    real_features: torch.Tensor, fake_features: torch.Tensor, k: int = NEIGHBOURS
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Which fakes lie inside the real manifold, and which reals inside the fake one (k-NN balls)."""
     real_radii = _kth_neighbour_radius(real_features, k)
     fake_radii = _kth_neighbour_radius(fake_features, k)
-    precision = _inside_manifold(fake_features, real_features, real_radii).float().mean()
-    recall = _inside_manifold(real_features, fake_features, fake_radii).float().mean()
-    return {"precision": float(precision), "recall": float(recall)}
+    return (
+        _inside_manifold(fake_features, real_features, real_radii),
+        _inside_manifold(real_features, fake_features, fake_radii),
+    )
+
+
+def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = NEIGHBOURS) -> dict[str, float]:
+    """Improved precision (fakes inside the real manifold) and recall (reals inside the fake one)."""
+    fakes_inside, reals_inside = manifold_membership(real_features, fake_features, k)
+    return {"precision": float(fakes_inside.float().mean()), "recall": float(reals_inside.float().mean())}
 
 
 CONFIDENT = 0.9  # top-class probability above which a sample counts as clearly read
 
 
 @torch.no_grad()
+def top_predictions(classifier: Classifier, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each image's top-class probability and predicted digit."""
+    return batched(lambda b: classifier.eval()(b).softmax(dim=1), images).max(dim=1)
+
+
 def class_statistics(classifier: Classifier, images: torch.Tensor) -> dict[str, Any]:
     """The evaluator's view of a set of images: each digit's share, KL from uniform, confidence."""
-    probabilities = batched(lambda b: classifier.eval()(b).softmax(dim=1), images)
-    top, predicted = probabilities.max(dim=1)
+    top, predicted = top_predictions(classifier, images)
     shares = class_shares(predicted)
     nonzero = shares[shares > 0]
     kl = float((nonzero * (nonzero * 10).log()).sum())
@@ -129,16 +143,34 @@ def embed(classifier: Classifier, images: torch.Tensor) -> torch.Tensor:
 
 
 def score_image_set(
-    classifier: Classifier, reference_features: torch.Tensor, images: torch.Tensor, k: int = NEIGHBOURS, seed: int = 0
+    classifier: Classifier,
+    reference_features: torch.Tensor,
+    images: torch.Tensor,
+    k: int = NEIGHBOURS,
+    seed: int = 0,
+    intervals: bool = False,
 ) -> dict[str, Any]:
-    """Every sample metric of `images` (in [0, 1]) against the embedded reference set (the test set)."""
+    """Every sample metric of `images` (in [0, 1]) against the embedded reference set (the test set); with
+    `intervals`, each one's bootstrap interval too (KID keeps its spread over subsets)."""
     fake_features = embed(classifier, images)
-    return {
+    fakes_inside, reals_inside = manifold_membership(reference_features, fake_features, k)
+    scores = {
         "count": len(images),
         **fid_and_kid(reference_features, fake_features, seed=seed),
-        **precision_recall(reference_features, fake_features, k=k),
+        "precision": float(fakes_inside.float().mean()),
+        "recall": float(reals_inside.float().mean()),
         **class_statistics(classifier, images),
     }
+    if intervals:
+        top, predicted = top_predictions(classifier, images)
+        scores["intervals"] = {
+            "fid": fid_interval(reference_features, fake_features, seed, measured=scores["fid"]),
+            "precision": mean_interval(fakes_inside.float(), seed),
+            "recall": mean_interval(reals_inside.float(), seed),
+            "mean_top_probability": mean_interval(top, seed),
+            "class_shares": mean_interval(torch.nn.functional.one_hot(predicted, 10).float(), seed),
+        }
+    return scores
 
 
 def fid_by_seed(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import torch
 
+from ..seeds import BOOTSTRAP_REFERENCE, stream_seed
+
 LEVEL = 0.95
 DRAWS = 200
 
@@ -45,7 +47,8 @@ def ratio_interval(
 ) -> list[float]:
     """Interval of mean(numerator) / mean(denominator), two independent sets each resampled."""
     top = torch.stack([numerator.double()[rows].mean() for rows in resamples(len(numerator), draws, seed)])
-    bottom = torch.stack([denominator.double()[rows].mean() for rows in resamples(len(denominator), draws, seed + 1)])
+    rows_of_reference = resamples(len(denominator), draws, stream_seed(seed, BOOTSTRAP_REFERENCE))
+    bottom = torch.stack([denominator.double()[rows].mean() for rows in rows_of_reference])
     return percentile_interval(top / bottom, level)
 
 

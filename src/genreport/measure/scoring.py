@@ -12,6 +12,7 @@ from ..runtime import random_subset
 from ..store.samples import load_samples
 from ..tasks.loading import load_task
 from ..vocabulary import MODELS, REAL_ROW
+from .blur import blur_scores
 from .evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from .likelihood import ddpm_likelihood, vae_likelihood
 
@@ -35,7 +36,10 @@ def score_in_feature_space(
     evaluator, payload = load_task(checkpoint, device)
     classifier = evaluator.model.eval().cpu()
     reference = embed(classifier, test)
-    scores = {name: score_image_set(classifier, reference, images, seed=seed) for name, images in samples.items()}
+    scores = {
+        name: score_image_set(classifier, reference, images, seed=seed, intervals=True)
+        for name, images in samples.items()
+    }
     floor = scores[REAL_ROW]["fid"]
     for name in scores:
         scores[name]["fid_over_real"] = scores[name]["fid"] / floor if floor > 0 else float("nan")
@@ -86,6 +90,7 @@ def score_run(
         record["second_evaluator"] = score_in_feature_space(
             second_evaluator, samples, seed_of_image, test, test_labels, seed, device
         )
+    record["blur"] = blur_scores(test, samples, seed)
     record["likelihood"] = {
         "vae": vae_likelihood(load_task(checkpoints["vae"], device)[0], test, settings, seed),
         "ddpm": ddpm_likelihood(load_task(checkpoints["ddpm"], device)[0], test_uint8, settings, seed),
