@@ -11,7 +11,8 @@ from support import mnist_test_images
 
 from genreport.measure.blur import blur_scores, blurred, calibration, equivalent_sigma
 from genreport.measure.evaluation import fid_and_kid
-from genreport.measure.intervals import disjoint, fid, fid_interval, mean_interval
+from genreport.measure.intervals import fid, fid_interval, mean_interval
+from genreport.report.claims import disjoint
 
 
 def gaussian(count: int, dim: int, shift: float, seed: int, scale: float = 1.0) -> torch.Tensor:

@@ -90,8 +90,3 @@ def fid_interval(
     centre = fid(real_features, fake_features) if measured is None else measured
     low, high = percentile_interval(values - values.median(), level)
     return [centre + low, centre + high]
-
-
-def disjoint(a: list[float], b: list[float]) -> bool:
-    """Two intervals that do not overlap: the difference between their numbers exceeds the sampling noise."""
-    return a[1] < b[0] or b[1] < a[0]

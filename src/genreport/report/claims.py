@@ -114,8 +114,12 @@ def evaluator_label(r: RunResults, name: str) -> str:
     return f"{read.evaluator_info(r, name)['architecture']} evaluator"
 
 
-def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
-    """Held when every part holds, did not hold when none does, else in part (naming which parts held)."""
+def from_parts(parts: dict[str, bool | None], evidence: str) -> Verdict:
+    """Held when every part holds, did not hold when none does, else in part (naming which parts held);
+    undetermined when a part cannot be told (None: the numbers it compares lie within each other's intervals)."""
+    open_parts = [name for name, ok in parts.items() if ok is None]
+    if open_parts:
+        return Verdict(UNDETERMINED, evidence, "within the sampling intervals: " + "; ".join(open_parts))
     held = [name for name, ok in parts.items() if ok]
     failed = [name for name, ok in parts.items() if not ok]
     if not failed:
@@ -125,11 +129,51 @@ def from_parts(parts: dict[str, bool], evidence: str) -> Verdict:
     return Verdict(PARTLY, evidence, "held: " + "; ".join(held) + ". Did not hold: " + "; ".join(failed))
 
 
+def below(value: float, interval: list[float] | None, limit: float) -> bool | None:
+    """Whether a number lies below a limit, None where its interval straddles the limit."""
+    if interval and interval[0] < limit <= interval[1]:
+        return None
+    return value < limit
+
+
+def disjoint(a: list[float], b: list[float]) -> bool:
+    """Two intervals that do not overlap: the difference between their numbers exceeds the sampling noise."""
+    return a[1] < b[0] or b[1] < a[0]
+
+
+def lower(a: float, b: float, interval_a: list[float] | None, interval_b: list[float] | None) -> bool | None:
+    """Whether a is below b, None where their intervals overlap (the difference is within the sampling noise)."""
+    if interval_a and interval_b and not disjoint(interval_a, interval_b):
+        return None
+    return a < b
+
+
+def lower_fid(r: RunResults, a: str, b: str, evaluator: str, seed: int | None) -> bool | None:
+    return lower(
+        read.fid(r, a, evaluator, seed),
+        read.fid(r, b, evaluator, seed),
+        read.fid_interval(r, a, evaluator, seed),
+        read.fid_interval(r, b, evaluator, seed),
+    )
+
+
+def edge_evidence(r: RunResults, model: str) -> str:
+    """An edge score as the evidence prints it, with its interval where the run measured one."""
+    interval = read.sharpness_interval(r, model)
+    return f"{read.sharpness(r, model):.2f}" + (f" [{interval[0]:.2f}–{interval[1]:.2f}]" if interval else "")
+
+
+def fid_evidence(r: RunResults, model: str, evaluator: str, seed: int | None) -> str:
+    interval = read.fid_interval(r, model, evaluator, seed)
+    shown = f" [{interval[0]:.1f}–{interval[1]:.1f}]" if interval else ""
+    return f"{read.fid(r, model, evaluator, seed):.1f}{shown}"
+
+
 def vae_blurry_and_improving(r: RunResults) -> Verdict:
-    vae, gan = read.sharpness(r, "vae"), read.sharpness(r, "gan")
     trend = read.sharpness_first_and_last(r, "vae")
-    parts = {"blurry": vae < threshold("blurry_below"), "blurrier than the GAN's": blurrier(r, "vae", "gan")}
-    evidence = f"edge strength {vae:.2f} of real digits (GAN {gan:.2f})"
+    blurry = below(read.sharpness(r, "vae"), read.sharpness_interval(r, "vae"), threshold("blurry_below"))
+    parts = {"blurry": blurry, "blurrier than the GAN's": blurrier(r, "vae", "gan")}
+    evidence = f"edge score {edge_evidence(r, 'vae')} of real digits (GAN {edge_evidence(r, 'gan')})"
     if trend:
         (e0, s0), (e1, s1) = trend
         parts["less blurry with training"] = s1 > s0
@@ -152,11 +196,13 @@ def smooth_interpolation(model: str) -> Callable[[dict], Verdict]:
 
 
 def gan_better_and_sharper_than_vae(r: RunResults, evaluator: str, seed: int | None = None) -> Verdict:
-    fids = {m: read.fid(r, m, evaluator, seed) for m in ("gan", "vae")}
-    sharp = {m: read.sharpness(r, m) for m in ("gan", "vae")}
     return from_parts(
-        {"lower FID than the VAE": fids["gan"] < fids["vae"], "sharper than the VAE": blurrier(r, "vae", "gan")},
-        f"FID GAN {fids['gan']:.1f} vs VAE {fids['vae']:.1f}, edge strength {sharp['gan']:.2f} vs {sharp['vae']:.2f}",
+        {
+            "lower FID than the VAE": lower_fid(r, "gan", "vae", evaluator, seed),
+            "sharper than the VAE": blurrier(r, "vae", "gan"),
+        },
+        f"FID GAN {fid_evidence(r, 'gan', evaluator, seed)} vs VAE {fid_evidence(r, 'vae', evaluator, seed)}, "
+        f"edge score {edge_evidence(r, 'gan')} vs {edge_evidence(r, 'vae')}",
     )
 
 
@@ -231,8 +277,11 @@ def gan_learns_good_representations(r: RunResults) -> Verdict:
 def ddpm_between_vae_and_gan(r: RunResults, evaluator: str, seed: int | None = None) -> Verdict:
     fids = {m: read.fid(r, m, evaluator, seed) for m in LABELS}
     return from_parts(
-        {"better than the VAE": fids["ddpm"] < fids["vae"], "worse than the GAN": fids["ddpm"] > fids["gan"]},
-        "FID " + ", ".join(f"{LABELS[m]} {fids[m]:.1f}" for m in sorted(fids, key=fids.get)),
+        {
+            "better than the VAE": lower_fid(r, "ddpm", "vae", evaluator, seed),
+            "worse than the GAN": lower_fid(r, "gan", "ddpm", evaluator, seed),
+        },
+        "FID " + ", ".join(f"{LABELS[m]} {fid_evidence(r, m, evaluator, seed)}" for m in sorted(fids, key=fids.get)),
     )
 
 
@@ -250,10 +299,9 @@ def costs_ordered(r: RunResults) -> Verdict:
 
 
 def vae_blurrier_than_both(r: RunResults) -> Verdict:
-    sharp = {m: read.sharpness(r, m) for m in LABELS}
     return from_parts(
         {"blurrier than the GAN": blurrier(r, "vae", "gan"), "blurrier than the DDPM": blurrier(r, "vae", "ddpm")},
-        "edge strength " + ", ".join(f"{LABELS[m]} {sharp[m]:.2f}" for m in LABELS),
+        "edge score " + ", ".join(f"{LABELS[m]} {edge_evidence(r, m)}" for m in LABELS),
     )
 
 
@@ -272,22 +320,26 @@ def digits_evenly_drawn(r: RunResults, evaluator: str, seed: int | None = None) 
 
 # Judgements the text words that are no claim of the spec: each returns an outcome the words look up.
 
-NEITHER_BLURRY, BLURRIER, SHARPER = "neither blurry", "blurrier", "sharper"
+NEITHER_BLURRY, BLURRIER, SHARPER, ALIKE = "neither blurry", "blurrier", "sharper", "alike"
 
 
 def blur_comparison(r: RunResults, a: str, b: str) -> tuple[str, bool]:
     """Whether model a's samples are blurrier or sharper than b's, and whether only slightly.
 
-    Edge strength below real digits' is blur; above it is speckle or noise, so two models that both reach
-    real digits' edge strength are neither blurry, whatever their order."""
+    An edge score below real digits' is blur; above it is speckle or noise, so two models that both reach
+    real digits' score are neither blurry, whatever their order. Scores whose intervals overlap are alike."""
     ra, rb = read.sharpness(r, a), read.sharpness(r, b)
     if ra >= threshold("blurry_below") and rb >= threshold("blurry_below"):
         return NEITHER_BLURRY, False
+    if lower(ra, rb, read.sharpness_interval(r, a), read.sharpness_interval(r, b)) is None:
+        return ALIKE, False
     return (BLURRIER if ra < rb else SHARPER), abs(ra - rb) < threshold("slight_sharpness_difference")
 
 
-def blurrier(r: RunResults, a: str, b: str) -> bool:
-    return blur_comparison(r, a, b)[0] == BLURRIER
+def blurrier(r: RunResults, a: str, b: str) -> bool | None:
+    """Whether a's samples are blurrier than b's; None where their edge scores lie within each other's intervals."""
+    outcome = blur_comparison(r, a, b)[0]
+    return None if outcome == ALIKE else outcome == BLURRIER
 
 
 def close_to_real_sharpness(r: RunResults, model: str) -> bool:

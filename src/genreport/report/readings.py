@@ -81,6 +81,15 @@ def fid(r: RunResults, model: str, evaluator: str = PRIMARY, seed: int | None = 
     return _sample_scores(r, model, evaluator, seed)["fid"]
 
 
+@reading(
+    "metrics.json: [second_evaluator.]sample_metrics.<model>.intervals.fid; "
+    "other training seeds: experiments/seeds.json"
+)
+def fid_interval(r: RunResults, model: str, evaluator: str = PRIMARY, seed: int | None = None) -> list[float] | None:
+    """The FID's bootstrap interval; None in runs scored before intervals existed."""
+    return (_sample_scores(r, model, evaluator, seed).get("intervals") or {}).get("fid")
+
+
 @reading("metrics.json: [second_evaluator.]sample_metrics.<model>.fid_over_real")
 def fid_over_real(r: RunResults, model: str, evaluator: str = PRIMARY) -> float:
     return _scored(r, evaluator)["sample_metrics"][model]["fid_over_real"]
@@ -99,9 +108,24 @@ def mean_top_probability(r: RunResults, model: str, evaluator: str = PRIMARY) ->
     return _scored(r, evaluator)["sample_metrics"][model]["mean_top_probability"]
 
 
-@reading("measurements/<model>.json: sharpness_samples ÷ sharpness_test_images")
+def calibrated_blur(r: RunResults, model: str) -> dict[str, Any] | None:
+    """The calibrated blur of a model's scored samples (metrics.json: blur.sets.<model>); None in runs before it."""
+    return ((r.get("metrics") or {}).get("blur") or {}).get("sets", {}).get(model)
+
+
+@reading(
+    "metrics.json: blur.sets.<model>.score (edge steepness of the scored samples ÷ the test digits'); "
+    "runs before it: measurements/<model>.json: sharpness_samples ÷ sharpness_test_images"
+)
 def sharpness(r: RunResults, model: str) -> float:
-    return r["models"][model]["sharpness_ratio"]
+    calibrated = calibrated_blur(r, model)
+    return calibrated["score"] if calibrated else r["models"][model]["sharpness_ratio"]
+
+
+@reading("metrics.json: blur.sets.<model>.interval")
+def sharpness_interval(r: RunResults, model: str) -> list[float] | None:
+    calibrated = calibrated_blur(r, model)
+    return calibrated["interval"] if calibrated else None
 
 
 @reading("train/<model>/epoch_*.npz snapshots: edge strength at the first and last sampled epoch ÷ the test images'")
@@ -184,6 +208,7 @@ def metric_rows(scores: dict[str, Any]) -> list[dict[str, Any]]:
             "count": s["count"],
             "fid": s["fid"],
             "fid_over_real": s["fid_over_real"],
+            "fid_interval": (s.get("intervals") or {}).get("fid"),
             "kid": s["kid"],
             "kid_std": s["kid_std"],
             "precision": s["precision"],
@@ -619,3 +644,21 @@ def figure_provenance(r: RunResults, key: str) -> dict[str, Any] | None:
 
 def latent_dim(r: RunResults, model: str) -> int:
     return r["models"][model]["config"]["latent_dim"]
+
+
+def blur_summary(r: RunResults) -> dict[str, Any] | None:
+    """The calibrated blur measure of the run: what it measures, its calibration and each scored set's score."""
+    blur = (r.get("metrics") or {}).get("blur")
+    return blur and {
+        "measure": blur["measure"],
+        "calibration": blur["calibration"],
+        "calibration_images": blur["calibration_images"],
+        "sets": {
+            name: {
+                **scores,
+                "no_blur": scores["equivalent_sigma"] == 0.0,
+                "beyond_calibration": scores["equivalent_sigma"] is None,
+            }
+            for name, scores in blur["sets"].items()
+        },
+    }

@@ -115,6 +115,8 @@ def blur(r: RunResults, a: str, b: str) -> dict[str, Any]:
         "slight": slight,
         "ra": read.sharpness(r, a),
         "rb": read.sharpness(r, b),
+        "ia": read.sharpness_interval(r, a),
+        "ib": read.sharpness_interval(r, b),
     }
 
 
@@ -319,7 +321,7 @@ def claims_table(verdicts: list[tuple[Claim, Verdict]]) -> str:
 
 
 def models_table(r: RunResults) -> str:
-    return render("models.md.j2", rows=read.model_rows(r))
+    return render("models.md.j2", rows=read.model_rows(r), blur=read.blur_summary(r), models=MODELS)
 
 
 def scored_sets(r: RunResults, evaluator: str) -> dict[str, Any]:
