@@ -215,3 +215,43 @@ def test_a_ranking_that_flips_with_the_training_seed_is_undetermined():
     [v] = [v for c, v in check_all(flipped) if c.key == "2.2 b"]
     assert "vgg evaluator, training seed 0: held" in v.reason
     assert "vgg evaluator, training seed 1: held in part" in v.reason
+
+
+def with_intervals(r, fid_widths=None, blur=None):
+    """`r` with FID intervals of the given half-widths around each main FID (both evaluators) and, with `blur`,
+    the calibrated blur of each model as (score, low, high)."""
+    for scores in (r["metrics"]["sample_metrics"], r["metrics"]["second_evaluator"]["sample_metrics"]):
+        for model, row in scores.items():
+            width = (fid_widths or {}).get(model, 1e-3) * row["fid"]
+            row["intervals"] = {"fid": [row["fid"] - width, row["fid"] + width]}
+    if blur:
+        r["metrics"]["blur"] = {
+            "sets": {
+                m: {"score": s, "interval": [low, high], "equivalent_sigma": 0.5} for m, (s, low, high) in blur.items()
+            }
+        }
+    return r
+
+
+def test_a_verdict_turns_undetermined_when_its_intervals_overlap():
+    assert verdict(with_intervals(run()), "2.2 b") == HELD  # tight intervals: the order is decided
+    # The GAN's and the VAE's FIDs (50 and 120) within each other's intervals: their order is not decided.
+    wide = verdict(with_intervals(run(), {"gan": 0.5, "vae": 0.5}), "2.2 b")
+    assert wide == UNDETERMINED
+    [(claim, result)] = [
+        (c, v) for c, v in check_all(with_intervals(run(), {"gan": 0.5, "vae": 0.5})) if c.key == "2.2 b"
+    ]
+    assert "within the sampling intervals: lower FID than the VAE" in result.reason
+
+
+def test_a_blur_verdict_turns_undetermined_when_its_interval_straddles_real_digits():
+    sharp = {"gan": (0.95, 0.94, 0.96), "ddpm": (0.9, 0.89, 0.91)}
+    assert verdict(with_intervals(run(), blur={"vae": (0.8, 0.79, 0.81), **sharp}), "1.3 b") == HELD
+    # The VAE's score below real digits' (1.00) but its interval reaching above: blurry or not is not decided.
+    straddles = with_intervals(run(), blur={"vae": (0.8, 0.6, 1.02), **sharp})
+    assert verdict(straddles, "1.3 b") == UNDETERMINED
+    # Overlapping with the GAN's: which is blurrier is not decided either.
+    overlaps = with_intervals(
+        run(), blur={"vae": (0.93, 0.92, 0.945), "gan": (0.95, 0.94, 0.96), "ddpm": sharp["ddpm"]}
+    )
+    assert verdict(overlaps, "4", "VAE") == UNDETERMINED
