@@ -404,3 +404,22 @@ def test_the_words_read_no_results_directly():
             and node.value.id in ("r", "results")
         ]
         assert raw == [], f"{module}: {raw}"
+
+
+def test_the_report_says_when_the_metrics_order_the_models_differently():
+    from genreport.report.words import scored_sets
+
+    r = measured(gan_fid=10.0, vae_fid=30.0, ddpm_fid=5.0)
+    for model, (kid, precision, recall) in {
+        "ddpm": (0.01, 0.9, 0.9),
+        "gan": (0.02, 0.8, 0.8),
+        "vae": (0.03, 0.7, 0.7),
+    }.items():
+        r["metrics"]["sample_metrics"][model].update(kid=kid, precision=precision, recall=recall)
+    for row in r["metrics"]["sample_metrics"].values():
+        row.update(kl_from_uniform=0.0)
+    agreeing = scored_sets(r, "evaluator")
+    assert agreeing["orders_agree"] and agreeing["orders"]["fid"] == ["ddpm", "gan", "vae"]
+    r["metrics"]["sample_metrics"]["vae"]["precision"] = 0.95  # the blurriest model, the most precise
+    disagreeing = scored_sets(r, "evaluator")
+    assert not disagreeing["orders_agree"] and disagreeing["orders"]["precision"][0] == "vae"

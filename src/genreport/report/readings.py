@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import MODELS
+
 if TYPE_CHECKING:
     from .results import RunResults
 
@@ -661,4 +663,16 @@ def blur_summary(r: RunResults) -> dict[str, Any] | None:
             }
             for name, scores in blur["sets"].items()
         },
+    }
+
+
+LOWER_IS_BETTER = {"fid": True, "kid": True, "precision": False, "recall": False}
+
+
+def metric_orders(r: RunResults, evaluator: str = PRIMARY) -> dict[str, list[str]]:
+    """The models best first by each sample metric in one evaluator's space."""
+    scores = _scored(r, evaluator)["sample_metrics"]
+    return {
+        metric: sorted(MODELS, key=lambda m: scores[m][metric] if lower else -scores[m][metric])
+        for metric, lower in LOWER_IS_BETTER.items()
     }

@@ -327,10 +327,13 @@ def models_table(r: RunResults) -> str:
 def scored_sets(r: RunResults, evaluator: str) -> dict[str, Any]:
     scores = read.sample_metrics(r, evaluator)
     info = read.evaluator_info(r, evaluator)
+    orders = read.metric_orders(r, evaluator)
     return {
         **info,
         "table": render("metrics_table.md.j2", rows=read.metric_rows(scores)),
         "coverage": coverage(scores),
+        "orders": orders,
+        "orders_agree": all(judge.same_order(order, orders["fid"]) for order in orders.values()),
     }
 
 
