@@ -16,6 +16,7 @@ def fake_run(tmp_path: Path, preset: str) -> tuple[Path, list[Path], list[Path]]
     (run / "report").mkdir()
     (run / "benchmarks").mkdir()
     write_json(run / "metrics.json", {"made_by": preset})
+    write_json(run / "experiments" / "detach.json", {"detach experiment of": preset})
     write_json(run / "train" / "vae" / "metrics.json", {"device": f"{preset} device"})
     figure = run / "figures" / "fig1.png"
     figure.write_bytes(f"png of {preset}".encode())
@@ -51,6 +52,7 @@ def test_each_run_is_published_once_and_the_top_moves_aside_for_the_gpu_run(tmp_
         "report/cpu/figures/fig1.png",
         "report/cpu/report/report.md",
         "report/cpu/metrics.json",
+        "report/cpu/experiments/detach.json",
     }
     for name, digest in kept["files"].items():
         assert hashlib.sha256((root / name).read_bytes()).hexdigest() == digest, name

@@ -2,8 +2,9 @@
 
 The top-level folders show the gpu run once one is published, else the latest published run of another
 preset (report/manifest.json names it). Any other preset's latest run lives in report/<preset>/
-(report/, figures/, metrics.json, manifest.json, laid out as in the run). A run the top-level folders
-stop showing is moved there, so no run is kept twice.
+(report/, figures/, metrics.json, experiments/, manifest.json, laid out as in the run). A run the
+top-level folders stop showing is moved there, so no run is kept twice. Beside metrics.json lie the
+experiments' JSON files (report/experiments/ at the top), so each number of the report can be checked.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def publish(
     root: Path,
 ) -> None:
     published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
+    # The experiments behind the answers, so every number the report prints can be checked against its file.
+    experiments = sorted((run / "experiments").glob("*.json"))
+    published += copy_into(experiments, manifest_path.parent / "experiments", "*.json")
     copy_file(run / "metrics.json", manifest_path.parent / "metrics.json")
     published.append((manifest_path.parent / "metrics.json").resolve())
     manifest = build_manifest(run, preset, published, root, publication_dirs=PUBLICATION_DIRS)
@@ -72,7 +76,8 @@ def move_aside(root: Path) -> None:
     moved = {}
     for name in manifest.get("files", {}):
         source = root / name
-        destination = target / (name if name != "report/metrics.json" else "metrics.json")
+        beside_metrics = name.startswith(("report/metrics.json", "report/experiments/"))
+        destination = target / (name.removeprefix("report/") if beside_metrics else name)
         copy_file(source, destination)
         moved[str(destination.relative_to(root))] = manifest["files"][name]
     write_json(target / "manifest.json", {**manifest, "files": moved})
