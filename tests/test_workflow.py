@@ -144,7 +144,8 @@ def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key,
             "src/genreport/measure/evaluation.py",
             {"evaluate", "detach_experiment", "sampler_experiment", "quality_curves", "seed_experiment"} | REPORT,
         ),
-        ("src/genreport/report/answers.py", REPORT),
+        ("src/genreport/report/words.py", REPORT),
+        ("src/genreport/report/templates/answer_4.md.j2", REPORT),
         (
             "src/genreport/store/provenance.py",
             {

@@ -10,6 +10,7 @@ import json
 import warnings
 
 from ..experiments import curves
+from ..store.provenance import record_provenance
 from ..vocabulary import MODELS
 from .common import reports_errors
 from .experiments import experiment_parser, run_experiment
@@ -23,7 +24,8 @@ def main(argv=None) -> None:
     missing = [f"--checkpoint {model}=PATH" for model in MODELS if model not in dict(args.checkpoint)]
     if missing:
         parser.error(f"missing {', '.join(missing)}")
-    record = run_experiment(args, "curves", curves.run, made_by="genreport.cli.curves")
+    record = run_experiment(args, "curves", curves.run)
+    record_provenance(args.provenance, "genreport.cli.curves", args.settings)
     print(
         json.dumps(
             {model: [(p["epoch"], round(p["fid"], 2)) for p in curve] for model, curve in record["curves"].items()}

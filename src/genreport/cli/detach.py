@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from ..experiments import detach
+from ..store.provenance import record_provenance
 from .common import reports_errors
 from .experiments import experiment_parser, run_experiment
 
@@ -15,7 +16,8 @@ from .experiments import experiment_parser, run_experiment
 @reports_errors
 def main(argv=None) -> None:
     args = experiment_parser(__doc__, figure="the samples of the three GANs").parse_args(argv)
-    record = run_experiment(args, "detach", detach.run, made_by="genreport.cli.detach")
+    record = run_experiment(args, "detach", detach.run)
+    record_provenance(args.provenance, "genreport.cli.detach", args.settings)
     print(json.dumps({v: (r["fid"], r["seconds_per_step"]) for v, r in record["variants"].items()}))
 
 

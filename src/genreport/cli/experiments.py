@@ -11,7 +11,6 @@ from ..experiments import Inputs
 from ..pipeline.experiments import check_settings
 from ..runtime import configure_threads
 from ..store.files import write_json
-from ..store.provenance import record_provenance
 from .common import add_settings_arguments, named_path
 
 
@@ -54,11 +53,10 @@ def run_experiment(
     args: argparse.Namespace,
     name: str,
     run: Callable[[dict, Inputs], dict[str, Any]],
-    made_by: str | None = None,
     inputs: Inputs | None = None,
 ) -> dict[str, Any]:
-    """Start the experiment, run it on the files its arguments name, write its record and, where it draws a
-    figure (`made_by`), what made it. The record."""
+    """Start the experiment, run it on the files its arguments name and write its record; the record.
+    (An experiment that draws a figure records what made it itself: only those import store/provenance.py.)"""
     settings, _ = start_experiment(args, name)
     inputs = inputs or Inputs(
         data_dir=args.data_dir,
@@ -68,6 +66,4 @@ def run_experiment(
     )
     record = run(settings, inputs)
     write_json(args.out, record)
-    if made_by:
-        record_provenance(args.provenance, made_by, args.settings)
     return record

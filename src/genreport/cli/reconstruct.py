@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from ..experiments import reconstruction
+from ..store.provenance import record_provenance
 from .common import reports_errors
 from .experiments import experiment_parser, run_experiment
 
@@ -15,7 +16,8 @@ from .experiments import experiment_parser, run_experiment
 @reports_errors
 def main(argv=None) -> None:
     args = experiment_parser(__doc__, figure="originals with both reconstructions").parse_args(argv)
-    record = run_experiment(args, "reconstruction", reconstruction.run, made_by="genreport.cli.reconstruct")
+    record = run_experiment(args, "reconstruction", reconstruction.run)
+    record_provenance(args.provenance, "genreport.cli.reconstruct", args.settings)
     print(json.dumps({m: record[m]["mse"]["mean"] for m in ("vae", "gan")}))
 
 
