@@ -52,14 +52,19 @@ def interpolation_rows(task: Task, pairs: int, steps: int, seed: int, sampler: s
     return rows
 
 
-def edge_sharpness(images: torch.Tensor) -> float:
-    """Mean gradient magnitude (Sobel) of images in [0, 1]; blurrier images score lower."""
+def sobel_magnitude(images: torch.Tensor) -> torch.Tensor:
+    """Each pixel's Sobel gradient magnitude, for images [N, 1, H, W] in [0, 1]."""
     kernel_x = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]).view(1, 1, 3, 3)
     kernel_y = kernel_x.transpose(2, 3)
     images = images.float()
     gx = F.conv2d(images, kernel_x, padding=1)
     gy = F.conv2d(images, kernel_y, padding=1)
-    return float(torch.sqrt(gx**2 + gy**2).mean())
+    return torch.sqrt(gx**2 + gy**2)
+
+
+def edge_sharpness(images: torch.Tensor) -> float:
+    """Mean gradient magnitude (Sobel) of images in [0, 1]; blurrier images score lower."""
+    return float(sobel_magnitude(images).mean())
 
 
 def path_smoothness(rows: list[torch.Tensor]) -> dict[str, float]:

@@ -15,9 +15,9 @@ import math
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torchvision.transforms.functional import gaussian_blur
 
+from .analysis import sobel_magnitude
 from .intervals import ratio_interval
 
 QUANTILE = 0.98
@@ -26,11 +26,7 @@ CALIBRATION_SIGMAS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)  # pixels
 
 def edge_steepness(images: torch.Tensor) -> torch.Tensor:
     """Each image's edge steepness: the `QUANTILE` quantile of its Sobel gradient magnitude ([N, 1, H, W] in [0, 1])."""
-    kernel_x = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]).view(1, 1, 3, 3)
-    images = images.float()
-    gx = F.conv2d(images, kernel_x, padding=1)
-    gy = F.conv2d(images, kernel_x.transpose(2, 3), padding=1)
-    return torch.sqrt(gx**2 + gy**2).flatten(1).quantile(QUANTILE, dim=1)
+    return sobel_magnitude(images).flatten(1).quantile(QUANTILE, dim=1)
 
 
 def blurred(images: torch.Tensor, sigma: float) -> torch.Tensor:

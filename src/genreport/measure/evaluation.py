@@ -112,9 +112,12 @@ def top_predictions(classifier: Classifier, images: torch.Tensor) -> tuple[torch
     return batched(lambda b: classifier.eval()(b).softmax(dim=1), images).max(dim=1)
 
 
-def class_statistics(classifier: Classifier, images: torch.Tensor) -> dict[str, Any]:
-    """The evaluator's view of a set of images: each digit's share, KL from uniform, confidence."""
-    top, predicted = top_predictions(classifier, images)
+def class_statistics(
+    classifier: Classifier, images: torch.Tensor, predictions: tuple[torch.Tensor, torch.Tensor] | None = None
+) -> dict[str, Any]:
+    """The evaluator's view of a set of images: each digit's share, KL from uniform, confidence
+    (`predictions`: their top_predictions, where the caller has them)."""
+    top, predicted = predictions or top_predictions(classifier, images)
     shares = class_shares(predicted)
     nonzero = shares[shares > 0]
     kl = float((nonzero * (nonzero * 10).log()).sum())
@@ -154,15 +157,15 @@ def score_image_set(
     `intervals`, each one's bootstrap interval too (KID keeps its spread over subsets)."""
     fake_features = embed(classifier, images)
     fakes_inside, reals_inside = manifold_membership(reference_features, fake_features, k)
+    top, predicted = top_predictions(classifier, images)
     scores = {
         "count": len(images),
         **fid_and_kid(reference_features, fake_features, seed=seed),
         "precision": float(fakes_inside.float().mean()),
         "recall": float(reals_inside.float().mean()),
-        **class_statistics(classifier, images),
+        **class_statistics(classifier, images, (top, predicted)),
     }
     if intervals:
-        top, predicted = top_predictions(classifier, images)
         scores["intervals"] = {
             "fid": fid_interval(reference_features, fake_features, seed, measured=scores["fid"]),
             "precision": mean_interval(fakes_inside.float(), seed),

@@ -179,6 +179,10 @@ def context_2_3(r: RunResults, verdicts) -> dict[str, Any]:
     }
 
 
+def context_3_c(features: dict[str, Any] | None) -> dict[str, Any]:
+    return {"features": features, "changes_once": features and judge.changes_digit_once(features, "ddpm")}
+
+
 def context_3_b(r: RunResults, verdicts) -> dict[str, Any]:
     order = read.sharpness_order(r, MODELS)
     config = read.training(r, "ddpm")["config"]
@@ -260,10 +264,7 @@ SECTION_CONTEXTS = {
     "2.4 c": lambda r, v: {"probes": read.probes(r)},
     "3 a": lambda r, v: {"ddpm": read.training(r, "ddpm"), "sampling_steps": read.costs(r)["sampling_steps"]},
     "3 b": context_3_b,
-    "3 c": lambda r, v: {
-        "features": read.feature_paths(r),
-        "changes_once": read.feature_paths(r) and judge.changes_digit_once(read.feature_paths(r), "ddpm"),
-    },
+    "3 c": lambda r, v: context_3_c(read.feature_paths(r)),
     "4": context_4,
 }
 
