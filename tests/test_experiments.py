@@ -8,7 +8,7 @@ import torch
 
 from genreport.measure.analysis import feature_path_smoothness, slerp
 from genreport.measure.inversion import invert_generator
-from genreport.measure.probes import balanced_subset, probe_accuracy
+from genreport.measure.probes import balanced_subset, principal_components, probe_accuracy
 from genreport.models.classifier import DigitClassifier
 from genreport.models.gan import Generator
 
@@ -34,6 +34,29 @@ def test_probe_reads_a_linear_code_and_not_noise():
     test_readable = torch.nn.functional.one_hot(test_labels, 10).float() * 5 + torch.randn(300, 10, generator=generator)
     assert probe_accuracy(readable, labels, test_readable, test_labels)["test_accuracy"] > 0.9
     assert probe_accuracy(noise, labels, torch.randn(300, 10, generator=generator), test_labels)["test_accuracy"] < 0.25
+
+
+def test_probe_accuracy_carries_a_test_image_bootstrap_interval_around_it():
+    generator = torch.Generator().manual_seed(1)
+    labels = torch.arange(10).repeat(60)
+    features = torch.nn.functional.one_hot(labels, 10).float() + torch.randn(600, 10, generator=generator)
+    result = probe_accuracy(features[:400], labels[:400], features[400:], labels[400:])
+    low, high = result["interval"]
+    assert low < result["test_accuracy"] < high
+    assert 0.02 < high - low < 0.2  # about four standard errors of a share over 200 test images
+
+
+def test_principal_components_keep_the_readable_directions_at_a_smaller_dimension():
+    generator = torch.Generator().manual_seed(2)
+    labels = torch.arange(10).repeat(60)
+    # the class code spread over 100 correlated dimensions, under a little independent noise
+    mixing = torch.randn(10, 100, generator=generator)
+    features = torch.nn.functional.one_hot(labels, 10).float() @ mixing + 0.3 * torch.randn(600, 100, generator=generator)
+    train, test = principal_components(features[:400], features[400:], 10)
+    assert train.shape == (400, 10) and test.shape == (200, 10)
+    assert probe_accuracy(train, labels[:400], test, labels[400:])["test_accuracy"] > 0.9
+    narrow = torch.randn(50, 4, generator=generator)
+    assert principal_components(narrow, narrow, 10)[0] is narrow  # fewer dimensions than asked: unchanged
 
 
 def test_balanced_subset_takes_the_same_count_of_each_label():

@@ -18,7 +18,7 @@ from .config import (
 )
 from .data import load_split, to_unit_float
 from .store.files import read_json, write_json
-from .store.samples import training_snapshots
+from .store.samples import load_samples, training_snapshots
 
 
 def scratch_dir(model: str) -> Path:
@@ -35,11 +35,12 @@ def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
     results = default_results_dir()
     paths = {
         "checkpoint": results / "train" / model / "checkpoint.pt",
+        "samples_path": results / "samples" / f"{model}.npz",
         "output_dir": scratch_dir(model),
         "data_dir": project_root() / pipeline_settings()["data_dir"],
     }
     values = dict(parameters)
-    for name in ("checkpoint", "output_dir", "data_dir"):
+    for name in ("checkpoint", "samples_path", "output_dir", "data_dir"):
         values[name] = Path(values.get(name) or paths[name])
     if values.get("measurements_path") is None:
         values["measurements_path"] = values["output_dir"] / "measurements.json"
@@ -54,6 +55,12 @@ def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
 def test_images(data_dir: Path, count: int) -> tuple[torch.Tensor, torch.Tensor]:
     images, labels = load_split(data_dir, train=False)
     return to_unit_float(images[:count]), labels[:count]
+
+
+def scored_samples(path: Path, count: int) -> tuple[torch.Tensor, str]:
+    """The first `count` images of a model's evaluation samples (the set the metrics score), and their sampler."""
+    record = load_samples(path, minimum=count, fields=("sampler",))
+    return to_unit_float(torch.from_numpy(record["images"][:count])), record["sampler"]
 
 
 def training_metrics(checkpoint: Path) -> dict[str, Any]:

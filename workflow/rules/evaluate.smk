@@ -12,6 +12,8 @@ rule evaluate:
         metrics=report(str(LAYOUT.metrics), caption="../report/metrics.rst", category="Measurements"),
         bound_figure=report(str(LAYOUT.figure("ddpm_bound_terms")), caption="../report/bound.rst",
                             category="2. GAN"),
+        samples_figure=report(str(LAYOUT.figure("samples_side_by_side")), caption="../report/samples.rst",
+                              category="Measurements"),
         provenance=str(LAYOUT.provenance("evaluate")),
     log:
         str(LAYOUT.log("evaluate")),
@@ -32,4 +34,5 @@ rule evaluate:
         " --second-evaluator {input.second_evaluator:q}"
         " {params.samples} --checkpoint vae={input.vae:q} --checkpoint ddpm={input.ddpm:q}"
         " --data-dir {params.data_dir:q} --out {output.metrics:q} --bound-figure {output.bound_figure:q}"
+        " --samples-figure {output.samples_figure:q}"
         " --provenance {output.provenance:q} --threads {threads} > {log:q} 2>&1"

@@ -10,6 +10,7 @@ for model in MODELS:
         input:
             notebook=notebook_path(model),
             checkpoint=checkpoint_of(model),
+            samples=expand(rules.sample.output, model=model)[0],
             data=rules.data.output.stamp,
             code=code("genreport.cli.notebook", task(model), notebook=notebook_path(model)),
         output:
@@ -26,6 +27,7 @@ for model in MODELS:
             settings=notebook_settings(model),
             # papermill runs the notebook from its own folder, so every path it gets is absolute.
             checkpoint=lambda wildcards, input: os.path.abspath(input.checkpoint),
+            samples=lambda wildcards, input: os.path.abspath(input.samples),
             data_dir=lambda wildcards, input: os.path.abspath(os.path.dirname(input.data)),
             figures=lambda wildcards, output: os.path.abspath(os.path.dirname(output.figures[0])),
             measurements=lambda wildcards, output: os.path.abspath(output.measurements),
@@ -37,5 +39,5 @@ for model in MODELS:
         shell:
             "OMP_NUM_THREADS={threads} python -m genreport.cli.notebook {input.notebook:q} {output.notebook:q}"
             " --settings {params.settings:q} --provenance {output.provenance:q}"
-            " -p checkpoint {params.checkpoint:q} -p output_dir {params.figures:q}"
+            " -p checkpoint {params.checkpoint:q} -p samples_path {params.samples:q} -p output_dir {params.figures:q}"
             " -p measurements_path {params.measurements:q} -p data_dir {params.data_dir:q} 2> {log:q}"

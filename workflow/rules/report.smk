@@ -7,7 +7,8 @@ REPORT_INPUTS = dict(
     experiments=[getattr(rules, job.rule).output.json for job in EXPERIMENTS.values()],
     measurements=[getattr(rules, f"notebook_{model}").output.measurements for model in MODELS],
     figures=[*(figure for model in MODELS for figure in getattr(rules, f"notebook_{model}").output.figures),
-             *(rule.output.figure for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.bound_figure],
+             *(rule.output.figure for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.bound_figure,
+             rules.evaluate.output.samples_figure],
     provenance=[*(getattr(rules, f"notebook_{model}").output.provenance for model in MODELS),
                 *(rule.output.provenance for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.provenance],
 )

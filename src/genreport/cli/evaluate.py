@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 from ..figures.bound import plot_bound_terms
+from ..figures.samples import plot_scored_samples
 from ..measure.scoring import score_run
 from ..runtime import configure_threads
 from ..store.files import write_json
@@ -49,6 +50,9 @@ def main(argv=None) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--bound-figure", type=Path, help="draw the DDPM bound's terms by timestep here")
+    parser.add_argument(
+        "--samples-figure", type=Path, help="draw the first scored samples of every model side by side here"
+    )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     missing = [f"--samples {model}=PATH" for model in MODELS if model not in dict(args.samples)]
@@ -65,6 +69,8 @@ def main(argv=None) -> None:
     if args.bound_figure is not None:
         ddpm = record["likelihood"]["ddpm"]
         plot_bound_terms(ddpm["terms_bits_per_dim"], ddpm["negative_bound"]["bits_per_dim"], args.bound_figure)
+    if args.samples_figure is not None:
+        plot_scored_samples(dict(args.samples), args.samples_figure)
     write_json(args.out, record)
     record_provenance(args.provenance, "genreport.cli.evaluate", settings)
     print(json.dumps({k: (v["fid"], v["precision"], v["recall"]) for k, v in record["sample_metrics"].items()}))

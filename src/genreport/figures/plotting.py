@@ -25,6 +25,19 @@ def grid_array(images: torch.Tensor, nrow: int) -> np.ndarray:
     return make_grid(images, nrow=nrow, padding=2, pad_value=1.0)[0].numpy()
 
 
+def figure_of_sample_sets(sets: dict[str, torch.Tensor], nrow: int, title: str, path: Path, panel: float = 3.0):
+    """One panel per entry of `sets` (images [N, 1, 28, 28] in [0, 1]), side by side at the same pixel scale."""
+    fig, axes = plt.subplots(1, len(sets), figsize=(panel * len(sets), panel + 0.5))
+    for axis, (label, images) in zip(np.atleast_1d(axes), sets.items(), strict=True):
+        axis.imshow(grid_array(images, nrow=nrow), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        axis.axis("off")
+        axis.set_title(label, fontsize=9)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    write_png(path, fig.savefig, dpi=150, bbox_inches="tight")
+    return fig
+
+
 def figure_of_rows(rows: list[torch.Tensor], labels: list[str], title: str, path: Path, scale: float = 0.55):
     """One labelled row of images per entry of `rows` (each [N, 1, 28, 28]); saved as PNG."""
     columns = rows[0].shape[0]

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
+from .intervals import mean_interval
+
 if TYPE_CHECKING:  # annotations only: each task module is loaded by the job that needs it
     from ..tasks.ddpm import DDPMTask
     from ..tasks.gan import GANTask
@@ -68,6 +70,19 @@ def ddpm_bottleneck_features(task: DDPMTask, timestep: int, seed: int) -> Featur
     return extract
 
 
+def principal_components(train: torch.Tensor, test: torch.Tensor, dimension: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Both feature sets projected on the first `dimension` principal axes of the standardized training
+    features: representations compared at one feature dimension. Features with fewer dimensions pass unchanged."""
+    if train.shape[1] <= dimension:
+        return train, test
+    mean, std = train.mean(0), train.std(0).clamp_min(1e-6)
+    train_x, test_x = (train - mean) / std, (test - mean) / std
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)  # the randomized low-rank solver's draws
+        _, _, axes = torch.pca_lowrank(train_x, q=dimension, center=False, niter=6)
+    return train_x @ axes, test_x @ axes
+
+
 def balanced_subset(labels: torch.Tensor, per_class: int, seed: int) -> torch.Tensor:
     """Indices of `per_class` randomly chosen examples of each label."""
     generator = torch.Generator().manual_seed(seed)
@@ -97,9 +112,13 @@ def _fit_logistic_regression(
     return classifier
 
 
-def _accuracy(classifier: torch.nn.Linear, features: torch.Tensor, labels: torch.Tensor) -> float:
+def _correct(classifier: torch.nn.Linear, features: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     with torch.no_grad():
-        return float((classifier(features).argmax(1) == labels).float().mean())
+        return (classifier(features).argmax(1) == labels).float()
+
+
+def _accuracy(classifier: torch.nn.Linear, features: torch.Tensor, labels: torch.Tensor) -> float:
+    return float(_correct(classifier, features, labels).mean())
 
 
 def probe_accuracy(
@@ -128,8 +147,10 @@ def probe_accuracy(
     }
     best = max(validation, key=validation.get)
     classifier = _fit_logistic_regression(train_x, train_labels, best)
+    correct = _correct(classifier, test_x, test_labels)
     return {
-        "test_accuracy": _accuracy(classifier, test_x, test_labels),
+        "test_accuracy": float(correct.mean()),
+        "interval": mean_interval(correct, seed),  # a bootstrap over the test images
         "weight_decay": best,
         "feature_dim": train_features.shape[1],
         "train_examples": len(train_x),

@@ -27,6 +27,7 @@ EXPERIMENT_FIGURES = {
     "fig7": ("fig7_ddpm_interpolation", "interpolation_experiment"),
     "curves": ("quality_vs_compute", "quality_curves"),
     "bound": ("ddpm_bound_terms", "evaluate"),
+    "samples": ("samples_side_by_side", "evaluate"),
 }
 # Each experiment writes experiments/<name>.json.
 EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers", "curves", "seeds")

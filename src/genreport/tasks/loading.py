@@ -50,6 +50,17 @@ def load_task(checkpoint: Path, device: str = "auto") -> tuple[Task, dict[str, A
     return task, payload
 
 
+def untrained_task(checkpoint: Path, device: str, seed: int) -> Task:
+    """The checkpoint's model built afresh from its config, weights at their seeded initialization: the
+    random-network baseline a learned representation is read against."""
+    payload = load_checkpoint(require_checkpoint(checkpoint))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        task = build_task(payload["model"], payload["config"], select_device(device))
+    task.train_mode(False)
+    return task
+
+
 def load_evaluator(checkpoint: Path, device: str) -> torch.nn.Module:
     """The run's evaluator classifier, on the CPU, where the metrics are computed."""
     return load_task(checkpoint, device)[0].model.eval().cpu()
