@@ -14,6 +14,7 @@ from ..tasks.loading import load_task
 from ..vocabulary import MODELS, REAL_ROW
 from .blur import blur_scores
 from .evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
+from .intervals import DRAWS, LEVEL
 from .likelihood import ddpm_likelihood, vae_likelihood
 
 
@@ -86,6 +87,7 @@ def score_run(
         sampling[model] = {"sampler": drawn[model]["sampler"]}
     primary = score_in_feature_space(evaluator, samples, seed_of_image, test, test_labels, seed, device)
     record = {**primary, "reference": "the 10,000 MNIST test images", "sampling": sampling}
+    record["intervals"] = {"method": "percentile bootstrap", "level": LEVEL, "draws": DRAWS}
     if second_evaluator is not None:
         record["second_evaluator"] = score_in_feature_space(
             second_evaluator, samples, seed_of_image, test, test_labels, seed, device
