@@ -7,10 +7,11 @@ import math
 import torch
 
 from genreport.measure.analysis import feature_path_smoothness, slerp
-from genreport.measure.inversion import invert_generator
+from genreport.measure.inversion import invert_generator, invert_vae_decoder
 from genreport.measure.probes import balanced_subset, principal_components, probe_accuracy
 from genreport.models.classifier import DigitClassifier
 from genreport.models.gan import Generator
+from genreport.models.vae import ConvVAE
 
 
 def test_inversion_finds_an_image_the_generator_can_make():
@@ -23,6 +24,18 @@ def test_inversion_finds_an_image_the_generator_can_make():
     first, best = (one_try - targets).pow(2).mean(), (searched - targets).pow(2).mean()
     assert best < 0.2 * first
     assert all(p.requires_grad for p in generator.parameters()), "the generator's parameters are left trainable"
+
+
+def test_the_vae_decoder_gets_the_same_search():
+    torch.manual_seed(0)
+    model = ConvVAE(latent_dim=4, channels=8).eval()
+    with torch.no_grad():
+        targets = model.decode(torch.randn(4, 4))
+    codes, one_try = invert_vae_decoder(model, targets, steps=5, restarts=1, seed=0)
+    _, searched = invert_vae_decoder(model, targets, steps=300, restarts=3, seed=0)
+    assert codes.shape == (4, 4) and searched.shape == targets.shape
+    assert (searched - targets).pow(2).mean() < 0.2 * (one_try - targets).pow(2).mean()
+    assert all(p.requires_grad for p in model.parameters())
 
 
 def test_probe_reads_a_linear_code_and_not_noise():
@@ -51,7 +64,9 @@ def test_principal_components_keep_the_readable_directions_at_a_smaller_dimensio
     labels = torch.arange(10).repeat(60)
     # the class code spread over 100 correlated dimensions, under a little independent noise
     mixing = torch.randn(10, 100, generator=generator)
-    features = torch.nn.functional.one_hot(labels, 10).float() @ mixing + 0.3 * torch.randn(600, 100, generator=generator)
+    features = torch.nn.functional.one_hot(labels, 10).float() @ mixing + 0.3 * torch.randn(
+        600, 100, generator=generator
+    )
     train, test = principal_components(features[:400], features[400:], 10)
     assert train.shape == (400, 10) and test.shape == (200, 10)
     assert probe_accuracy(train, labels[:400], test, labels[400:])["test_accuracy"] > 0.9
