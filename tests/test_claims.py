@@ -85,7 +85,12 @@ def test_the_reference_run_holds_every_claim():
 @pytest.mark.parametrize(
     "key, start, changes, expected",
     [
-        ("1.3 b", "", {"models__vae__sharpness_ratio": 1.2, "models__gan__sharpness_ratio": 1.3}, PARTLY),  # not blurry
+        (
+            "1.3 b",
+            "",
+            {"models__vae__sharpness_ratio": 1.2, "models__gan__sharpness_ratio": 1.3},
+            NOT_HELD,
+        ),  # not blurry
         (
             "1.3 b",
             "",
@@ -102,7 +107,7 @@ def test_the_reference_run_holds_every_claim():
             },
             NOT_HELD,
         ),
-        ("2.2 b", "", {"models__gan__sharpness_ratio": 0.7}, PARTLY),
+        ("2.2 b", "", {"models__gan__sharpness_ratio": 0.7}, NOT_HELD),
         ("2.2 c", "", {"models__gan__measurements__interpolation__worst_max_over_mean_step": 2.5}, PARTLY),
         ("2.3", "", {"experiments__detach__variants__attached_no_reset__fid": 105.0}, PARTLY),
         (
@@ -126,7 +131,7 @@ def test_the_reference_run_holds_every_claim():
             NOT_HELD,
         ),
         ("2.4 b", "", {"metrics__likelihood__vae__negative_iwae_bound__mean": float("nan")}, UNDETERMINED),
-        ("2.4 c", "", {"experiments__probes__probes__GAN inverted z__few_labels__test_accuracy": 0.6}, PARTLY),
+        ("2.4 c", "", {"experiments__probes__probes__GAN inverted z__few_labels__test_accuracy": 0.6}, NOT_HELD),
         (
             "2.4 c",
             "",
@@ -136,8 +141,8 @@ def test_the_reference_run_holds_every_claim():
             },
             NOT_HELD,
         ),
-        ("4", "VAE", {"models__ddpm__sharpness_ratio": 0.7}, PARTLY),
-        ("4", "computational", {"models__gan__train_time_s": 30.0}, PARTLY),
+        ("4", "VAE", {"models__ddpm__sharpness_ratio": 0.7}, NOT_HELD),
+        ("4", "computational", {"models__gan__train_time_s": 30.0}, NOT_HELD),
         (
             "4",
             "computational",
@@ -153,11 +158,11 @@ def test_altered_numbers_flip_the_verdict(key, start, changes, expected):
 
 def test_fid_verdicts_need_both_evaluators_to_agree():
     both_flip = run(metrics__sample_metrics__ddpm__fid=30.0, metrics__second_evaluator__sample_metrics__ddpm__fid=3.0)
-    assert verdict(both_flip, "3 b") == PARTLY  # better than the GAN too
+    assert verdict(both_flip, "3 b") == NOT_HELD  # better than the GAN too: one part refuted
     one_flips = run(metrics__second_evaluator__sample_metrics__ddpm__fid=3.0)
     assert verdict(one_flips, "3 b") == UNDETERMINED
     [v] = [v for c, v in check_all(one_flips) if c.key == "3 b"]
-    assert "vgg evaluator: held; lenet evaluator: held in part" in v.reason
+    assert "vgg evaluator: held; lenet evaluator: did not hold" in v.reason
     assert verdict(run(metrics__second_evaluator__sample_metrics__gan__fid=20.0), "2.2 b") == UNDETERMINED
 
 
@@ -166,7 +171,7 @@ def test_the_class_share_verdict_is_undetermined_when_one_evaluator_reads_too_ma
         metrics__sample_metrics__gan__class_shares=SEVENS,
         metrics__second_evaluator__sample_metrics__gan__class_shares=SEVENS,
     )
-    assert verdict(both, "Measured quality") == PARTLY
+    assert verdict(both, "Measured quality") == NOT_HELD
     one = run(metrics__sample_metrics__gan__class_shares=SEVENS)
     assert verdict(one, "Measured quality") == UNDETERMINED
 
@@ -174,7 +179,7 @@ def test_the_class_share_verdict_is_undetermined_when_one_evaluator_reads_too_ma
 def test_a_run_with_one_evaluator_is_judged_by_it_alone():
     r = run(metrics__sample_metrics__ddpm__fid=30.0)
     del r["metrics"]["second_evaluator"]
-    assert verdict(r, "3 b") == PARTLY
+    assert verdict(r, "3 b") == NOT_HELD
     r["metrics"] = None
     assert verdict(r, "3 b") == UNDETERMINED
 
@@ -188,9 +193,10 @@ def test_each_claim_reads_named_readings_and_thresholds_are_numbers():
 def test_the_opening_sentence_names_claim_verdict_and_numbers():
     claim, result = check_all(run(models__gan__sharpness_ratio=0.7))[2]
     sentence = opening(claim, result)
-    assert sentence.startswith("**Claim: GAN samples are better") and "held in part" in sentence
+    assert sentence.startswith("*Claim checked:* GAN samples are better") and "✗ did not hold" in sentence
+    # a refuted part refutes the claim; the reason still names the part that held
     assert (
-        "held: lower FID than the VAE. Did not hold: sharper than the VAE" in sentence
+        "did not hold: sharper than the VAE; held: lower FID than the VAE" in sentence
         and "FID GAN 50.0 vs VAE 120.0" in sentence
     )
 
@@ -214,7 +220,7 @@ def test_a_ranking_that_flips_with_the_training_seed_is_undetermined():
     assert verdict(flipped, "2.2 b") == UNDETERMINED
     [v] = [v for c, v in check_all(flipped) if c.key == "2.2 b"]
     assert "vgg evaluator, training seed 0: held" in v.reason
-    assert "vgg evaluator, training seed 1: held in part" in v.reason
+    assert "vgg evaluator, training seed 1: did not hold" in v.reason
 
 
 def with_intervals(r, fid_widths=None, blur=None):
@@ -252,6 +258,11 @@ def test_a_blur_verdict_turns_undetermined_when_its_interval_straddles_real_digi
     assert verdict(straddles, "1.3 b") == UNDETERMINED
     # Overlapping with the GAN's: which is blurrier is not decided either.
     overlaps = with_intervals(
-        run(), blur={"vae": (0.93, 0.92, 0.945), "gan": (0.95, 0.94, 0.96), "ddpm": sharp["ddpm"]}
+        run(), blur={"vae": (0.93, 0.92, 0.945), "gan": (0.95, 0.94, 0.96), "ddpm": (0.99, 0.985, 0.995)}
     )
     assert verdict(overlaps, "4", "VAE") == UNDETERMINED
+    # Measurably sharper than the DDPM's, the VAE's samples refute the claim whatever the GAN comparison says.
+    refuted = with_intervals(
+        run(), blur={"vae": (0.93, 0.92, 0.945), "gan": (0.95, 0.94, 0.96), **{"ddpm": sharp["ddpm"]}}
+    )
+    assert verdict(refuted, "4", "VAE") == NOT_HELD

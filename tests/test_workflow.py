@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import yaml
 from support import planned_jobs, snakemake
 
 from genreport.store.provenance import settings_digest
+from genreport.vocabulary import REAL_ROW
 
 pytestmark = pytest.mark.slow
 
@@ -121,7 +124,15 @@ def test_a_complete_run_plans_nothing(smoke_project):
         (
             "evaluation.sampler",
             "ddim:10",
-            {"sample[ddpm]", "evaluate", "sampler_experiment", "sample_seed_variant[ddpm]", "seed_experiment"} | REPORT,
+            {
+                "sample[ddpm]",
+                "notebook_ddpm",  # Figure 6 shows the scored samples
+                "evaluate",
+                "sampler_experiment",
+                "sample_seed_variant[ddpm]",
+                "seed_experiment",
+            }
+            | REPORT,
         ),
         ("experiments.retrain_seed", 3, retrained("vae") | retrained("gan") | retrained("ddpm") | REPORT),
         ("experiments.detach_samples", 100, {"detach_experiment"} | REPORT),
@@ -221,10 +232,62 @@ def test_each_figure_names_the_rule_commit_and_settings_that_made_it(smoke_proje
         "interpolation_frames": 6,
     }
     assert record["settings_digest"] == settings_digest(record["settings"])
-    assert "Made by rule `notebook_vae` running `notebooks/vae.ipynb` at commit" in markdown
+    assert "Drawn by `notebook_vae` (notebooks/vae.ipynb), commit" in markdown
     assert f"settings {record['settings_digest']}" in markdown
-    fig7 = markdown[markdown.index("Figure 7 –") :].split("\n\n")[0]
-    assert "rule `interpolation_experiment` running `genreport.cli.interpolate`" in fig7
+    ddpm_paths = markdown[markdown.index("Figure A7 –") :].split("\n\n")[0]
+    assert "Drawn by `interpolation_experiment` (genreport.cli.interpolate)" in ddpm_paths
+
+
+def prose_sentences(markdown: str) -> list[str]:
+    """The report's sentences of five words or more, outside tables, headings, lists and captions."""
+    skipped = ("|", "#", "<a", "![", "*Figure", "- ", "<small")
+    text = " ".join(p for p in markdown.split("\n\n") if not p.startswith(skipped))
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text) if len(s.split()) >= 5]
+
+
+def tables(markdown: str, header_start: str) -> list[list[list[str]]]:
+    """Every Markdown table whose header row starts with `header_start`, as rows of cells (header excluded)."""
+    found, lines = [], markdown.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(header_start):
+            rows = []
+            for row in lines[i + 2 :]:
+                if not row.startswith("|"):
+                    break
+                rows.append([cell.strip() for cell in row.strip("|").split("|")])
+            found.append(rows)
+    assert found, f"no table starting {header_start!r}"
+    return found
+
+
+def test_the_report_repeats_no_sentence_and_its_numbers_agree(smoke_project):
+    run = smoke_project / "results" / "smoke"
+    markdown = (run / "report" / "report.md").read_text()
+    metrics = json.loads((run / "metrics.json").read_text())
+    repeated = [s for s, count in Counter(prose_sentences(markdown)).items() if count > 1]
+    assert not repeated, repeated
+    # A number printed in two places is printed the same: the summary's FIDs and training times are the tables'.
+    [summary] = tables(markdown, "| | VAE | GAN | DDPM |")
+    summary = {row[0]: row[1:] for row in summary}
+    fid_rows = [cells for label, cells in summary.items() if label.startswith("FID, ")]
+    quality_tables = tables(markdown, "| images | count | FID |")
+    assert len(fid_rows) == len(quality_tables) == 2
+    for cells, table in zip(fid_rows, quality_tables, strict=True):
+        by_model = {row[0]: row for row in table}
+        assert cells == [by_model[label][2] for label in ("VAE", "GAN", "DDPM")]
+    [models] = tables(markdown, "| model | parameters | epochs (steps) | training time |")
+    assert summary["training time"] == [row[3] for row in models]
+    # A number derived from others agrees with them: FID ÷ real, and the DDPM's cost per sample against the GAN's.
+    for scored, table in zip((metrics, metrics["second_evaluator"]), quality_tables, strict=True):
+        real = scored["sample_metrics"][REAL_ROW]["fid"]
+        for row in table[1:]:
+            fid = scored["sample_metrics"][row[0].lower()]["fid"]
+            assert float(row[3]) == pytest.approx(fid / real, abs=0.051), row
+    per_sample = {
+        m: json.loads((run / "measurements" / f"{m}.json").read_text())["seconds_per_sample"] for m in ("gan", "ddpm")
+    }
+    [factor] = re.findall(r"so a DDPM sample costs ([\d,]+)× a GAN sample", markdown)
+    assert int(factor.replace(",", "")) == round(per_sample["ddpm"] / per_sample["gan"])
 
 
 def test_snakemake_report_registers_figures_and_the_written_report(smoke_project, tmp_path):

@@ -7,6 +7,7 @@ words themselves come from `words` and its templates.
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from . import readings as read
 from . import words
 from .claims import check_all
-from .results import load_results
+from .results import RunResults, load_results
 
 QUESTIONS = {
     "1.3 a": "Show reconstructions of test images and samples of the VAE at the end of training.",
@@ -33,103 +34,167 @@ QUESTIONS = {
     "4": "Strengths and weaknesses of each model, and their computational load.",
 }
 
+# Figures 1-7 sit beside their answers; the rest are in the appendix (A1...), each answer naming the one it uses.
+FIGURE_LABELS = words.FIGURE_LABELS
 CAPTIONS = {
-    "fig1": "Figure 1 – VAE: test-set images (rows 1 and 3) and their reconstructions (rows 2 and 4).",
-    "fig2": "Figure 2 – VAE: samples at the end of training.",
-    "fig3": "Figure 3 – VAE: decoding along the straight line from z₁ (left) to z₂ (right), one pair per row.",
-    "fig4": "Figure 4 – GAN: samples at the end of training.",
-    "fig5": "Figure 5 – GAN: generator outputs between two points of the noise distribution, one pair per row.",
-    "fig6": "Figure 6 – DDPM: samples at the end of training.",
-    "fig7": (
-        "Figure 7 – DDPM: samples from spherically interpolated starting noise by the deterministic sampler "
-        "its title names, one pair per row."
-    ),
-    "detach": "Figure 8 – GAN samples after the same training with three discriminator steps (question 2.3).",
-    "reconstruction": "Figure 9 – The same test images reconstructed by the VAE and by inverting the GAN.",
-    "curves": (
-        "Figure 10 – Sample quality against training time: FID and the evaluator's confidence on each model's "
-        "fixed-noise samples at every sampled epoch; the dashed line marks the largest budget all three reached."
-    ),
+    "fig1": "VAE: test-set images (rows 1 and 3) and their reconstructions (rows 2 and 4).",
+    "fig2": "VAE: the first of its scored samples, at the end of training.",
+    "fig3": "VAE: decoding along the straight line from z₁ (left) to z₂ (right), one pair per row.",
+    "fig4": "GAN: the first of its scored samples, at the end of training.",
+    "fig5": "GAN: generator outputs between two points of the noise distribution, one pair per row.",
+    "fig6": "DDPM: the first of its scored samples (the sampler in its title), at the end of training.",
+    "samples": "The first scored samples of the three models side by side, at one scale.",
+    "evolution_vae": "VAE: samples from one fixed noise batch at several epochs.",
+    "evolution_gan": "GAN: samples from one fixed noise batch at several epochs.",
+    "detach": "GAN samples after the same training with three discriminator steps (question 2.3).",
+    "reconstruction": "The same test images reconstructed by the VAE and by inverting the GAN (question 2.4 a).",
     "bound": (
-        "Supplementary – DDPM: its bound on the test digits term by term; left, bits per dimension per "
-        "timestep; right, the share of the bound spent before each timestep."
+        "DDPM: its bound on the test digits term by term; left, bits per dimension per timestep; right, the share of "
+        "the bound spent before each timestep (question 2.4 b)."
     ),
-    "evolution_vae": "Supplementary – VAE: samples from one fixed noise batch at several epochs.",
-    "evolution_gan": "Supplementary – GAN: samples from one fixed noise batch at several epochs.",
-    "evolution_ddpm": "Supplementary – DDPM: samples from one fixed noise batch at several epochs.",
+    "evolution_ddpm": "DDPM: samples from one fixed noise batch at several epochs.",
+    "fig7": (
+        "DDPM: samples from spherically interpolated starting noise by the deterministic sampler its title names, one "
+        "pair per row (question 3 c)."
+    ),
+    "curves": (
+        "Sample quality against training time: FID and the evaluator's confidence on each model's fixed-noise samples "
+        "at every sampled epoch; the dashed line marks the largest budget all three reached."
+    ),
 }
+# Each figure's printed width, as a share of the text width (sample grids small, rows of images wider).
+WIDTHS = {"fig1": 0.48, "fig2": 0.36, "fig3": 0.5, "fig4": 0.36, "fig5": 0.5, "fig6": 0.36, "samples": 0.9}
+APPENDIX_WIDTH = 0.47  # two to a row
 
 SECTIONS = [
-    ("1. Variational autoencoder", [("1.3 a", ["fig1", "fig2"]), ("1.3 b", ["evolution_vae"]), ("1.3 c", ["fig3"])]),
+    ("1. Variational autoencoder", [("1.3 a", [["fig1", "fig2"]]), ("1.3 b", []), ("1.3 c", [["fig3"]])]),
     (
         "2. Generative adversarial network",
         [
-            ("2.2 a", ["fig4"]),
-            ("2.2 b", ["evolution_gan"]),
-            ("2.2 c", ["fig5"]),
-            ("2.3", ["detach"]),
-            ("2.4 a", ["reconstruction"]),
-            ("2.4 b", ["bound"]),
+            ("2.2 a", [["fig4"]]),
+            ("2.2 b", []),
+            ("2.2 c", [["fig5"]]),
+            ("2.3", []),
+            ("2.4 a", []),
+            ("2.4 b", []),
             ("2.4 c", []),
         ],
     ),
-    ("3. Denoising diffusion probabilistic model", [("3 a", ["fig6"]), ("3 b", ["evolution_ddpm"]), ("3 c", ["fig7"])]),
-    ("4. Comparison", [("4", ["curves"])]),
+    ("3. Denoising diffusion probabilistic model", [("3 a", [["fig6"]]), ("3 b", [["samples"]]), ("3 c", [])]),
+    ("4. Comparison", [("4", [])]),
 ]
+APPENDIX_FIGURES = [
+    "evolution_vae",
+    "evolution_gan",
+    "detach",
+    "reconstruction",
+    "bound",
+    "evolution_ddpm",
+    "fig7",
+    "curves",
+]
+
+
+@dataclass
+class Figure:
+    path: Path
+    caption: str  # Markdown
+    width: float  # share of the text width
 
 
 @dataclass
 class Block:
     markdown: str | None = None
-    figure: Path | None = None
+    figures: list[Figure] | None = None  # shown side by side
+    html: str | None = None  # the notebook's page only (the print style)
 
 
 MEASURED = "Measured quality"
 
 
+def figure_row(results, keys: list[str], width: float | None = None) -> Block | None:
+    figures = [
+        Figure(
+            path,
+            words.caption(f"{FIGURE_LABELS[key]} – {CAPTIONS[key]}", read.figure_provenance(results, key)),
+            width or WIDTHS[key],
+        )
+        for key in keys
+        if (path := read.figure(results, key))
+    ]
+    return Block(figures=figures) if figures else None
+
+
 def build_report(results_dir: Path) -> list[Block]:
-    results = load_results(Path(results_dir))
+    return report_blocks(load_results(Path(results_dir)))
+
+
+def report_blocks(results: RunResults) -> list[Block]:
+    """The whole report of a run's results, block by block, in the order it prints."""
     verdicts = check_all(results)
     blocks = [
-        Block(words.intro(results)),
-        # A block of its own: printing moves a block that does not fit to the next page whole.
-        Block(words.claims_table(verdicts)),
-        Block(words.models_table(results)),
+        Block(html=f"<style>{words.print_style()}</style>"),
+        Block(words.summary(results, verdicts)),
+        Block(words.conclusion(results, verdicts)),
+        Block(html='<div class="page-break"></div>'),
     ]
-    if read.has_metrics(results):
-        blocks.append(Block(words.measured_quality(results, verdicts, MEASURED)))
     for title, questions in SECTIONS:
         blocks.append(Block(f"## {title}"))
-        for key, figures in questions:
+        for key, rows in questions:
             blocks.append(Block(f'<a id="{words.anchor(key)}"></a>\n\n### {key}. {QUESTIONS[key]}'))
-            for figure in figures:
-                if path := read.figure(results, figure):
-                    blocks.append(Block(figure=path))
-                    blocks.append(Block(words.caption(CAPTIONS[figure], read.figure_provenance(results, figure))))
-            opening = [words.opening(claim, verdict) for claim, verdict in verdicts if claim.key == key]
-            blocks.append(Block("\n\n".join([*opening, words.answer(key, results, verdicts)])))
+            blocks += [row for keys in rows if (row := figure_row(results, keys))]
+            checked = [words.opening(claim, verdict) for claim, verdict in verdicts if claim.key == key]
+            blocks.append(Block("\n\n".join([words.answer(key, results, verdicts), *checked])))
             if table := words.table(key, results):
                 blocks.append(Block(table))
+    blocks.append(Block(words.glossary(results)))
+    blocks.append(Block('<a id="appendix"></a>\n\n## Appendix'))
+    blocks.append(Block(words.models_table(results)))
+    if read.has_metrics(results):
+        blocks.append(Block(words.measured_quality(results, verdicts, MEASURED)))
+    if supplement := words.samplers_supplement(results, verdicts):
+        blocks.append(Block(supplement))
+    shown = [key for key in APPENDIX_FIGURES if read.figure(results, key)]
+    blocks += [figure_row(results, shown[i : i + 2], APPENDIX_WIDTH) for i in range(0, len(shown), 2)]
     blocks.append(Block(words.about(results)))
     return blocks
 
 
 def show_in_notebook(blocks: list[Block]) -> None:
-    from IPython.display import Image, Markdown, display
+    from IPython.display import HTML, Markdown, display
 
     for block in blocks:
-        if block.figure is not None:
-            display(Image(filename=str(block.figure)))
+        if block.html is not None:
+            display(HTML(block.html))
+        elif block.figures:
+            display(HTML(figures_html(block.figures)))
         else:
             display(Markdown(block.markdown))
+
+
+def figures_html(figures: list[Figure]) -> str:
+    """A row of figures, each image embedded (the HTML report is one self-contained file) above its caption."""
+    import mistune
+
+    cells = []
+    for figure in figures:
+        data = base64.b64encode(figure.path.read_bytes()).decode("ascii")
+        caption = mistune.html(figure.caption)
+        cells.append(
+            f'<figure class="report-figure" style="width: {figure.width:.0%}; display: inline-block; '
+            f'vertical-align: top; margin: 0.3em 1%;"><img src="data:image/png;base64,{data}" '
+            f'alt="{figure.path.stem}"><figcaption>{caption}</figcaption></figure>'
+        )
+    return '<div style="text-align: center">' + "".join(cells) + "</div>"
 
 
 def to_markdown(blocks: list[Block], relative_to: Path) -> str:
     parts = []
     for block in blocks:
-        if block.figure is not None:
-            link = os.path.relpath(block.figure, relative_to)
-            parts.append(f"![{block.figure.stem}]({link})")
-        else:
+        if block.figures:
+            for figure in block.figures:
+                link = os.path.relpath(figure.path, relative_to)
+                parts += [f"![{figure.path.stem}]({link})", figure.caption]
+        elif block.markdown is not None:
             parts.append(block.markdown)
     return "\n\n".join(parts) + "\n"

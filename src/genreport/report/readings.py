@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..vocabulary import MODELS
+from ..vocabulary import MODELS, REAL_ROW
 
 if TYPE_CHECKING:
     from .results import RunResults
@@ -130,14 +130,21 @@ def sharpness_interval(r: RunResults, model: str) -> list[float] | None:
     return calibrated["interval"] if calibrated else None
 
 
-@reading("train/<model>/epoch_*.npz snapshots: edge strength at the first and last sampled epoch ÷ the test images'")
-def sharpness_first_and_last(r: RunResults, model: str) -> tuple[tuple[int, float], tuple[int, float]] | None:
-    points = r["models"][model]["sharpness_by_epoch"]
+@reading(
+    "experiments/curves.json: edge_score_by_epoch.<model> (first and last sampled epoch, with intervals); runs "
+    "before it: edge_strength_by_epoch ÷ measurements/<model>.json: sharpness_test_images"
+)
+def edge_scores_first_and_last(r: RunResults, model: str) -> list[dict[str, Any]] | None:
+    """The fixed-noise snapshots' edge score at the first and the last sampled epoch ({epoch, score, interval})."""
+    m = r["models"][model]
+    scored = m.get("edge_score_by_epoch") or []
+    if len(scored) >= 2:
+        return [scored[0], scored[-1]]
+    points = m["sharpness_by_epoch"]
     if len(points) < 2:
         return None
-    reference = r["models"][model]["measurements"]["sharpness_test_images"]
-    (e0, s0), (e1, s1) = points[0], points[-1]
-    return (e0, s0 / reference), (e1, s1 / reference)
+    reference = m["measurements"]["sharpness_test_images"]
+    return [{"epoch": e, "score": s / reference, "interval": None} for e, s in (points[0], points[-1])]
 
 
 @reading("measurements/<model>.json: interpolation.{max_over_mean_step, worst_max_over_mean_step}")
@@ -216,7 +223,6 @@ def metric_rows(scores: dict[str, Any]) -> list[dict[str, Any]]:
             "precision": s["precision"],
             "recall": s["recall"],
             "mean_top_probability": s["mean_top_probability"],
-            "kl_from_uniform": s["kl_from_uniform"],
             "min_share": min(s["class_shares"]),
             "max_share": max(s["class_shares"]),
         }
@@ -278,6 +284,8 @@ def quality_pair(r: RunResults, a: str, b: str) -> dict[str, Any]:
             for role, m in (("better", better), ("worse", worse))
             for key in ("fid", "fid_over_real")
         },
+        "fid_interval_better": fid_interval(r, better),
+        "fid_interval_worse": fid_interval(r, worse),
         **{
             f"{key}_{role}": scores[m][key]
             for role, m in (("a", a), ("b", b))
@@ -287,20 +295,21 @@ def quality_pair(r: RunResults, a: str, b: str) -> dict[str, Any]:
 
 
 def evolution(r: RunResults, model: str) -> dict[str, Any]:
-    """Edge strength of the fixed-noise snapshots from the first to the last sampled epoch, and the loss."""
+    """Edge score of the fixed-noise snapshots from the first to the last sampled epoch, and the loss."""
     m = _model(r, model)
-    points = m["sharpness_by_epoch"]
-    if len(points) < 2:
+    ends = edge_scores_first_and_last(r, model)
+    if not ends:
         return {"trend": False}
-    (e0, s0), (e1, s1) = points[0], points[-1]
-    reference = m["measurements"]["sharpness_test_images"]
+    first, last = ends
     loss_name = next(iter(m["first_losses"]))
     return {
         "trend": True,
-        "first_epoch": e0,
-        "last_epoch": e1,
-        "first": s0 / reference,
-        "last": s1 / reference,
+        "first_epoch": first["epoch"],
+        "last_epoch": last["epoch"],
+        "first": first["score"],
+        "last": last["score"],
+        "first_interval": first["interval"],
+        "last_interval": last["interval"],
         "loss_name": loss_name,
         "first_loss": m["first_losses"][loss_name],
         "last_loss": m["final_losses"][loss_name],
@@ -445,6 +454,48 @@ def probes(r: RunResults) -> dict[str, Any] | None:
         "few_order": sorted(few, key=few.get, reverse=True),
         "best_many": max(many, key=many.get) if many else None,
     }
+
+
+def probe_baselines(r: RunResults) -> dict[str, Any] | None:
+    """Each learned representation against the same network untrained, and every representation at one dimension
+    (experiments/probes.json: random_networks, equal_dimension); None in runs before these baselines."""
+    exp = _experiment(r, "probes")
+    if not exp or "random_networks" not in exp:
+        return None
+
+    def scores(probe: dict[str, Any]) -> dict[str, Any]:
+        return {
+            labels: {"accuracy": probe[labels]["test_accuracy"], "interval": probe[labels].get("interval")}
+            for labels in ("few_labels", "many_labels")
+        }
+
+    untrained = exp["random_networks"]["probes"]
+    return {
+        "dimension": exp["equal_dimension"]["dimension"],
+        "rows": [
+            {
+                "name": name,
+                "trained": scores(exp["probes"][name]),
+                "untrained": scores(untrained[name]) if name in untrained else None,
+                "equal_dimension": scores(equal),
+            }
+            for name, equal in exp["equal_dimension"]["probes"].items()
+        ],
+    }
+
+
+@reading(
+    "experiments/probes.json: probes.<representation>.few_labels.{test_accuracy, interval} and the same under "
+    "random_networks.probes and equal_dimension.probes"
+)
+def probe_score(r: RunResults, name: str, kind: str = "trained", labels: str = "few_labels") -> dict[str, Any] | None:
+    """One probe's test accuracy and interval: of the trained representation, its untrained network's, or at the
+    shared dimension; None where the run did not fit it."""
+    exp = _experiment(r, "probes")
+    source = {"trained": "probes", "untrained": "random_networks", "equal_dimension": "equal_dimension"}[kind]
+    probes = exp["probes"] if kind == "trained" else (exp.get(source) or {}).get("probes", {})
+    probe = (probes.get(name) or {}).get(labels)
+    return probe and {"accuracy": probe["test_accuracy"], "interval": probe.get("interval")}
 
 
 def seed_orders(r: RunResults) -> dict[str, Any] | None:
@@ -663,6 +714,43 @@ def blur_summary(r: RunResults) -> dict[str, Any] | None:
             }
             for name, scores in blur["sets"].items()
         },
+    }
+
+
+@reading("metrics.json: intervals.{method, level, draws}")
+def interval_method(r: RunResults) -> dict[str, Any] | None:
+    """How the run's intervals were drawn; None in runs scored before the record."""
+    return (r.get("metrics") or {}).get("intervals")
+
+
+def key_numbers(r: RunResults) -> dict[str, Any]:
+    """The summary's numbers per model: FID in each evaluator's space, precision and recall, blur, likelihood
+    bounds and costs, each with its interval where the run measured one."""
+    evaluators = evaluator_names(r)
+    scored = bool(r.get("metrics"))
+
+    def metric(model: str, evaluator: str, name: str) -> dict[str, Any]:
+        s = _scored(r, evaluator)["sample_metrics"][model]
+        return {"value": s[name], "interval": (s.get("intervals") or {}).get(name)}
+
+    return {
+        "models": list(MODELS),
+        "evaluators": [
+            {
+                "name": e,
+                "architecture": evaluator_info(r, e)["architecture"],
+                "fid": {m: metric(m, e, "fid") for m in MODELS},
+                "real_fid": _scored(r, e)["sample_metrics"][REAL_ROW]["fid"],
+            }
+            for e in evaluators
+        ]
+        if scored
+        else [],
+        "precision": {m: metric(m, PRIMARY, "precision") for m in MODELS} if scored else None,
+        "recall": {m: metric(m, PRIMARY, "recall") for m in MODELS} if scored else None,
+        "blur": {m: {"value": sharpness(r, m), "interval": sharpness_interval(r, m)} for m in MODELS},
+        "likelihood": likelihood(r),
+        "costs": costs(r),
     }
 
 

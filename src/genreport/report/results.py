@@ -38,6 +38,7 @@ class ModelSummary(TypedDict):
     measurements: dict[str, Any]  # measurements/<model>.json
     sharpness_ratio: float
     sharpness_by_epoch: list[tuple[int, float]]
+    edge_score_by_epoch: list[dict[str, Any]]  # {epoch, score, interval}
     train_benchmark: dict[str, Any] | None
     notebook_benchmark: dict[str, Any] | None
 
@@ -102,6 +103,8 @@ def model_summary(
         "sharpness_ratio": measurements["sharpness_samples"] / measurements["sharpness_test_images"],
         # The snapshots' edge strength by epoch, measured by the quality-curves job (none in runs before it).
         "sharpness_by_epoch": [tuple(p) for p in (curves or {}).get("edge_strength_by_epoch", {}).get(model, [])],
+        # The same snapshots under the calibrated blur measure, with intervals (none in runs before it).
+        "edge_score_by_epoch": (curves or {}).get("edge_score_by_epoch", {}).get(model, []),
         "train_benchmark": read_benchmark(layout.benchmark(f"train_{model}")),
         "notebook_benchmark": read_benchmark(layout.benchmark(f"notebook_{model}")),
     }

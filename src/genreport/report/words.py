@@ -27,6 +27,19 @@ if TYPE_CHECKING:
     from .results import RunResults
 
 TEMPLATES = Path(__file__).with_name("templates")
+# What the text calls each figure: Figures 1-7 beside their answers, A1... in the appendix.
+FIGURE_LABELS = {
+    **{f"fig{n}": f"Figure {n}" for n in range(1, 7)},
+    "samples": "Figure 7",
+    "evolution_vae": "Figure A1",
+    "evolution_gan": "Figure A2",
+    "detach": "Figure A3",
+    "reconstruction": "Figure A4",
+    "bound": "Figure A5",
+    "evolution_ddpm": "Figure A6",
+    "fig7": "Figure A7",
+    "curves": "Figure A8",
+}
 
 
 def capitalized(text: str) -> str:
@@ -79,7 +92,9 @@ def environment() -> jinja2.Environment:
         anchor=anchor,
         objective=ddpm_objective,
     )
-    env.globals.update(plural=plural, pixels=PIXELS, threshold=lambda name: THRESHOLDS[name].value)
+    env.globals.update(
+        plural=plural, pixels=PIXELS, threshold=lambda name: THRESHOLDS[name].value, figure=FIGURE_LABELS.get
+    )
     return env
 
 
@@ -124,7 +139,9 @@ def evolution(r: RunResults, model: str) -> dict[str, Any]:
     numbers = read.evolution(r, model)
     if not numbers["trend"]:
         return numbers
-    return {**numbers, "rose": judge.edges_rose(numbers["first"], numbers["last"])}
+    first = {"score": numbers["first"], "interval": numbers["first_interval"]}
+    last = {"score": numbers["last"], "interval": numbers["last_interval"]}
+    return {**numbers, "rose": judge.edges_rose(first, last)}
 
 
 def second_evaluator(r: RunResults, models: tuple[str, ...]) -> dict[str, Any] | None:
@@ -133,7 +150,9 @@ def second_evaluator(r: RunResults, models: tuple[str, ...]) -> dict[str, Any] |
 
 
 def quality(r: RunResults, a: str, b: str) -> dict[str, Any]:
-    return read.quality_pair(r, a, b)
+    numbers = read.quality_pair(r, a, b)
+    told_apart = judge.lower_fid(r, numbers["better"], numbers["worse"], read.PRIMARY, None) is not None
+    return {**numbers, "told_apart": told_apart}
 
 
 def common(r: RunResults, verdicts) -> dict[str, Any]:
@@ -255,14 +274,27 @@ SECTION_CONTEXTS = {
     "2.2 b": lambda r, v: {"close_to_real": judge.close_to_real_sharpness(r, "gan")},
     "2.2 c": lambda r, v: smoothness(r, v, "2.2 c", "gan"),
     "2.3": context_2_3,
-    "2.4 a": lambda r, v: {"inversion": read.inversion(r), "verdict": verdict_for(v, "2.4 a").outcome},
+    "2.4 a": lambda r, v: {
+        "inversion": read.inversion(r),
+        "verdict": verdict_for(v, "2.4 a").outcome,
+        "reason": verdict_for(v, "2.4 a").reason,
+    },
     "2.4 b": lambda r, v: {
         "latent_dim": read.latent_dim(r, "gan"),
         "elbo": read.vae_fit(r)["elbo"],
         "likelihood": read.likelihood(r),
     },
-    "2.4 c": lambda r, v: {"probes": read.probes(r)},
-    "3 a": lambda r, v: {"ddpm": read.training(r, "ddpm"), "sampling_steps": read.costs(r)["sampling_steps"]},
+    "2.4 c": lambda r, v: {
+        "probes": read.probes(r),
+        "baselines": read.probe_baselines(r),
+        "verdict": verdict_for(v, "2.4 c").outcome,
+    },
+    "3 a": lambda r, v: {
+        "ddpm": read.training(r, "ddpm"),
+        "sampler": read.metric_sampler(r, "ddpm")
+        if read.has_metrics(r)
+        else f"{read.costs(r)['sampling_steps']} ancestral steps",
+    },
     "3 b": context_3_b,
     "3 c": lambda r, v: context_3_c(read.feature_paths(r)),
     "4": context_4,
@@ -277,7 +309,7 @@ def answer(key: str, r: dict[str, Any], verdicts: list[tuple[Claim, Verdict]] | 
     return text
 
 
-TABLES = {"2.3": "detach", "2.4 c": "probes", "4": "samplers"}
+TABLES = {"2.3": "detach", "2.4 c": "probes"}
 
 
 def table(key: str, r: dict[str, Any]) -> str | None:
@@ -286,7 +318,7 @@ def table(key: str, r: dict[str, Any]) -> str | None:
         return None
     context = {
         "2.3": lambda: {"detach": read.detach(r)},
-        "2.4 c": lambda: {"probes": read.probes(r)},
+        "2.4 c": lambda: {"probes": read.probes(r), "baselines": read.probe_baselines(r)},
         "4": lambda: {"rows": read.model_rows(r), "scores": read.sample_metrics(r), "samplers": read.samplers(r)},
     }[key]()
     return render(f"table_{key.replace(' ', '_').replace('.', '_')}.md.j2", **context)
@@ -297,28 +329,55 @@ def opening(claim: Claim, verdict: Verdict) -> str:
     return render("verdict.md.j2", claim=claim, verdict=verdict)
 
 
-def intro(r: RunResults) -> str:
-    evaluators = [
-        {
-            "label": judge.evaluator_label(r, name),
-            "test_accuracy": read.evaluator_info(r, name)["test_accuracy"],
-            "fids": {m: read.fid(r, m, name) for m in MODELS},
-            "fid_over_real": {m: read.fid_over_real(r, m, name) for m in MODELS},
-        }
-        for name in read.evaluator_names(r)
-    ]
+def summary(r: RunResults, verdicts: list[tuple[Claim, Verdict]]) -> str:
+    """Page one: what the run is, its key numbers with their intervals, and the grid of the assignment's claims."""
     return render(
-        "intro.md.j2",
+        "summary.md.j2",
         preset=read.run_record(r)["preset"],
+        k=read.key_numbers(r),
+        intervals=read.interval_method(r),
+        grid=[(claim, verdict) for claim, verdict in verdicts if claim.key in SECTION_CONTEXTS],
+    )
+
+
+def conclusion(r: RunResults, verdicts: list[tuple[Claim, Verdict]]) -> str:
+    grid = [verdict.outcome for claim, verdict in verdicts if claim.key in SECTION_CONTEXTS]
+    scored = read.has_metrics(r)
+    orders = []
+    for evaluator in read.evaluator_names(r) if scored else []:
+        order = read.fid_order(r, MODELS, evaluator)[0]
+        steps = [judge.lower_fid(r, a, b, evaluator, None) for a, b in zip(order, order[1:], strict=False)]
+        orders.append({"label": judge.evaluator_label(r, evaluator), "order": order, "decided": None not in steps})
+    return render(
+        "conclusion.md.j2",
+        counts={
+            outcome: grid.count(outcome) for outcome in (judge.HELD, judge.NOT_HELD, judge.PARTLY, judge.UNDETERMINED)
+        },
+        claims=len(grid),
+        orders=orders,
+        orders_agree=all(judge.same_order(o["order"], orders[0]["order"]) for o in orders),
+        blurriest=read.blurriest(r, MODELS),
         costs=read.costs(r),
-        models=MODELS,
-        evaluators=evaluators,
         likelihood=read.likelihood(r),
     )
 
 
-def claims_table(verdicts: list[tuple[Claim, Verdict]]) -> str:
-    return render("claims.md.j2", verdicts=verdicts)
+def glossary(r: RunResults) -> str:
+    return render("glossary.md.j2", intervals=read.interval_method(r))
+
+
+def print_style() -> str:
+    """The report's print stylesheet (templates/print.css), for the HTML page the PDF is printed from."""
+    return (TEMPLATES / "print.css").read_text()
+
+
+def samplers_supplement(r: RunResults, verdicts: list[tuple[Claim, Verdict]]) -> str | None:
+    """The appendix's sampler, weight-average and precision comparisons, with the costs table."""
+    if not read.has_experiment(r, "samplers"):
+        return None
+    context = {**common(r, verdicts), **context_4(r, verdicts)}
+    table = render("table_4.md.j2", samplers=read.samplers(r))
+    return render("samplers.md.j2", **context) + "\n\n" + table
 
 
 def models_table(r: RunResults) -> str:
