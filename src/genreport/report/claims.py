@@ -106,7 +106,8 @@ class Claim:
             key: evaluator_label(r, key[0]) + (f", training seed {key[1]}" if len(seeds) > 1 else "")
             for key in verdicts
         }
-        evidence = "; ".join(f"{v.evidence} ({label[key]})" for key, v in verdicts.items())
+        # The evidence of the main training seed; the reason names each evaluator's and seed's outcome.
+        evidence = "; ".join(f"{v.evidence} ({label[key]})" for key, v in main)
         split = "; ".join(f"{label[key]}: {v.outcome}" for key, v in verdicts.items())
         return Verdict(UNDETERMINED, evidence, f"the verdict depends on the evaluator or the training seed: {split}")
 
