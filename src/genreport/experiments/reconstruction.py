@@ -30,6 +30,15 @@ def class_kept(classifier, images: torch.Tensor, labels: torch.Tensor) -> float:
     return float((classifier(images).argmax(1) == labels).float().mean())
 
 
+def timed(reconstruct, images: torch.Tensor, device=None) -> tuple[torch.Tensor, float]:
+    """The reconstructions of `images` and the wall time they took."""
+    started = time.perf_counter()
+    result = reconstruct(images)
+    if device is not None:
+        synchronize(device)
+    return result, time.perf_counter() - started
+
+
 def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
     """Both models' reconstructions of the same test images: errors, time per image, digits kept; a figure."""
     seed = settings["seed"]
@@ -40,29 +49,22 @@ def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
     vae, _ = load_task(inputs.checkpoints["vae"], settings["device"])
     gan, _ = load_task(inputs.checkpoints["gan"], settings["device"])
 
-    started = time.perf_counter()
-    vae_images = vae.reconstruct(originals)
-    synchronize(vae.device)
-    vae_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    _, gan_images = invert_generator(
-        gan.sampling_generator,
-        originals,
-        steps=settings["inversion_steps"],
-        restarts=settings["inversion_restarts"],
-        seed=seed,
+    search = dict(steps=settings["inversion_steps"], restarts=settings["inversion_restarts"], seed=seed)
+    vae_images, vae_seconds = timed(vae.reconstruct, originals, device=vae.device)
+    gan_images, gan_seconds = timed(
+        lambda images: invert_generator(gan.sampling_generator, images, **search)[1], originals
     )
-    gan_seconds = time.perf_counter() - started
     # The VAE's decoder under the GAN's search: whether the GAN's closer fit is the search's, not the model's.
-    started = time.perf_counter()
-    _, searched_images = invert_vae_decoder(
-        vae.model,
-        originals,
-        steps=settings["inversion_steps"],
-        restarts=settings["inversion_restarts"],
-        seed=seed,
+    searched_images, searched_seconds = timed(
+        lambda images: invert_vae_decoder(vae.model, images, **search)[1], originals
     )
-    searched_seconds = time.perf_counter() - started
+
+    def scores(images: torch.Tensor, seconds: float) -> dict[str, Any]:
+        return {
+            **errors(originals, images),
+            "seconds_per_image": seconds / len(originals),
+            "class_kept": class_kept(classifier, images, labels),
+        }
 
     record = {
         "images": len(originals),
@@ -73,21 +75,9 @@ def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
             "kept": "the restart with the lowest error",
         },
         "evaluator_accuracy_on_originals": class_kept(classifier, originals, labels),
-        "vae": {
-            **errors(originals, vae_images),
-            "seconds_per_image": vae_seconds / len(originals),
-            "class_kept": class_kept(classifier, vae_images, labels),
-        },
-        "gan": {
-            **errors(originals, gan_images),
-            "seconds_per_image": gan_seconds / len(originals),
-            "class_kept": class_kept(classifier, gan_images, labels),
-        },
-        "vae_searched": {
-            **errors(originals, searched_images),
-            "seconds_per_image": searched_seconds / len(originals),
-            "class_kept": class_kept(classifier, searched_images, labels),
-        },
+        "vae": scores(vae_images, vae_seconds),
+        "gan": scores(gan_images, gan_seconds),
+        "vae_searched": scores(searched_images, searched_seconds),
     }
     shown = slice(0, 12)
     figure_of_rows(
