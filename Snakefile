@@ -9,6 +9,7 @@
 #
 #   snakemake --cores 4 report                       # default preset (gpu with CUDA, else cpu)
 #   snakemake --cores 4 report --config preset=smoke # any preset in config/presets/
+#   snakemake --cores 4 robustness                   # opt-in repeats: more training seeds, 2.3 at full budget
 #
 # Each rule receives exactly the preset values it uses as params (a changed value reruns it and
 # what depends on it) and lists the package's source files its entry point imports as inputs
@@ -29,6 +30,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/sample.smk"
+include: "workflow/rules/robustness.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/experiments.smk"

@@ -266,3 +266,84 @@ def test_a_blur_verdict_turns_undetermined_when_its_interval_straddles_real_digi
         run(), blur={"vae": (0.93, 0.92, 0.945), "gan": (0.95, 0.94, 0.96), **{"ddpm": sharp["ddpm"]}}
     )
     assert verdict(refuted, "4", "VAE") == NOT_HELD
+
+
+def with_seed_repeats(r, gan_fids=((60.0, 6.0), (70.0, 7.0))):
+    """`r` with the robustness target's scores of every model retrained from seeds 1 and 2 (vgg, lenet FIDs);
+    the GAN's from `gan_fids`, one pair per seed."""
+    by_seed = {}
+    for seed, gan in zip((1, 2), gan_fids, strict=True):
+        by_seed[str(seed)] = {
+            name: scores({"vae": 120.0 / (i * 9 + 1), "gan": gan[i], "ddpm": 80.0 / (i * 9 + 1)})
+            for i, name in enumerate(("evaluator", "second_evaluator"))
+        }
+    r["experiments"]["seed_repeats"] = {
+        "training_seeds": [1, 2],
+        "models": ["vae", "gan", "ddpm"],
+        "sample_metrics": by_seed,
+    }
+    return r
+
+
+def test_every_training_seed_of_the_robustness_target_is_judged():
+    r = with_seed_repeats(run())
+    assert readings.training_seeds(r) == [0, 1, 2]
+    [v] = [v for c, v in check_all(r) if c.key == "2.2 b"]
+    assert v.outcome == HELD and "retrained from seeds 1 and 2" in v.reason
+    # The GAN retrained from seed 2 is worse than the VAE (130 > 120): the verdict depends on the seed.
+    flipped = with_seed_repeats(run(), gan_fids=((60.0, 6.0), (130.0, 13.0)))
+    [v] = [v for c, v in check_all(flipped) if c.key == "2.2 b"]
+    assert v.outcome == UNDETERMINED and "training seed 2: did not hold" in v.reason
+
+
+def detach_repeats(leak_fids=(150.0, 160.0), width=5.0, ratios=(1.5, 1.6, 1.7)):
+    """The full-budget detach record: detached FIDs 100 and 105, the reset variant 101 and 104, the leaking one
+    `leak_fids`, every interval ± `width`; the reset variant's paired time ratios `ratios`."""
+
+    def runs(fids):
+        return {
+            str(seed): {"fid": fid, "intervals": {"fid": [fid - width, fid + width]}, "final_losses": {"d_fake": 0.3}}
+            for seed, fid in zip((0, 1), fids, strict=True)
+        }
+
+    times = {"median": 0.1, "min": 0.09, "max": 0.11, "values": [0.1] * len(ratios)}
+    return {
+        "epochs": 10,
+        "samples": 1000,
+        "seeds": [0, 1],
+        "variants": {
+            "detached": {"description": "detached", "by_seed": runs((100.0, 105.0))},
+            "attached": {"description": "reset", "by_seed": runs((101.0, 104.0))},
+            "attached_no_reset": {"description": "leak", "by_seed": runs(leak_fids)},
+        },
+        "timing": {
+            "steps": 20,
+            "repeats": len(ratios),
+            "seconds_per_step": {name: times for name in ("detached", "attached", "attached_no_reset")},
+            "ratio_to_first": {
+                name: {
+                    "median": sorted(ratios)[len(ratios) // 2],
+                    "min": min(ratios),
+                    "max": max(ratios),
+                    "values": list(ratios),
+                }
+                for name in ("attached", "attached_no_reset")
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "record, expected",
+    [
+        (detach_repeats(), HELD),  # the leak worse beyond the intervals at both seeds
+        (detach_repeats(leak_fids=(150.0, 108.0)), UNDETERMINED),  # worse at seed 0, within the intervals at seed 1
+        (detach_repeats(leak_fids=(102.0, 104.0)), PARTLY),  # no measurable harm; every timing slower without detach
+        (detach_repeats(leak_fids=(102.0, 104.0), ratios=(0.9, 1.0, 1.2)), NOT_HELD),  # no harm, time within spread
+    ],
+)
+def test_the_full_budget_detach_comparison_decides_on_intervals_and_every_seed(record, expected):
+    r = run()
+    r["experiments"]["detach_repeats"] = record
+    # The one-epoch comparison of the default run says the leak hurts; the full-budget one, where it ran, decides.
+    assert verdict(r, "2.3") == expected

@@ -27,6 +27,29 @@ def test_an_experiment_refuses_settings_it_does_not_declare():
         check_settings("detach", {**{k: v for k, v in declared.items() if k != "detach_samples"}, "sampler_images": 8})
 
 
+def test_settings_of_another_section_reach_the_job_by_their_own_name():
+    from genreport.pipeline.settings import common_settings
+
+    preset = {
+        "seed": 0,
+        "device": "cpu",
+        "experiments": {"detach_samples": 100},
+        "robustness": {"timing_steps": 5, "timing_repeats": 3, "detach_seeds": 2},
+    }
+    settings = common_settings(preset, *EXPERIMENTS["detach_repeats"].settings)
+    assert settings == {
+        "seed": 0,
+        "device": "cpu",
+        "detach_samples": 100,
+        "detach_seeds": 2,
+        "timing_repeats": 3,
+        "timing_steps": 5,
+    }
+    check_settings("detach_repeats", settings)
+    with pytest.raises(ConfigError, match=r"lack timing_steps"):
+        check_settings("detach_repeats", {k: v for k, v in settings.items() if k != "timing_steps"})
+
+
 def test_the_layout_keeps_a_wildcard_inside_its_paths():
     layout = RunLayout("results/smoke")
     assert str(layout.checkpoint("{model}")) == "results/smoke/train/{model}/checkpoint.pt"

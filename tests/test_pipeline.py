@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from support import copy_project, mnist_source, snakemake
 
 from genreport.report.document import QUESTIONS
 from genreport.store.layout import FIGURES
+from genreport.vocabulary import MODELS
 
 SOURCE = mnist_source()
 
@@ -85,6 +87,30 @@ def test_two_runs_with_one_seed_are_identical(smoke_run, project_root, tmp_path)
     for model in ("vae", "gan", "ddpm"):
         with np.load(smoke_run / "samples" / f"{model}.npz") as a, np.load(second / "samples" / f"{model}.npz") as b:
             assert np.array_equal(a["images"], b["images"]), model
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_the_robustness_target_rebuilds_the_report_with_every_training_seed(smoke_project, tmp_path):
+    """Run in a copy of the complete smoke run (the shared one stays without it): the repeats run, the report says
+    so and reads them, and a later plain run keeps them without rerunning anything."""
+    project = tmp_path / "project"
+    shutil.copytree(smoke_project, project, symlinks=True)
+    result = snakemake(project, "robustness")
+    assert result.returncode == 0, result.stderr[-4000:]
+    run = project / "results" / "smoke"
+    repeats = json.loads((run / "experiments" / "seed_repeats.json").read_text())
+    assert repeats["training_seeds"] == [1, 2] and set(repeats["sample_metrics"]["2"]["evaluator"]) == set(MODELS)
+    detach = json.loads((run / "experiments" / "detach_repeats.json").read_text())
+    timing = detach["timing"]["seconds_per_step"]
+    assert detach["seeds"] == [0, 1] and all(len(t["values"]) == 3 for t in timing.values())
+    markdown = (run / "report" / "report.md").read_text()
+    assert "judged once for each training seed (0, 1, 2" in markdown and "Built without" not in markdown
+    assert "its full budget, from seeds 0 and 1" in markdown and "| FID, seed 0 | FID, seed 1 |" in markdown
+    assert "detach_samples_full_budget.png" in markdown and "detach_samples.png" not in markdown
+    assert (run / "report" / "report.pdf").is_file()
+    again = snakemake(project, "-n", "report")
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
 
 
 @pytest.mark.fault

@@ -19,6 +19,7 @@ from genreport.report.words import (
     coverage,
     ddpm_objective,
     samplers_supplement,
+    summary,
     table,
 )
 from genreport.vocabulary import REAL_ROW
@@ -449,3 +450,27 @@ def test_the_report_says_when_the_metrics_order_the_models_differently():
     r["metrics"]["sample_metrics"]["vae"]["precision"] = 0.95  # the blurriest model, the most precise
     disagreeing = scored_sets(r, "evaluator")
     assert not disagreeing["orders_agree"] and disagreeing["orders"]["precision"][0] == "vae"
+
+
+def test_the_detach_answer_reads_the_full_budget_comparison_where_the_robustness_target_ran():
+    from test_claims import detach_repeats
+
+    r = measured()
+    r["experiments"]["detach_repeats"] = detach_repeats()
+    text, shown = answer("2.3", r), table("2.3", r)
+    assert "for 10 epochs, its full budget, from seeds 0 and 1" in text
+    assert "took 60% longer" in text and "the median of 3 paired timings of 20 steps" in text
+    assert "(c) not detached and not reset gave a worse FID (FID 150.0 against 100.0 at seed 0" in text
+    assert "FID, seed 0 | FID, seed 1 |" in shown and "150.0 [145.0–155.0]" in shown
+
+
+def test_page_one_says_in_one_line_whether_the_robustness_target_ran():
+    from test_claims import detach_repeats, with_seed_repeats
+
+    r = measured()
+    assert "Built without the opt-in `robustness` target" in summary(r, check_all(r))
+    r["experiments"]["seeds"] = None
+    with_seed_repeats(r)
+    r["experiments"]["detach_repeats"] = detach_repeats()
+    text = summary(r, check_all(r))
+    assert "Built without" not in text and "judged once for each training seed (0, 1, 2" in text

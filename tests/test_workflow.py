@@ -21,7 +21,7 @@ import yaml
 from support import planned_jobs, snakemake
 
 from genreport.store.provenance import settings_digest
-from genreport.vocabulary import REAL_ROW
+from genreport.vocabulary import MODELS, REAL_ROW
 
 pytestmark = pytest.mark.slow
 
@@ -110,6 +110,18 @@ def set_preset_value(key: str, value):
 
 def test_a_complete_run_plans_nothing(smoke_project):
     assert planned(smoke_project) == set()
+
+
+def test_the_robustness_target_adds_one_job_per_model_seed_and_variant_and_reuses_the_run(smoke_project):
+    """Every retraining is its own job (a cluster runs them side by side); the main models, the seed experiment's
+    (the smoke preset retrains all three from seed 1) and the main GAN as the detached variant are reused."""
+    result = snakemake(smoke_project, "-n", "robustness")
+    assert result.returncode == 0, result.stderr[-3000:]
+    retrained = {f"{rule}[2,{model}]" for rule in ("train_robust_variant", "sample_robust_variant") for model in MODELS}
+    variants = {f"train_robust_detach_variant[{s},{v}]" for s in (0, 1) for v in ("attached", "attached_no_reset")}
+    experiments = {"seed_repeats_experiment", "detach_repeats_experiment"}
+    report = {"report_notebook", "report_markdown", "report_html", "report_pdf", "robustness"}
+    assert set(planned_jobs(result.stdout)) == retrained | variants | experiments | report
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,10 @@ def experiment_inputs(job):
         "ddpm_samples": dict(samples=expand(rules.sample.output, model="ddpm")),
         "both_evaluators": dict(evaluators=[checkpoint_of(name) for name in EVALUATORS]),
         "seed_variant_samples": dict(samples=expand(rules.sample_seed_variant.output, model=RETRAINED)),
+        "robust_seed_samples": dict(samples=list(ROBUST_SEED_SAMPLES.values())),
+        "robust_detach_variants": dict(variants=list(ROBUST_DETACH_VARIANTS.values()),
+                                       variant_records=[str(Path(path).parent / "metrics.json")
+                                                        for path in ROBUST_DETACH_VARIANTS.values()]),
     }
     for kind in job.reads:
         inputs.update(reads[kind])
@@ -26,7 +30,7 @@ def experiment_inputs(job):
         tasks.append("evaluator")
     if job.loads_models:
         tasks.extend(job.checkpoints)
-    if "detach_variants" in job.reads:
+    if "detach_variants" in job.reads or "robust_detach_variants" in job.reads:
         tasks.append("gan")
     inputs["code"] = code(job.entry_point, *map(task, tasks))
     return inputs
@@ -61,6 +65,10 @@ def experiment_arguments(job):
             words.append(f"--samples {shlex.quote(input.samples[0])}")
         if "seed_variant_samples" in job.reads:
             words.append(named_paths("--samples", RETRAINED, input.samples))
+        if "robust_seed_samples" in job.reads:
+            words.append(named_paths("--samples", ROBUST_SEED_SAMPLES, input.samples))
+        if "robust_detach_variants" in job.reads:
+            words.append(named_paths("--checkpoint", ROBUST_DETACH_VARIANTS, input.variants))
         if job.figure:
             words.append(f"--figure {shlex.quote(output.figure)}")
         if job.provenance:

@@ -1,16 +1,33 @@
 # The written report: every figure, measurement and experiment of the run, assembled by the
 # report notebook (HTML through nbconvert) and by genreport.cli.report (Markdown).
-FIGURE_EXPERIMENTS = [getattr(rules, job.rule) for job in EXPERIMENTS.values() if job.figure]
+# The robustness target's experiments join the report's inputs when that target is asked for, or once their
+# files exist (a later plain run keeps them, and rebuilds them if their settings or code changed). Input
+# functions, because Snakemake knows the targets only once the workflow is parsed.
+def report_experiments():
+    opt_in = [job for job in EXPERIMENTS.values() if job.opt_in]
+    asked = "robustness" in (workflow.dag_settings.targets or ())
+    robust = asked or all(LAYOUT.experiment(job.name).is_file() for job in opt_in)
+    return [job for job in EXPERIMENTS.values() if robust or not job.opt_in]
+
+
+def figure_experiments():
+    return [getattr(rules, job.rule) for job in report_experiments() if job.figure]
+
+
 REPORT_INPUTS = dict(
     metrics=rules.evaluate.output.metrics,
     training=expand(rules.train.output.metrics, model=MODELS),
-    experiments=[getattr(rules, job.rule).output.json for job in EXPERIMENTS.values()],
+    experiments=lambda wildcards: [getattr(rules, job.rule).output.json for job in report_experiments()],
     measurements=[getattr(rules, f"notebook_{model}").output.measurements for model in MODELS],
-    figures=[*(figure for model in MODELS for figure in getattr(rules, f"notebook_{model}").output.figures),
-             *(rule.output.figure for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.bound_figure,
-             rules.evaluate.output.samples_figure],
-    provenance=[*(getattr(rules, f"notebook_{model}").output.provenance for model in MODELS),
-                *(rule.output.provenance for rule in FIGURE_EXPERIMENTS), rules.evaluate.output.provenance],
+    figures=lambda wildcards: [
+        *(figure for model in MODELS for figure in getattr(rules, f"notebook_{model}").output.figures),
+        *(rule.output.figure for rule in figure_experiments()), rules.evaluate.output.bound_figure,
+        rules.evaluate.output.samples_figure,
+    ],
+    provenance=lambda wildcards: [
+        *(getattr(rules, f"notebook_{model}").output.provenance for model in MODELS),
+        *(rule.output.provenance for rule in figure_experiments()), rules.evaluate.output.provenance,
+    ],
 )
 
 
@@ -115,3 +132,14 @@ rule publish:
         "python -m genreport.cli.publish --preset {params.preset:q} --metrics {input.metrics:q}"
         " --report-files {input.html:q} {input.markdown:q} {input.pdf:q} --figures {input.figures:q}"
         " --receipt {output.receipt:q} > {log:q} 2>&1"
+
+
+rule robustness:
+    """The opt-in repeats (every model from `robustness.training_seeds`, the detach comparison at full budget
+    from several seeds) and the report built with them."""
+    input:
+        [getattr(rules, job.rule).output.json for job in EXPERIMENTS.values() if job.opt_in],
+        rules.report_html.output,
+        rules.report_markdown.output,
+        rules.report_pdf.output,
+

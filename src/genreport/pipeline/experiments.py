@@ -21,18 +21,19 @@ class Experiment:
     rule: str  # the workflow's rule, whose provenance, log and benchmark files carry its name
     entry_point: str
     question: str  # the rule's docstring: the question it measures
-    settings: tuple[str, ...] = ()  # keys of the preset's `experiments` section
+    settings: tuple[str, ...] = ()  # keys of the preset's `experiments` section, or "section.key" of another
     checkpoints: tuple[str, ...] = ()  # trained models it reads, as --checkpoint NAME=PATH
     loads_models: bool = True  # rebuilds those models (so depends on their task code), or reads files beside them
     evaluator: bool = True  # reads the first evaluator's checkpoint (--evaluator PATH)
     # Other inputs, each a kind the workflow knows: "detach_variants", "training_records",
-    # "ddpm_samples", "both_evaluators", "seed_variant_samples".
+    # "ddpm_samples", "both_evaluators", "seed_variant_samples", "robust_seed_samples", "robust_detach_variants".
     reads: tuple[str, ...] = ()
     figure: str = ""  # the key in store/layout.EXPERIMENT_FIGURES of the figure it draws, if any
     provenance: bool = False  # records what made its figure
     light: bool = False  # a small job for a cluster scheduler
     caption: str = ""  # workflow/report/<caption>.rst
     category: str = ""  # its section of Snakemake's report
+    opt_in: bool = False  # run by the `robustness` target only; the report uses its record where it exists
 
 
 EXPERIMENTS = {
@@ -128,13 +129,50 @@ EXPERIMENTS = {
             caption="seeds",
             category="Measurements",
         ),
+        Experiment(
+            "seed_repeats",
+            "seed_repeats_experiment",
+            "genreport.cli.seed_repeats",
+            "Robust to retraining, the opt-in repeat: every model trained again from each of "
+            "`robustness.training_seeds`, scored in both evaluators' feature spaces.",
+            settings=("robustness.training_seeds",),
+            evaluator=False,
+            reads=("both_evaluators", "robust_seed_samples"),
+            caption="seed_repeats",
+            category="Measurements",
+            opt_in=True,
+        ),
+        Experiment(
+            "detach_repeats",
+            "detach_repeats_experiment",
+            "genreport.cli.detach_repeats",
+            "Question 2.3 at the GAN's full budget: the three discriminator steps trained from several seeds, "
+            "their time per step timed repeatedly.",
+            settings=(
+                "detach_samples",
+                "robustness.detach_seeds",
+                "robustness.timing_repeats",
+                "robustness.timing_steps",
+            ),
+            reads=("robust_detach_variants",),
+            figure="detach_full",
+            provenance=True,
+            caption="detach_repeats",
+            category="2. GAN",
+            opt_in=True,
+        ),
     )
 }
 
 
+def setting_name(key: str) -> str:
+    """The name a job's settings give a declared key ("robustness.timing_steps" -> "timing_steps")."""
+    return key.rpartition(".")[2]
+
+
 def check_settings(name: str, settings: dict) -> None:
     """Refuse settings other than those the experiment `name` declares (a rule and its entry point out of step)."""
-    wanted = {*COMMON_SETTINGS, *EXPERIMENTS[name].settings}
+    wanted = {*COMMON_SETTINGS, *map(setting_name, EXPERIMENTS[name].settings)}
     missing, unknown = sorted(wanted - set(settings)), sorted(set(settings) - wanted)
     problems = []
     if missing:

@@ -8,9 +8,17 @@ from ..seeds import EVALUATION_SAMPLES, stream_seed
 
 
 def common_settings(preset: dict[str, Any], *experiment_keys: str) -> dict[str, Any]:
-    """The seed and device every job uses, with the named values of the preset's `experiments` section."""
+    """The seed and device every job uses, with the named values of the preset's `experiments` section
+    ("section.key": of that section, passed as "key")."""
+
+    def value(key: str) -> Any:
+        section, _, name = key.rpartition(".")
+        return preset[section or "experiments"][name]
+
     return dict(
-        seed=preset["seed"], device=preset["device"], **{key: preset["experiments"][key] for key in experiment_keys}
+        seed=preset["seed"],
+        device=preset["device"],
+        **{key.rpartition(".")[2]: value(key) for key in experiment_keys},
     )
 
 

@@ -49,24 +49,42 @@ def main_seed(r: RunResults) -> int:
     return r["models"]["vae"]["seed"]
 
 
-@reading("train/<model>/metrics.json: seed, and experiments/seeds.json: training_seed, models")
+@reading(
+    "train/<model>/metrics.json: seed; experiments/seed_repeats.json: training_seeds, models where the "
+    "robustness target ran, else experiments/seeds.json: training_seed, models"
+)
 def training_seeds(r: RunResults) -> list[int]:
-    """The main training seed, then the seed experiment's where it retrained any model."""
+    """The main training seed, then the robustness target's seeds where it ran, else the seed experiment's
+    where it retrained any model."""
+    repeats = (r.get("experiments") or {}).get("seed_repeats")
+    if repeats:
+        return [main_seed(r), *repeats["training_seeds"]]
     retrained = (r.get("experiments") or {}).get("seeds")
     return [main_seed(r)] + ([retrained["training_seed"]] if retrained and retrained["models"] else [])
 
 
 def retrained_models(r: RunResults) -> list[str]:
-    retrained = (r.get("experiments") or {}).get("seeds")
+    experiments = r.get("experiments") or {}
+    retrained = experiments.get("seed_repeats") or experiments.get("seeds")
     return retrained["models"] if retrained else []
+
+
+def robustness_ran(r: RunResults) -> bool:
+    """Whether the opt-in robustness target's experiments are part of this run."""
+    experiments = r.get("experiments") or {}
+    return bool(experiments.get("seed_repeats") and experiments.get("detach_repeats"))
 
 
 def _sample_scores(r: RunResults, model: str, evaluator: str, seed: int | None) -> dict[str, Any]:
     """A model's sample metrics in one evaluator's space, for one training seed (the main one by default;
-    a model the seed experiment did not retrain keeps its main scores)."""
-    retrained = (r.get("experiments") or {}).get("seeds")
-    if seed is not None and seed != main_seed(r) and retrained and model in retrained["models"]:
-        return retrained["sample_metrics"][evaluator][model]
+    a model no experiment retrained keeps its main scores)."""
+    experiments = r.get("experiments") or {}
+    if seed is not None and seed != main_seed(r):
+        repeats, retrained = experiments.get("seed_repeats"), experiments.get("seeds")
+        if repeats and str(seed) in repeats["sample_metrics"] and model in repeats["models"]:
+            return repeats["sample_metrics"][str(seed)][evaluator][model]
+        if retrained and model in retrained["models"]:
+            return retrained["sample_metrics"][evaluator][model]
     return _scored(r, evaluator)["sample_metrics"][model]
 
 
@@ -167,6 +185,15 @@ def seconds_per_sample(r: RunResults, model: str) -> float:
 def detach_variants(r: RunResults) -> dict[str, Any] | None:
     exp = (r.get("experiments") or {}).get("detach")
     return exp["variants"] if exp else None
+
+
+@reading(
+    "experiments/detach_repeats.json: variants.<variant>.by_seed.<seed>.{fid, intervals.fid}, "
+    "timing.{seconds_per_step, ratio_to_first}.<variant>.{median, min, max}"
+)
+def detach_repeats(r: RunResults) -> dict[str, Any] | None:
+    """The robustness target's detach comparison at the GAN's full budget, where it ran."""
+    return (r.get("experiments") or {}).get("detach_repeats")
 
 
 @reading("experiments/reconstruction.json: {vae, gan}.{mse.mean, class_kept}")
@@ -400,6 +427,31 @@ def detach(r: RunResults) -> dict[str, Any] | None:
     }
 
 
+def detach_full(r: RunResults) -> dict[str, Any] | None:
+    """The full-budget detach comparison as the text and its table use it: each variant's runs by seed and its
+    time per step (median and range over the repeated timings), with its ratio to the detached step's."""
+    exp = detach_repeats(r)
+    if not exp:
+        return None
+    timing = exp["timing"]
+    return {
+        "epochs": exp["epochs"],
+        "samples": exp["samples"],
+        "seeds": exp["seeds"],
+        "repeats": timing["repeats"],
+        "steps": timing["steps"],
+        "variants": {
+            variant: {
+                "description": entry["description"],
+                "by_seed": entry["by_seed"],
+                "time": timing["seconds_per_step"][variant],
+                "ratio": timing["ratio_to_first"].get(variant),
+            }
+            for variant, entry in exp["variants"].items()
+        },
+    }
+
+
 def inversion(r: RunResults) -> dict[str, Any] | None:
     return _experiment(r, "reconstruction")
 
@@ -607,22 +659,18 @@ def model_rows(r: RunResults) -> list[dict[str, Any]]:
 
 
 def seed_rows(r: RunResults) -> list[dict[str, Any]]:
-    """Each retrained model's FIDs (every evaluator) and most frequent digit (main evaluator) per training seed."""
+    """Each retrained model's FIDs by training seed (one list per evaluator) and most frequent digit per training
+    seed (main evaluator)."""
     evaluators = evaluator_names(r)
-    rows = []
-    for model in retrained_models(r):
-        for seed in training_seeds(r):
-            digit, share = most_frequent_digit(class_shares(r, model, evaluators[0], seed))
-            rows.append(
-                {
-                    "name": model,
-                    "seed": seed,
-                    "fids": [fid(r, model, e, seed) for e in evaluators],
-                    "digit": digit,
-                    "share": share,
-                }
-            )
-    return rows
+    seeds = training_seeds(r)
+    return [
+        {
+            "name": model,
+            "fids": [[fid(r, model, e, seed) for seed in seeds] for e in evaluators],
+            "digits": [most_frequent_digit(class_shares(r, model, evaluators[0], seed)) for seed in seeds],
+        }
+        for model in retrained_models(r)
+    ]
 
 
 def step_benchmarks(r: RunResults) -> list[dict[str, Any]]:

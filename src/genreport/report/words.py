@@ -34,6 +34,7 @@ FIGURE_LABELS = {
     "evolution_vae": "Figure A1",
     "evolution_gan": "Figure A2",
     "detach": "Figure A3",
+    "detach_full": "Figure A3",
     "reconstruction": "Figure A4",
     "bound": "Figure A5",
     "evolution_ddpm": "Figure A6",
@@ -180,13 +181,29 @@ def smoothness(r: RunResults, verdicts, key: str, model: str) -> dict[str, Any]:
 
 
 def context_2_3(r: RunResults, verdicts) -> dict[str, Any]:
+    full = read.detach_full(r)
+    if full:
+        v = full["variants"]
+        a, b, c = v["detached"], v["attached"], v["attached_no_reset"]
+        return {
+            "full": full,
+            "detach": None,
+            "a": a,
+            "b": b,
+            "c": c,
+            "reset_change": judge.fid_change_at_seeds(b["by_seed"], a["by_seed"]),
+            "leak_change": judge.fid_change_at_seeds(c["by_seed"], a["by_seed"]),
+            "slower": judge.slower(b["ratio"]["median"] - 1),
+            "essential": verdict_for(verdicts, "2.3").outcome,
+        }
     numbers = read.detach(r)
     if not numbers:
-        return {"detach": None}
+        return {"detach": None, "full": None}
     v = numbers["variants"]
     a, b, c = v["detached"], v["attached"], v["attached_no_reset"]
     return {
         "detach": numbers,
+        "full": None,
         "a": a,
         "b": b,
         "c": c,
@@ -317,7 +334,7 @@ def table(key: str, r: dict[str, Any]) -> str | None:
     if key not in TABLES or not read.has_experiment(r, TABLES[key]):
         return None
     context = {
-        "2.3": lambda: {"detach": read.detach(r)},
+        "2.3": lambda: {"detach": read.detach(r), "full": read.detach_full(r)},
         "2.4 c": lambda: {"probes": read.probes(r), "baselines": read.probe_baselines(r)},
         "4": lambda: {"rows": read.model_rows(r), "scores": read.sample_metrics(r), "samplers": read.samplers(r)},
     }[key]()
@@ -336,6 +353,8 @@ def summary(r: RunResults, verdicts: list[tuple[Claim, Verdict]]) -> str:
         preset=read.run_record(r)["preset"],
         k=read.key_numbers(r),
         intervals=read.interval_method(r),
+        robust=read.robustness_ran(r),
+        seeds=read.training_seeds(r),
         grid=[(claim, verdict) for claim, verdict in verdicts if claim.key in SECTION_CONTEXTS],
     )
 

@@ -28,9 +28,21 @@ EXPERIMENT_FIGURES = {
     "curves": ("quality_vs_compute", "quality_curves"),
     "bound": ("ddpm_bound_terms", "evaluate"),
     "samples": ("samples_side_by_side", "evaluate"),
+    "detach_full": ("detach_samples_full_budget", "detach_repeats_experiment"),
 }
 # Each experiment writes experiments/<name>.json.
-EXPERIMENTS = ("detach", "reconstruction", "probes", "interpolation", "samplers", "curves", "seeds")
+# The last two are the opt-in `robustness` target's: the report uses them where they exist.
+EXPERIMENTS = (
+    "detach",
+    "reconstruction",
+    "probes",
+    "interpolation",
+    "samplers",
+    "curves",
+    "seeds",
+    "seed_repeats",
+    "detach_repeats",
+)
 
 
 def notebook_figures(model: str) -> list[str]:
@@ -56,6 +68,14 @@ class RunLayout:
 
     def seed_variant_dir(self, model: str) -> Path:
         return self.root / "experiments" / "seeds" / model
+
+    def robust_seed_dir(self, model: str, seed: int | str) -> Path:
+        """A model trained again from `seed` by the robustness target."""
+        return self.root / "experiments" / "robustness" / f"seed{seed}" / model
+
+    def robust_detach_dir(self, variant: str, seed: int | str) -> Path:
+        """A detach variant trained at the GAN's full budget from `seed` by the robustness target."""
+        return self.root / "experiments" / "robustness" / "detach" / f"seed{seed}" / variant
 
     def samples(self, model: str) -> Path:
         return self.root / "samples" / f"{model}.npz"
