@@ -249,6 +249,8 @@ def metric_rows(scores: dict[str, Any]) -> list[dict[str, Any]]:
             "kid_std": s["kid_std"],
             "precision": s["precision"],
             "recall": s["recall"],
+            "precision_interval": (s.get("intervals") or {}).get("precision"),
+            "recall_interval": (s.get("intervals") or {}).get("recall"),
             "mean_top_probability": s["mean_top_probability"],
             "min_share": min(s["class_shares"]),
             "max_share": max(s["class_shares"]),
