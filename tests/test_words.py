@@ -274,10 +274,14 @@ def test_every_question_is_answered_with_the_experiments():
         assert len(answer(key, r)) > 50, key
     for key in TABLES:
         assert table(key, r).count("\n") >= 3, key
-    assert "10× less time per image, FID 10.00 against 10.00 (within 10% of it;" in supplement(r)
-    assert "FID 12.00 against 10.00 (not within 10% of it; their KIDs differ by less" in supplement(r)
+    assert "10× less time per image, FID 10.0 against 10.0 (indistinguishable at this count;" in supplement(r)
+    assert "FID 12.0 against 10.0 (a difference beyond the sampling noise; their KIDs differ by less" in supplement(r)
     r["experiments"]["samplers"]["samplers"]["DDIM, 50 steps"]["kid"] = 0.05
-    assert "FID 12.00 against 10.00 (not within 10% of it)" in supplement(r)
+    assert "FID 12.0 against 10.0 (a difference beyond the sampling noise)" in supplement(r)
+    # With intervals, a difference of 12 against 10 that the intervals cover is no difference.
+    for row in r["experiments"]["samplers"]["samplers"].values():
+        row["intervals"] = {"fid": [row["fid"] - 3.0, row["fid"] + 3.0]}
+    assert "FID 12.0 [9.0–15.0] against 10.0 [7.0–13.0] (indistinguishable at this count)" in supplement(r)
 
 
 def test_precision_verdict_follows_the_comparison():

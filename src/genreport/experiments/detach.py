@@ -39,7 +39,7 @@ def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
             "steps": training["steps"],
             "seconds_per_step": training["seconds_per_step"],
             "final_losses": {k: final[k] for k in ("loss_d", "loss_g", "d_real", "d_fake")},
-            **score_image_set(classifier, reference, images, seed=seed),
+            **score_image_set(classifier, reference, images, seed=seed, intervals=True),
         }
         rows.append(images[:12])
     figure_of_rows(

@@ -58,7 +58,9 @@ def moving_average_against_raw(task, samples: dict[str, Any], classifier, refere
         "sampler": samples["sampler"],
         "images": len(averaged),
         **{
-            name: score_image_set(classifier, reference, to_unit_float(torch.from_numpy(images)), seed=seed)
+            name: score_image_set(
+                classifier, reference, to_unit_float(torch.from_numpy(images)), seed=seed, intervals=True
+            )
             for name, images in as_uint8.items()
         },
     }
@@ -90,7 +92,7 @@ def precision_against_fp32(
         "same_digit_share": float(same_digit),
         "seconds_per_image": {reduced_precision: reduced_seconds, "fp32": full_seconds},
         "scores": {
-            name: score_image_set(classifier, reference, images, seed=seed)
+            name: score_image_set(classifier, reference, images, seed=seed, intervals=True)
             for name, images in ((reduced_precision, reduced), ("fp32", full))
         },
     }
@@ -120,7 +122,7 @@ def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
             "weights": "moving average",
             "seconds_per_image": seconds,
             "peak_gpu_memory_bytes": peak,
-            **score_image_set(classifier, reference, images, seed=seed),
+            **score_image_set(classifier, reference, images, seed=seed, intervals=True),
         }
         print(name, f"{seconds * 1e3:.1f} ms/image, FID {record['samplers'][name]['fid']:.2f}", flush=True)
     record["moving_average_against_raw"] = moving_average_against_raw(task, samples, classifier, reference, seed)

@@ -35,7 +35,9 @@ THRESHOLDS = {
         "an interpolation path is smooth when its largest step is at most this many "
         "times its mean step (pixel RMS between neighbouring frames)",
     ),
-    "same_fid": Threshold(0.10, "two FIDs within this fraction of the smaller count as the same quality"),
+    "same_fid": Threshold(
+        0.10, "in runs scored without intervals, two FIDs within this fraction count as the same quality"
+    ),
     "blurry_below": Threshold(
         1.0, "samples are blurry when their edge strength is below this multiple of real test digits'"
     ),
@@ -227,7 +229,7 @@ def detach_essential(r: RunResults) -> Verdict:
     evidence = (
         f"FID leaked {leak['fid']:.1f} vs detached {detached['fid']:.1f}; {extra:+.0%} time per step without detach"
     )
-    if leak["fid"] > (1 + threshold("same_fid")) * detached["fid"]:
+    if fid_change(leak, detached) == "worse":
         return Verdict(HELD, evidence, "leaving the discriminator's gradient in the generator's update hurt")
     if extra > 0:
         return Verdict(PARTLY, evidence, "detach saved time, but the leaked gradient did not measurably hurt")
@@ -440,21 +442,21 @@ def edges_rose(first: dict[str, Any], last: dict[str, Any]) -> bool | None:
     return lower(first["score"], last["score"], first["interval"], last["interval"])
 
 
-def fid_change(new: float, old: float) -> str:
-    """'same', 'worse' or 'better': new FID against old, the same within the same-FID margin."""
-    if abs(new - old) <= threshold("same_fid") * old:
+def fid_change(new: dict[str, Any], old: dict[str, Any]) -> str:
+    """'same', 'worse' or 'better': the FID of scores `new` against `old`; the same where their bootstrap intervals
+    overlap, or, in runs scored without intervals, within the same-FID margin."""
+    new_interval, old_interval = ((s.get("intervals") or {}).get("fid") for s in (new, old))
+    if new_interval and old_interval:
+        better = lower(new["fid"], old["fid"], new_interval, old_interval)
+        return "same" if better is None else "better" if better else "worse"
+    if abs(new["fid"] - old["fid"]) <= threshold("same_fid") * old["fid"]:
         return "same"
-    return "worse" if new > old else "better"
+    return "worse" if new["fid"] > old["fid"] else "better"
 
 
 def fid_change_at_seeds(new: dict[str, Any], old: dict[str, Any]) -> str:
-    """'same', 'worse', 'better' or 'mixed': runs `new` against `old` (by seed), each seed's change judged on the
-    two FIDs' intervals (overlapping: the same)."""
-    changes = set()
-    for seed, run in new.items():
-        base = old[seed]
-        better = lower(run["fid"], base["fid"], run["intervals"]["fid"], base["intervals"]["fid"])
-        changes.add("same" if better is None else "better" if better else "worse")
+    """'same', 'worse', 'better' or 'mixed': runs `new` against `old` (by seed), each seed judged by fid_change."""
+    changes = {fid_change(run, old[seed]) for seed, run in new.items()}
     return changes.pop() if len(changes) == 1 else "mixed"
 
 
@@ -468,10 +470,6 @@ def trains_longer(r: RunResults, a: str, b: str) -> bool:
 
 def same_order(order: list[str], other: list[str]) -> bool:
     return order == other
-
-
-def within_same_fid(value: float, reference: float) -> bool:
-    return abs(value - reference) <= threshold("same_fid") * reference
 
 
 def kids_resolved(row: dict[str, Any], reference: dict[str, Any]) -> bool:
@@ -496,12 +494,8 @@ def changes_digit_once(feature_paths: dict[str, Any], model: str) -> bool:
 
 def moving_average_outcome(comparison: dict[str, Any]) -> str:
     """'pays', 'does not pay' or 'no difference', by FID at equal noise (the sampler experiment's comparison)."""
-    averaged_fid, raw_fid = comparison["moving average"]["fid"], comparison["raw"]["fid"]
-    if raw_fid > (1 + threshold("same_fid")) * averaged_fid:
-        return "pays"
-    if raw_fid < (1 - threshold("same_fid")) * averaged_fid:
-        return "does not pay"
-    return "no difference"
+    change = fid_change(comparison["raw"], comparison["moving average"])
+    return {"worse": "pays", "better": "does not pay", "same": "no difference"}[change]
 
 
 def reduced_precision_outcome(comparison: dict[str, Any]) -> str:
@@ -511,7 +505,7 @@ def reduced_precision_outcome(comparison: dict[str, Any]) -> str:
     if comparison["images"] < threshold("precision_verdict_images"):
         return "too few"
     scores, low = comparison["scores"], comparison["precision"]
-    keeps = within_same_fid(scores[low]["fid"], scores["fp32"]["fid"]) and abs(
+    keeps = fid_change(scores[low], scores["fp32"]) == "same" and abs(
         scores[low]["mean_top_probability"] - scores["fp32"]["mean_top_probability"]
     ) <= threshold("same_confidence")
     return "keeps" if keeps else "changes"

@@ -208,8 +208,8 @@ def context_2_3(r: RunResults, verdicts) -> dict[str, Any]:
         "b": b,
         "c": c,
         "identical": judge.trained_identically(a, b),
-        "reset_change": judge.fid_change(b["fid"], a["fid"]),
-        "leak_change": judge.fid_change(c["fid"], a["fid"]),
+        "reset_change": judge.fid_change(b, a),
+        "leak_change": judge.fid_change(c, a),
         "slower": judge.slower(numbers["extra_time"]),
         "essential": verdict_for(verdicts, "2.3").outcome,
     }
@@ -247,7 +247,7 @@ def context_4(r: RunResults, verdicts) -> dict[str, Any]:
         compared = [
             {
                 **row,
-                "within": judge.within_same_fid(row["fid"], ancestral["fid"]),
+                "within": judge.fid_change(row, ancestral) == "same",
                 "resolved": judge.kids_resolved(row, ancestral),
             }
             for row in numbers["compared"]
