@@ -344,3 +344,14 @@ def test_checkpoint_naming_no_model_of_the_pipeline_is_refused(tmp_path):
     save_checkpoint(path, {"model": "base", "config": {}})
     with pytest.raises(CheckpointError, match="names no model of this pipeline"):
         load_task(path, "cpu")
+
+
+def test_strings_from_a_run_s_files_are_made_inert_for_markdown_and_html():
+    from genreport.report.results import inert
+
+    record = {"sampler": "<script>x</script>", "rows": [{"[a](javascript:b)": "`c` & d"}], "count": 3}
+    assert inert(record) == {
+        "sampler": "&lt;script&gt;x&lt;/script&gt;",
+        "rows": [{"&#91;a&#93;(javascript:b)": "&#96;c&#96; &amp; d"}],
+        "count": 3,
+    }

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -321,3 +322,34 @@ def test_lint_is_clean(project_root):
     )
     output = result.stdout + result.stderr
     assert "Lints for" not in output and "Congratulations" in output, output[-3000:]
+
+
+MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>[link](javascript:alert(3))`code`"
+
+
+def planted(value, key=""):
+    """`value` with MARKUP appended to every string it holds, except the one setting the report parses."""
+    if isinstance(value, dict):
+        return {k: planted(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [planted(item, key) for item in value]
+    return value + MARKUP if isinstance(value, str) and key != "snapshot_sampler" else value
+
+
+def test_markup_planted_in_every_string_of_a_run_reaches_the_page_as_text(smoke_project, tmp_path):
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from genreport.report.document import report_blocks
+    from genreport.report.results import load_results
+
+    run = tmp_path / "smoke"
+    shutil.copytree(smoke_project / "results" / "smoke", run)
+    for path in run.rglob("*.json"):
+        path.write_text(json.dumps(planted(json.loads(path.read_text()))))
+    markdown = "\n\n".join(block.markdown for block in report_blocks(load_results(run)) if block.markdown)
+    page = markdown2html_mistune(markdown)
+    assert markdown.count("&lt;script&gt;") > 10, "the planted strings must reach the page"
+    for live in ("<script>alert(1)", "<img src=x", "[link](javascript", "`code`"):
+        assert live not in markdown, live
+    for live in ("<script", "<img src=x", '<img src="x', 'href="javascript', "<code>code</code>"):
+        assert live not in page, live

@@ -13,6 +13,27 @@ from ..store.layout import EXPERIMENT_FIGURES, EXPERIMENTS, FIGURES, RunLayout
 from ..vocabulary import MODELS
 
 
+# The characters that open Markdown or HTML markup, as entities that render as themselves: a string a run's
+# file holds (a sample file's field, a folder name, a setting) reaches the page as text, never as markup.
+INERT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", "`": "&#96;"})
+
+
+def inert(value: Any) -> Any:
+    """`value` (as JSON holds it) with every string, keys included, made inert for Markdown and HTML."""
+    if isinstance(value, str):
+        return value.translate(INERT)
+    if isinstance(value, list):
+        return [inert(item) for item in value]
+    if isinstance(value, dict):
+        return {inert(key): inert(item) for key, item in value.items()}
+    return value
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """A run's JSON file, its strings made inert (the report reads every file through here)."""
+    return inert(read_json(path))
+
+
 class ModelSummary(TypedDict):
     """One model's training record and measurements, merged (train/<model>/metrics.json, measurements/<model>.json)."""
 
@@ -59,7 +80,7 @@ def summarize_model(results_dir: Path, model: str, curves: dict[str, Any] | None
     layout = RunLayout(results_dir)
     files = (layout.training_metrics(model), layout.measurements(model))
     try:
-        return model_summary(results_dir, model, *(read_json(path) for path in files), curves)
+        return model_summary(results_dir, model, *(read_record(path) for path in files), curves)
     except (KeyError, IndexError) as error:
         entry = f"the entry {error.args[0]!r}" if isinstance(error, KeyError) else "an entry"
         raise ResultFileError(
@@ -115,7 +136,7 @@ def load_results(results_dir: Path) -> RunResults:
     layout = RunLayout(results_dir)
     # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
     experiments = {
-        name: read_json(path) if (path := layout.experiment(name)).is_file() else None for name in EXPERIMENTS
+        name: read_record(path) if (path := layout.experiment(name)).is_file() else None for name in EXPERIMENTS
     }
     models = {model: summarize_model(results_dir, model, experiments["curves"]) for model in MODELS}
     figures = {key: layout.figure(stem) for key, (stem, _) in FIGURES.items()}
@@ -125,14 +146,14 @@ def load_results(results_dir: Path) -> RunResults:
     figures.update(
         {key: layout.figure(stem) for key, (stem, _) in EXPERIMENT_FIGURES.items() if layout.figure(stem).is_file()}
     )
-    metrics = read_json(layout.metrics) if layout.metrics.is_file() else None
+    metrics = read_record(layout.metrics) if layout.metrics.is_file() else None
     provenance = {
-        key: read_json(path)
+        key: read_record(path)
         for key, (_, job) in {**FIGURES, **EXPERIMENT_FIGURES}.items()
         if (path := layout.provenance(job)).is_file()
     }
     return {
-        "preset": results_dir.name,
+        "preset": inert(results_dir.name),
         "results_dir": results_dir,
         "models": models,
         "figures": figures,
