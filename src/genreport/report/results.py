@@ -12,7 +12,6 @@ from ..store.files import read_benchmark, read_json
 from ..store.layout import EXPERIMENT_FIGURES, EXPERIMENTS, FIGURES, RunLayout
 from ..vocabulary import MODELS
 
-
 # The characters that open Markdown or HTML markup, as entities that render as themselves: a string a run's
 # file holds (a sample file's field, a folder name, a setting) reaches the page as text, never as markup.
 INERT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", "`": "&#96;"})
