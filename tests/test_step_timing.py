@@ -47,3 +47,29 @@ def test_the_paired_ratio_cancels_a_slow_spell_that_falls_on_every_task(monkeypa
     ratio = timing["ratio_to_first"]["slow"]
     assert ratio["min"] == pytest.approx(2.0) and ratio["max"] == pytest.approx(2.0)  # unpaired: 0.2/0.3 .. 0.6/0.1
     assert timing["repeats"] == 3 and timing["steps"] == 4 and timing["batch_size"] == 8
+
+
+def test_sampling_time_is_the_median_of_repeats_that_draw_the_same_samples(monkeypatch):
+    from genreport.measure import analysis
+
+    clock = Clock()
+    monkeypatch.setattr(analysis.time, "perf_counter", clock)
+    # The warm-up, then seven timed repeats of ten images, the first slowed by another process.
+    costs = iter([0.0, 0.5, 0.010, 0.012, 0.011, 0.010, 0.013, 0.010])
+    drawn = []
+
+    class Task:
+        device = torch.device("cpu")
+
+        def noise(self, count, generator):
+            return torch.randn(count, 4, generator=generator)
+
+        def generate(self, noise, generator):
+            clock.now += next(costs)
+            images = noise + torch.randn(noise.shape, generator=generator)
+            drawn.append(images)
+            return images
+
+    samples, seconds = analysis.time_sampling(Task(), 10, seed=3, budget_s=1.0, most=7)
+    assert seconds == pytest.approx(0.011 / 10)  # the median: the slow repeat is outvoted
+    assert len(drawn) == 8 and all(torch.equal(images, samples) for images in drawn[1:])
