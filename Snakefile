@@ -37,6 +37,12 @@ include: "workflow/rules/experiments.smk"
 include: "workflow/rules/report.smk"
 
 
+onstart:
+    if not RUN_RECORD.is_file():
+        RUN_RECORD.parent.mkdir(parents=True, exist_ok=True)
+        RUN_RECORD.write_text(json.dumps({"preset": PRESET}) + "\n")
+
+
 rule report:
     """The written report of the chosen preset (the default target)."""
     default_target: True

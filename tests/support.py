@@ -160,12 +160,13 @@ def results(vae_sharp=0.6, gan_sharp=0.95, ddpm_sharp=0.9, ratio=1.2):
     }
 
 
-def mnist_test_images(count: int) -> torch.Tensor | None:
-    """The first `count` MNIST test digits as [N, 1, 28, 28] in [0, 1], read from the offline IDX file."""
+def mnist_test_images(count: int, split: str = "t10k") -> torch.Tensor | None:
+    """The first `count` MNIST test digits (`split` "train": training digits) as [N, 1, 28, 28] in [0, 1], read
+    from the offline IDX file."""
     source = mnist_source()
     if source is None:
         return None
-    with gzip.open(source / "t10k-images-idx3-ubyte.gz") as file:
+    with gzip.open(source / f"{split}-images-idx3-ubyte.gz") as file:
         raw = file.read()
     images = torch.frombuffer(bytearray(raw[16 : 16 + count * 784]), dtype=torch.uint8)
     return images.view(count, 1, 28, 28).float() / 255.0

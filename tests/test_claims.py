@@ -347,3 +347,19 @@ def test_the_full_budget_detach_comparison_decides_on_intervals_and_every_seed(r
     r["experiments"]["detach_repeats"] = record
     # The one-epoch comparison of the default run says the leak hurts; the full-budget one, where it ran, decides.
     assert verdict(r, "2.3") == expected
+
+
+def test_a_degenerate_sample_set_leaves_every_quality_verdict_undetermined():
+    assert verdict(run(), "2.2 b") == HELD
+    collapsed = run()
+    collapsed["metrics"]["sample_checks"] = {
+        "gan": {"shares": {"blank": 0.0, "duplicated": 0.9, "copied_from_training": 0.0}, "limit": 0.05}
+    }
+    [v] = [v for c, v in check_all(collapsed) if c.key == "2.2 b"]
+    assert v.outcome == UNDETERMINED and "the GAN's (duplicated 90%)" in v.reason
+    no_recall = run()
+    no_recall["metrics"]["sample_metrics"]["gan"].update(precision=0.9, recall=0.0)
+    for model in ("vae", "ddpm"):
+        no_recall["metrics"]["sample_metrics"][model].update(precision=0.9, recall=0.5)
+    [v] = [v for c, v in check_all(no_recall) if c.key == "2.2 b"]
+    assert v.outcome == UNDETERMINED and "the GAN's (recall 0.000)" in v.reason

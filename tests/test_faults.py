@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -131,7 +132,7 @@ def test_sigterm_mid_epoch_saves_state_and_explains_in_one_line(data_dir, uninte
     assert_same_run(tmp_path, uninterrupted["gan"])
 
 
-def tiny_run(tmp_path, task, epochs=2):
+def tiny_run(tmp_path, task, epochs=2, **settings):
     images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
     return train(
         task,
@@ -144,7 +145,69 @@ def tiny_run(tmp_path, task, epochs=2):
         sample_count=4,
         run_info={},
         progress=False,
+        **settings,
     )
+
+
+def interrupted_after_one_epoch(tmp_path, code_digest):
+    """A two-epoch VAE run stopped in its second epoch, its state after the first kept."""
+    task = build_task("vae", load_preset("smoke")["vae"], torch.device("cpu"))
+    original, calls = task.training_step, {"n": 0}
+
+    def stopped(images):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise KeyboardInterrupt
+        return original(images)
+
+    task.training_step = stopped
+    with pytest.raises(KeyboardInterrupt):
+        tiny_run(tmp_path, task, code_digest=code_digest)
+    assert (tmp_path / STATE_FILE).is_file()
+
+
+@pytest.mark.parametrize("code, resumed", [("edited", False), ("the same", True)])
+def test_a_state_made_by_other_code_is_not_resumed(tmp_path, capsys, code, resumed):
+    interrupted_after_one_epoch(tmp_path, code_digest="the same")
+    capsys.readouterr()
+    tiny_run(tmp_path, build_task("vae", load_preset("smoke")["vae"], torch.device("cpu")), code_digest=code)
+    out = capsys.readouterr().out
+    assert ("made by another version of the code; starting over" in out) != resumed, out
+    assert ("resuming at epoch 2" in out) == resumed, out
+
+
+def test_a_checkpoint_of_another_model_or_with_non_finite_weights_is_refused(tmp_path):
+    from genreport.errors import CheckpointError
+    from genreport.tasks.loading import load_task
+
+    tiny_run(tmp_path, build_task("gan", load_preset("smoke")["gan"], torch.device("cpu")), epochs=1)
+    checkpoint = tmp_path / "checkpoint.pt"
+    assert load_task(checkpoint, "cpu", expected="gan")[0].name == "gan"
+    with pytest.raises(CheckpointError, match=r"holds a gan model where the ddpm belongs"):
+        load_task(checkpoint, "cpu", expected="ddpm")  # a GAN copied into the DDPM's place
+    smoke = load_preset("smoke")["gan"]
+    wider = {**smoke, "channels": smoke["channels"] * 2}  # a checkpoint copied from a preset with wider networks
+    with pytest.raises(CheckpointError, match=rf"other settings than this preset's gan: channels {smoke['channels']} "):
+        load_task(checkpoint, "cpu", expected="gan", expected_config=wider)
+    payload = torch.load(checkpoint, weights_only=True)
+    weights = payload["modules"]["generator"]
+    first = next(name for name, tensor in weights.items() if tensor.is_floating_point())
+    weights[first].fill_(float("nan"))
+    torch.save(payload, checkpoint)
+    with pytest.raises(CheckpointError, match=rf"holds non-finite weights \(generator\.{re.escape(first)}"):
+        load_task(checkpoint, "cpu")
+
+
+def test_a_second_writer_into_a_training_folder_is_refused_while_the_first_lives(tmp_path):
+    from genreport.errors import OutputWriteError
+    from genreport.store.files import sole_writer
+
+    task = build_task("vae", load_preset("smoke")["vae"], torch.device("cpu"))
+    refused = pytest.raises(OutputWriteError, match=rf"{re.escape(str(tmp_path))} is being written by process \d+")
+    with sole_writer(tmp_path, "training vae"), refused:  # the live first writer, and a second one
+        tiny_run(tmp_path, task, epochs=1)
+    tiny_run(tmp_path, task, epochs=1)  # once it is gone, the folder is free
+    assert (tmp_path / "checkpoint.pt").is_file()
 
 
 def test_nan_loss_stops_naming_epoch_step_and_term_and_keeps_the_last_good_state(tmp_path):

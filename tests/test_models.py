@@ -255,6 +255,22 @@ def test_auto_precision_probes_once_per_machine_and_keeps_the_choice(smoke, monk
     assert auto() == "fp32" and probes == [2.0, 0.5], "another machine measures for itself"
 
 
+def test_auto_precision_never_follows_the_load_where_its_measurement_cannot_be_kept(smoke, monkeypatch, tmp_path):
+    import genreport.runtime as runtime
+
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    monkeypatch.setattr(runtime, "bf16_speedup", lambda device_type: 2.0)
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    monkeypatch.setenv(runtime.CACHE_DIR_VARIABLE, str(blocked / "cache"))
+    assert build_task("gan", {**smoke["gan"], "precision": "auto"}, CPU).precision == "fp32"
+    # A cache entry of the wrong types is measured again and replaced, not a stop for every job.
+    monkeypatch.setenv(runtime.CACHE_DIR_VARIABLE, str(tmp_path))
+    (tmp_path / "precision.json").write_text(json.dumps({runtime.machine_key(): {"bf16_speedup": "fast"}}))
+    assert build_task("gan", {**smoke["gan"], "precision": "auto"}, CPU).precision == "bf16"
+    assert json.loads((tmp_path / "precision.json").read_text())[runtime.machine_key()]["bf16_speedup"] == 2.0
+
+
 def test_bf16_probe_runs_on_this_cpu_and_gives_a_finite_ratio():
     import math
 

@@ -82,8 +82,10 @@ def test_unknown_preset_is_refused():
         (lambda p: p["gan"].update(lr="fast"), "gan.lr"),
         (lambda p: p.update(device="tpu"), "device"),
         (lambda p: p["evaluation"].update(samples=0), "evaluation.samples"),
-        (lambda p: p.update(flow={"epochs": 1}), "(top level)"),
+        (lambda p: p.update(flow={"epochs": 1}), "flow"),
         (lambda p: p["ddpm"].update(precision="fp16"), "ddpm.precision"),
+        (lambda p: p["gan"].update(lr_shedule="warmup_cosine"), "gan.lr_shedule"),  # misspelled: silently off before
+        (lambda p: p["experiments"].update(detach_epoch=2), "experiments.detach_epoch"),
     ],
 )
 def test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, change, key):
@@ -103,6 +105,46 @@ def test_bad_preset_values_are_refused_naming_the_key(tmp_path, project_root, ch
     message = str(caught.value)
     assert f": {key}: " in message and "\n" not in message
     assert message.endswith("fix it in the file")
+
+
+@pytest.mark.fault
+def test_a_misspelled_setting_is_refused_with_the_nearest_valid_key():
+    from genreport.config import load_preset
+    from genreport.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"gan\.lr_shedule: unknown setting \(did you mean lr_schedule\?\)"):
+        load_preset("smoke", overrides=["gan.lr_shedule=warmup_cosine"])
+
+
+@pytest.mark.fault
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("vae:\n  epochs: 2\n  epochs: 3\n", "line 3: the key 'epochs' is given twice"),
+        ("a: &bomb [1, 2]\nb: [*bomb, *bomb]\n", "line 1: anchors and aliases are not allowed"),
+        ("seed: !!python/object/apply:os.system [ls]\n", "line 1: the tag tag:yaml.org,2002:python/object/apply"),
+        ("seed: [1, 2\n", "line 2: expected ',' or ']'"),
+    ],
+)
+def test_a_malformed_preset_file_is_one_line_naming_file_and_line(tmp_path, text, problem):
+    from genreport.config import load_preset
+    from genreport.errors import ConfigError
+
+    (tmp_path / "broken.yaml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_preset("broken", tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'broken.yaml'}, {problem}") and "\n" not in message
+
+
+@pytest.mark.fault
+def test_a_preset_file_that_is_not_utf8_is_one_line(tmp_path):
+    from genreport.config import load_preset
+    from genreport.errors import ConfigError
+
+    (tmp_path / "broken.yaml").write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ConfigError, match=r"byte 9 is not UTF-8 text; save the file as UTF-8"):
+        load_preset("broken", tmp_path)
 
 
 @pytest.mark.fault

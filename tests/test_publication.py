@@ -25,9 +25,9 @@ def fake_run(tmp_path: Path, preset: str) -> tuple[Path, list[Path], list[Path]]
     return run, [figure], [report]
 
 
-def publish(tmp_path: Path, root: Path, preset: str) -> Path:
+def publish(tmp_path: Path, root: Path, preset: str, top_level: bool = False) -> Path:
     run, figures, reports = fake_run(tmp_path / preset, preset)
-    return publish_run(run, preset, figures, reports, root)
+    return publish_run(run, preset, figures, reports, root, top_level)
 
 
 def contents(root: Path) -> dict[str, str]:
@@ -66,7 +66,10 @@ def test_each_run_is_published_once_and_the_top_moves_aside_for_the_gpu_run(tmp_
 def test_a_preset_shown_at_the_top_leaves_no_older_copy_of_itself(tmp_path):
     root = tmp_path / "project"
     publish(tmp_path, root, "cpu")
-    publish(tmp_path, root, "smoke")  # the latest non-gpu run takes the top; cpu moves aside
+    # Another preset than the main ones goes beside the top-level run, unless asked for explicitly.
+    assert publish(tmp_path, root, "smoke") == root / "report" / "smoke" / "manifest.json"
+    assert json.loads((root / "report" / "manifest.json").read_text())["preset"] == "cpu"
+    publish(tmp_path / "top", root, "smoke", top_level=True)  # asked for: smoke takes the top, cpu moves aside
     assert json.loads((root / "report" / "cpu" / "manifest.json").read_text())["preset"] == "cpu"
     publish(tmp_path / "again", root, "cpu")
     assert json.loads((root / "report" / "manifest.json").read_text())["preset"] == "cpu"

@@ -56,6 +56,7 @@ def good_fields(count: int = 8) -> dict:
         "sampler": "one network pass",
         "sampler_setting": "",
         "batch_size": 500,
+        "model": "vae",
     }
 
 
@@ -196,6 +197,22 @@ def test_entry_points_refuse_a_bad_sample_file_in_one_line(tmp_path, module, arg
     assert result.returncode == 2 and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and str(bad) in errors[0] and "float32 images" in errors[0]
+
+
+def test_the_evaluation_refuses_samples_of_another_model_in_one_line(tmp_path):
+    from genreport.errors import SampleFileError
+    from genreport.measure.scoring import score_run
+
+    files = {}
+    for model in ("vae", "gan", "ddpm"):
+        files[model] = tmp_path / f"{model}.npz"
+        fields = {**good_fields(minimum_images() * 2), "model": "gan" if model == "ddpm" else model}
+        save_samples(files[model], digits(minimum_images() * 2), **fields)  # the GAN's samples in the DDPM's place
+    with pytest.raises(SampleFileError) as caught:
+        score_run({"seed": 0, "device": "cpu"}, files, {}, tmp_path / "missing.pt", None, tmp_path)
+    message = str(caught.value)
+    assert str(files["ddpm"]) in message and "samples of the 'gan' model where the ddpm's belong" in message
+    assert "\n" not in message
 
 
 # Writing and reading back

@@ -358,3 +358,20 @@ def test_markup_planted_in_every_string_of_a_run_reaches_the_page_as_text(smoke_
         assert live not in markdown, live
     for live in ("<script", "<img src=x", '<img src="x', 'href="javascript', "<code>code</code>"):
         assert live not in page, live
+
+
+def test_a_run_folder_under_another_preset_s_name_is_refused(smoke_project):
+    made = json.loads((smoke_project / "results" / "smoke" / "run.json").read_text())
+    assert made == {"preset": "smoke"}, "the run names the preset that made it"
+    copied = smoke_project / "results" / "cpu"
+    shutil.copytree(smoke_project / "results" / "smoke", copied)  # the smoke run copied under the cpu preset's name
+    try:
+        result = snakemake(smoke_project, "-n", "report", config={"preset": "cpu"})
+    finally:
+        shutil.rmtree(copied)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: results/cpu was made by the 'smoke' preset, not 'cpu' (results/cpu/run.json): move or delete the "
+        "folder, or run the preset that made it"
+    ], result.stderr[-2000:]

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from . import strict_yaml
 from .diffusion.sampler_settings import Sampler
 from .errors import ConfigError
 from .vocabulary import EVALUATOR_TASK, MODELS
@@ -81,8 +82,7 @@ def load_preset(name: str, directory: Path | None = None, overrides: list[str] |
     if not path.is_file():
         known = ", ".join(available_presets(directory)) or "none"
         raise ConfigError(f"unknown preset '{name}': choose one of {known} (files in {directory})")
-    with path.open() as handle:
-        preset = yaml.safe_load(handle)
+    preset = strict_yaml.read(path)
     validate_preset(preset, path)
     return apply_overrides(preset, overrides, path) if overrides else preset
 
@@ -102,7 +102,7 @@ def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) ->
             if not isinstance(target.get(section), dict):
                 raise ConfigError(f"override '{override}': the preset has no section '{section}'")
             target = target[section]
-        target[last] = yaml.safe_load(value)
+        target[last] = strict_yaml.parse(value, f"override '{override}'")
     validate_preset(preset, path, remedy="fix the overriding value")
     return preset
 
@@ -119,10 +119,47 @@ def schema_problem(instance: Any, schema_path: Path) -> tuple[str, str] | None:
     return ".".join(str(part) for part in error.absolute_path) or "(top level)", error.message
 
 
+def unknown_key_problem(instance: Any, schema: dict[str, Any]) -> tuple[str, str] | None:
+    """The first key no part of `schema` names, with the nearest valid key (a misspelled setting would
+    otherwise be silently off: its section falls back to the default)."""
+    import difflib
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        ref = node.get("$ref")
+        return resolve(schema["$defs"][ref.rsplit("/", 1)[1]]) if ref else node
+
+    def properties(node: dict[str, Any]) -> dict[str, Any]:
+        found = dict(resolve(node).get("properties", {}))
+        for part in resolve(node).get("allOf", []):
+            found.update(properties(part))
+        return found
+
+    def walk(value: Any, node: dict[str, Any], path: list[str]) -> tuple[str, str] | None:
+        known = properties(node)
+        if not isinstance(value, dict) or not known:
+            return None
+        for key, item in value.items():
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1)
+                hint = f"did you mean {close[0]}?" if close else f"the section knows {', '.join(sorted(known))}"
+                return ".".join([*path, str(key)]), f"unknown setting ({hint})"
+            problem = walk(item, known[key], [*path, str(key)])
+            if problem:
+                return problem
+        return None
+
+    return walk(instance, schema, [])
+
+
 def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in the file") -> None:
-    """Check a preset against config/preset.schema.yaml and the bounds between its values;
-    the first problem becomes one line."""
-    problem = schema_problem(preset, path.parent.parent / "preset.schema.yaml") or related_values_problem(preset)
+    """Check a preset for keys the schema does not know, against config/preset.schema.yaml and the bounds
+    between its values; the first problem becomes one line."""
+    schema_path = path.parent.parent / "preset.schema.yaml"
+    problem = (
+        (unknown_key_problem(preset, strict_yaml.read(schema_path)) if isinstance(preset, dict) else None)
+        or schema_problem(preset, schema_path)
+        or related_values_problem(preset)
+    )
     if problem is not None:
         key, message = problem
         raise ConfigError(f"preset file {path}: {key}: {message}; {remedy}")
@@ -217,8 +254,7 @@ def resolve_preset_name(name: str | None) -> str:
 
 def pipeline_settings() -> dict[str, Any]:
     """config/config.yaml of the project the current directory belongs to."""
-    with (project_root() / "config" / "config.yaml").open() as handle:
-        return yaml.safe_load(handle)
+    return strict_yaml.read(project_root() / "config" / "config.yaml")
 
 
 def default_results_dir() -> Path:

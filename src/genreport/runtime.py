@@ -111,10 +111,11 @@ def machine_key() -> str:
     return f"{cpu_model()}; torch {torch.__version__}; {torch.get_num_threads()} threads"
 
 
-def measured_bf16_speedup() -> float:
+def measured_bf16_speedup() -> float | None:
     """The CPU probe's ratio, measured once per machine (`machine_key`) and kept in cache_dir()/precision.json,
     so every job and every later run on this machine makes the same choice: a probe repeated under another
-    job's load could choose differently, and bf16 and fp32 runs give different weights."""
+    job's load could choose differently, and bf16 and fp32 runs give different weights. None where the
+    cache cannot be kept (the caller then stays in fp32, whatever the load)."""
     path = cache_dir() / "precision.json"
     key = machine_key()
     try:
@@ -125,26 +126,31 @@ def measured_bf16_speedup() -> float:
                 known = json.loads(path.read_text())
             except (OSError, ValueError):
                 known = {}
-            if key not in known:
-                known[key] = {
-                    "bf16_speedup": bf16_speedup("cpu"),
-                    "measured": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
-                write_json(path, known)
-            return float(known[key]["bf16_speedup"])
-    except (OSError, OutputWriteError):  # a read-only home directory: probe in every job, as before the cache
+            known = known if isinstance(known, dict) else {}
+            try:
+                return float(known[key]["bf16_speedup"])
+            except (KeyError, TypeError, ValueError):  # not measured here yet, or an entry of the wrong types
+                speedup = bf16_speedup("cpu")
+            known[key] = {"bf16_speedup": speedup, "measured": datetime.now(UTC).isoformat(timespec="seconds")}
+            write_json(path, known)
+            return speedup
+    except (OSError, OutputWriteError):
         print(
-            f"[precision] cannot keep the bf16 probe in {path}; probing in this job only (set {CACHE_DIR_VARIABLE})",
+            f"[precision] cannot keep the bf16 probe in {path}, so `auto` stays in fp32 (a probe in every job would "
+            f"choose by the machine's load); set {CACHE_DIR_VARIABLE} to a writable folder to measure once",
             flush=True,
         )
-        return bf16_speedup("cpu")
+        return None
 
 
 def bf16_pays_off(device: torch.device) -> bool:
     """bf16 on a GPU that has it in hardware; on a CPU only where the probe measures it clearly faster."""
     if not native_bf16(device):
         return False
-    return device.type == "cuda" or measured_bf16_speedup() >= BF16_REQUIRED_SPEEDUP
+    if device.type == "cuda":
+        return True
+    speedup = measured_bf16_speedup()
+    return speedup is not None and speedup >= BF16_REQUIRED_SPEEDUP
 
 
 def resolve_precision(device: torch.device, requested: str) -> str:

@@ -16,6 +16,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os
 
 from genreport.config import (apply_overrides, check_pipeline_settings, load_preset, notebook_values,
                               resolve_preset_name)
+from genreport import strict_yaml
 from genreport.errors import PipelineError
 from genreport.pipeline import settings as job_settings
 from genreport.pipeline.experiments import EXPERIMENTS
@@ -28,6 +29,7 @@ from genreport.pipeline.watchdog import WORKFLOW_PID
 ENVIRONMENT = str(ROOT / "environment.yml")
 # A bad setting or preset stops the workflow before any job, with one line (no traceback).
 try:
+    strict_yaml.read(ROOT / "config" / "config.yaml")  # a key given twice, an alias or a tag: one line, not a guess
     check_pipeline_settings(config, ROOT / "config" / "schema.yaml")
     PRESET = resolve_preset_name(config["preset"])
     SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
@@ -38,6 +40,17 @@ if SETTINGS["experiments"]["retrain_seed"] == SETTINGS["seed"]:
              "for the seed experiment in the preset file")
 RUN = f"{config['results_dir']}/{PRESET}"
 LAYOUT = RunLayout(RUN)
+# A run's folder names the preset that made it (written when its first job starts): a folder copied or renamed
+# under another preset's name would otherwise pass as that preset's run, "Nothing to be done".
+RUN_RECORD = Path(RUN) / "run.json"
+if RUN_RECORD.is_file():
+    try:
+        made_by = json.loads(RUN_RECORD.read_text()).get("preset")
+    except (OSError, ValueError, AttributeError):
+        made_by = None
+    if made_by != PRESET:
+        sys.exit(f"error: {RUN} was made by the {made_by!r} preset, not {PRESET!r} ({RUN_RECORD}): move or delete "
+                 "the folder, or run the preset that made it")
 DATA = config["data_dir"]
 RETRAINED = SETTINGS["experiments"]["retrain_models"]
 
@@ -138,3 +151,70 @@ def data_dir_of(wildcards, input):
 def results_dir_of(wildcards, input):
     """The run's folder, from its metrics.json among a job's inputs (absolute: notebooks run elsewhere)."""
     return os.path.abspath(os.path.dirname(input.metrics))
+
+
+# The opt-in `robustness` target: every model trained again from each of `robustness.training_seeds`, and
+# the detach comparison at the GAN's full budget from several seeds. Each training is its own job, so a
+# cluster profile runs them side by side; a model and seed the seed experiment trained already is reused.
+ROBUST = SETTINGS["robustness"]
+TRAINING_SEEDS = [SETTINGS["seed"], *ROBUST["training_seeds"]]
+DETACH_SEEDS = TRAINING_SEEDS[:ROBUST["detach_seeds"]]
+if SETTINGS["seed"] in ROBUST["training_seeds"]:
+    sys.exit(f"error: robustness.training_seeds holds the preset's seed ({SETTINGS['seed']}); list other seeds "
+             "in the preset file")
+if ROBUST["detach_seeds"] > len(TRAINING_SEEDS):
+    sys.exit(f"error: robustness.detach_seeds is {ROBUST['detach_seeds']} but the run has {len(TRAINING_SEEDS)} "
+             "training seeds; lower it or add robustness.training_seeds in the preset file")
+
+
+wildcard_constraints:
+    seed=r"\d+",
+
+
+def seeded_checkpoint(model, seed):
+    """The checkpoint of `model` trained from `seed`: the main one, the seed experiment's, or the robustness target's."""
+    seed = int(seed)
+    if seed == SETTINGS["seed"]:
+        return checkpoint_of(model)
+    if seed == SETTINGS["experiments"]["retrain_seed"] and model in RETRAINED:
+        return str(LAYOUT.seed_variant_dir(model) / "checkpoint.pt")
+    return str(LAYOUT.robust_seed_dir(model, seed) / "checkpoint.pt")
+
+
+def seeded_samples(model, seed):
+    """The evaluation samples of `model` trained from `seed` (another seed than the preset's)."""
+    if int(seed) == SETTINGS["experiments"]["retrain_seed"] and model in RETRAINED:
+        return str(LAYOUT.seed_variant_samples(model))
+    return str(LAYOUT.robust_seed_dir(model, seed) / "samples.npz")
+
+
+def seeded_detach_checkpoint(variant, seed):
+    """A detach variant at the GAN's full budget: for the detached step, the GAN trained from `seed`."""
+    if variant == "detached":
+        return seeded_checkpoint("gan", seed)
+    return str(LAYOUT.robust_detach_dir(variant, seed) / "checkpoint.pt")
+
+
+def robust_seed_samples():
+    """The robustness target's sample files by MODEL@SEED (called once the train rules exist)."""
+    return {f"{model}@{seed}": seeded_samples(model, seed) for seed in ROBUST["training_seeds"] for model in MODELS}
+
+
+def robust_detach_variants():
+    """The full-budget detach variants' checkpoints by VARIANT@SEED (called once the train rules exist)."""
+    return {f"{variant}@{seed}": seeded_detach_checkpoint(variant, seed)
+            for seed in DETACH_SEEDS for variant in DETACH_VARIANTS}
+
+
+# The robustness target's experiments join the report's inputs when that target is asked for, or once their
+# files exist (a later plain run keeps them, and rebuilds them if their settings or code changed). Input
+# functions, because Snakemake knows the targets only once the workflow is parsed.
+def report_experiments():
+    opt_in = [job for job in EXPERIMENTS.values() if job.opt_in]
+    asked = "robustness" in (workflow.dag_settings.targets or ())
+    robust = asked or all(LAYOUT.experiment(job.name).is_file() for job in opt_in)
+    return [job for job in EXPERIMENTS.values() if robust or not job.opt_in]
+
+
+def figure_experiments():
+    return [getattr(rules, job.rule) for job in report_experiments() if job.figure]

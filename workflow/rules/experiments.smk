@@ -17,10 +17,10 @@ def experiment_inputs(job):
         "ddpm_samples": dict(samples=expand(rules.sample.output, model="ddpm")),
         "both_evaluators": dict(evaluators=[checkpoint_of(name) for name in EVALUATORS]),
         "seed_variant_samples": dict(samples=expand(rules.sample_seed_variant.output, model=RETRAINED)),
-        "robust_seed_samples": dict(samples=list(ROBUST_SEED_SAMPLES.values())),
-        "robust_detach_variants": dict(variants=list(ROBUST_DETACH_VARIANTS.values()),
+        "robust_seed_samples": dict(samples=list(robust_seed_samples().values())),
+        "robust_detach_variants": dict(variants=list(robust_detach_variants().values()),
                                        variant_records=[str(Path(path).parent / "metrics.json")
-                                                        for path in ROBUST_DETACH_VARIANTS.values()]),
+                                                        for path in robust_detach_variants().values()]),
     }
     for kind in job.reads:
         inputs.update(reads[kind])
@@ -66,9 +66,9 @@ def experiment_arguments(job):
         if "seed_variant_samples" in job.reads:
             words.append(named_paths("--samples", RETRAINED, input.samples))
         if "robust_seed_samples" in job.reads:
-            words.append(named_paths("--samples", ROBUST_SEED_SAMPLES, input.samples))
+            words.append(named_paths("--samples", robust_seed_samples(), input.samples))
         if "robust_detach_variants" in job.reads:
-            words.append(named_paths("--checkpoint", ROBUST_DETACH_VARIANTS, input.variants))
+            words.append(named_paths("--checkpoint", robust_detach_variants(), input.variants))
         if job.figure:
             words.append(f"--figure {shlex.quote(output.figure)}")
         if job.provenance:

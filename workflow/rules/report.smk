@@ -1,19 +1,5 @@
 # The written report: every figure, measurement and experiment of the run, assembled by the
 # report notebook (HTML through nbconvert) and by genreport.cli.report (Markdown).
-# The robustness target's experiments join the report's inputs when that target is asked for, or once their
-# files exist (a later plain run keeps them, and rebuilds them if their settings or code changed). Input
-# functions, because Snakemake knows the targets only once the workflow is parsed.
-def report_experiments():
-    opt_in = [job for job in EXPERIMENTS.values() if job.opt_in]
-    asked = "robustness" in (workflow.dag_settings.targets or ())
-    robust = asked or all(LAYOUT.experiment(job.name).is_file() for job in opt_in)
-    return [job for job in EXPERIMENTS.values() if robust or not job.opt_in]
-
-
-def figure_experiments():
-    return [getattr(rules, job.rule) for job in report_experiments() if job.figure]
-
-
 REPORT_INPUTS = dict(
     metrics=rules.evaluate.output.metrics,
     training=expand(rules.train.output.metrics, model=MODELS),
@@ -124,6 +110,7 @@ rule publish:
         str(LAYOUT.log("publish")),
     params:
         preset=PRESET,
+        top_level="--top-level" if config.get("publish_top_level") else "",
     conda:
         ENVIRONMENT
     resources:
@@ -131,7 +118,7 @@ rule publish:
     shell:
         "python -m genreport.cli.publish --preset {params.preset:q} --metrics {input.metrics:q}"
         " --report-files {input.html:q} {input.markdown:q} {input.pdf:q} --figures {input.figures:q}"
-        " --receipt {output.receipt:q} > {log:q} 2>&1"
+        " --receipt {output.receipt:q} {params.top_level} > {log:q} 2>&1"
 
 
 rule robustness:

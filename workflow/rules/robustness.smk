@@ -1,49 +1,5 @@
-# The opt-in `robustness` target: every model trained again from each of `robustness.training_seeds`, and
-# the detach comparison at the GAN's full budget from several seeds. Each training is its own job, so a
-# cluster profile runs them side by side; a model and seed the seed experiment trained already is reused.
-ROBUST = SETTINGS["robustness"]
-TRAINING_SEEDS = [SETTINGS["seed"], *ROBUST["training_seeds"]]
-DETACH_SEEDS = TRAINING_SEEDS[:ROBUST["detach_seeds"]]
-if SETTINGS["seed"] in ROBUST["training_seeds"]:
-    sys.exit(f"error: robustness.training_seeds holds the preset's seed ({SETTINGS['seed']}); list other seeds "
-             "in the preset file")
-if ROBUST["detach_seeds"] > len(TRAINING_SEEDS):
-    sys.exit(f"error: robustness.detach_seeds is {ROBUST['detach_seeds']} but the run has {len(TRAINING_SEEDS)} "
-             "training seeds; lower it or add robustness.training_seeds in the preset file")
-
-
-wildcard_constraints:
-    seed=r"\d+",
-
-
-def seeded_checkpoint(model, seed):
-    """The checkpoint of `model` trained from `seed`: the main one, the seed experiment's, or the robustness target's."""
-    seed = int(seed)
-    if seed == SETTINGS["seed"]:
-        return checkpoint_of(model)
-    if seed == SETTINGS["experiments"]["retrain_seed"] and model in RETRAINED:
-        return str(LAYOUT.seed_variant_dir(model) / "checkpoint.pt")
-    return str(LAYOUT.robust_seed_dir(model, seed) / "checkpoint.pt")
-
-
-def seeded_samples(model, seed):
-    """The evaluation samples of `model` trained from `seed` (another seed than the preset's)."""
-    if int(seed) == SETTINGS["experiments"]["retrain_seed"] and model in RETRAINED:
-        return str(LAYOUT.seed_variant_samples(model))
-    return str(LAYOUT.robust_seed_dir(model, seed) / "samples.npz")
-
-
-def seeded_detach_checkpoint(variant, seed):
-    """A detach variant at the GAN's full budget: for the detached step, the GAN trained from `seed`."""
-    if variant == "detached":
-        return seeded_checkpoint("gan", seed)
-    return str(LAYOUT.robust_detach_dir(variant, seed) / "checkpoint.pt")
-
-
-ROBUST_SEED_SAMPLES = {f"{model}@{seed}": seeded_samples(model, seed)
-                       for seed in ROBUST["training_seeds"] for model in MODELS}
-ROBUST_DETACH_VARIANTS = {f"{variant}@{seed}": seeded_detach_checkpoint(variant, seed)
-                          for seed in DETACH_SEEDS for variant in DETACH_VARIANTS}
+# The opt-in `robustness` target's training jobs: every model trained again from each of
+# `robustness.training_seeds`, and the detach variants at the GAN's full budget (settings and paths: common.smk).
 
 
 rule train_robust_variant:

@@ -1,5 +1,5 @@
 SAMPLE_COMMAND = ("python -m genreport.cli.sample --settings {params.settings:q} --checkpoint {input.checkpoint:q}"
-                  " --out {output:q} --threads {threads} > {log:q} 2>&1")
+                  " --model {wildcards.model} --out {output:q} --threads {threads} > {log:q} 2>&1")
 
 
 rule sample:

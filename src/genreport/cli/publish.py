@@ -22,9 +22,12 @@ def main(argv=None) -> None:
     parser.add_argument("--report-files", type=Path, nargs="+", required=True)
     parser.add_argument("--figures", type=Path, nargs="+", required=True)
     parser.add_argument("--receipt", type=Path, required=True, help="where to record the manifest it wrote")
+    parser.add_argument(
+        "--top-level", action="store_true", help="publish into the top-level figures/ and report/ whatever the preset"
+    )
     args = parser.parse_args(argv)
     root = project_root()
-    manifest = publish_run(args.metrics.parent, args.preset, args.figures, args.report_files, root)
+    manifest = publish_run(args.metrics.parent, args.preset, args.figures, args.report_files, root, args.top_level)
     write_json(args.receipt, {"preset": args.preset, "manifest": str(manifest.relative_to(root))})
     print(f"published {args.metrics.parent} as {manifest.relative_to(root)}")
 

@@ -26,6 +26,7 @@ from .common import add_settings_arguments, reports_errors
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--checkpoint", type=Path, required=True)
+    parser.add_argument("--model", help="the model the checkpoint must hold (vae, gan, ddpm)")
     parser.add_argument("--out", type=Path, required=True)
     add_settings_arguments(parser)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
@@ -34,7 +35,9 @@ def main(argv=None) -> None:
 
     configure_threads(args.threads)
     settings = args.settings
-    task, payload = load_task(args.checkpoint, settings["device"])
+    task, payload = load_task(
+        args.checkpoint, settings["device"], expected=args.model, expected_config=settings.get("model_config")
+    )
     seeds = [settings["seed"], stream_seed(settings["seed"], SECOND_SAMPLE_HALF)]
     setting = settings.get("sampler")
     images, seed_of_image, seconds_per_sample, sampler = draw(task, settings["count"], seeds, args.batch_size, setting)

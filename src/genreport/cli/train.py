@@ -13,6 +13,7 @@ import torch
 
 from ..config import option
 from ..data import load_split, to_unit_float
+from ..pipeline.sources import source_digest
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
 from ..training.loop import train
@@ -49,6 +50,8 @@ def main(argv=None) -> None:
         images, labels = images[: settings["train_subset"]], labels[: settings["train_subset"]]
     config = settings["model"]
     task = build_task(args.model, config, device)
+    # A resume state made by other code is not resumed: the weights would mix two versions of the network.
+    code = source_digest("genreport.cli.train", type(task).__module__, src=Path(__file__).resolve().parents[2])
     train(
         task,
         to_unit_float(images),
@@ -66,6 +69,7 @@ def main(argv=None) -> None:
         },
         labels=labels if args.model == "evaluator" else None,
         progress=not args.no_progress,
+        code_digest=code,
     )
 
 

@@ -8,14 +8,16 @@ from typing import Any
 import torch
 
 from ..data import load_split, to_unit_float
+from ..errors import SampleFileError
 from ..runtime import random_subset
-from ..store.samples import load_samples
+from ..store.samples import load_samples, rebuild_hint
 from ..tasks.loading import load_task
 from ..vocabulary import MODELS, REAL_ROW
 from .blur import blur_scores
 from .evaluation import embed, fid_by_seed, minimum_images, ranking_across_seeds, score_image_set
 from .intervals import DRAWS, LEVEL
 from .likelihood import ddpm_likelihood, vae_likelihood
+from .sample_checks import check_sample_set
 
 
 @torch.no_grad()
@@ -70,9 +72,15 @@ def score_run(
     seed, device = settings["seed"], settings["device"]
     # Checked first: a bad sample file fails before minutes of loading and embedding.
     drawn = {
-        model: load_samples(samples_files[model], minimum_images(), fields=("seed_of_image", "sampler"))
+        model: load_samples(samples_files[model], minimum_images(), fields=("seed_of_image", "sampler", "model"))
         for model in MODELS
     }
+    for model, record in drawn.items():
+        if record["model"] != model:
+            raise SampleFileError(
+                f"{samples_files[model]} holds samples of the {record['model']!r} model where the {model}'s belong: "
+                f"{rebuild_hint(samples_files[model])}"
+            )
     test_uint8, test_labels = load_split(data_dir, train=False)
     train_uint8, _ = load_split(data_dir, train=True)
     test = to_unit_float(test_uint8)
@@ -92,6 +100,8 @@ def score_run(
         record["second_evaluator"] = score_in_feature_space(
             second_evaluator, samples, seed_of_image, test, test_labels, seed, device
         )
+    training = to_unit_float(train_uint8)
+    record["sample_checks"] = {model: check_sample_set(samples[model], training) for model in MODELS}
     record["blur"] = blur_scores(test, samples, seed)
     record["likelihood"] = {
         "vae": vae_likelihood(load_task(checkpoints["vae"], device)[0], test, settings, seed),

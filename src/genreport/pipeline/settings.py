@@ -39,8 +39,10 @@ def model_settings(
 
 
 def sample_settings(preset: dict[str, Any], model: str) -> dict[str, Any]:
-    """How a model's evaluation samples are drawn: count, sampling seed, device, the DDPM's sampler."""
+    """How a model's evaluation samples are drawn: count, sampling seed, device, the DDPM's sampler, and the
+    model's section (the checkpoint must have been trained with its shaping settings)."""
     return dict(
+        model_config=preset[model],
         count=preset["evaluation"]["samples"],
         seed=stream_seed(preset["seed"], EVALUATION_SAMPLES),
         device=preset["device"],

@@ -122,3 +122,14 @@ def source_files(*roots: str, src: Path, notebook: Path | None = None) -> list[s
         folder = module_file(module, src).parent / DATA_FOLDERS[module]
         files.update(path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
     return sorted(str(path.relative_to(src.parent)) for path in files)
+
+
+def source_digest(*roots: str, src: Path) -> str:
+    """A hash of the source files a job importing `roots` runs (their paths and contents): the version of the
+    code a training state was made by."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in source_files(*roots, src=src):
+        digest.update(name.encode() + b"\0" + (Path(src).parent / name).read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -92,6 +92,10 @@ class Claim:
         evaluators = read.evaluator_names(r)
         if not evaluators:
             return Verdict(UNDETERMINED, "no sample metrics", "this run scored no samples")
+        degenerate = read.degenerate_sample_sets(r)
+        if degenerate:
+            failed = "; ".join(f"the {LABELS[m]}'s ({', '.join(checks)})" for m, checks in degenerate.items())
+            return Verdict(UNDETERMINED, "sample checks failed", f"a sample set is not a set of drawn digits: {failed}")
         seeds = read.training_seeds(r)
         verdicts = {(name, seed): self.rule(r, name, seed) for seed in seeds for name in evaluators}
         outcomes = {v.outcome for v in verdicts.values()}

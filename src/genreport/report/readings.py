@@ -710,6 +710,33 @@ def provenance(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@reading(
+    "metrics.json: sample_checks.<model>.{passed, failed, shares}; "
+    "[second_evaluator.]sample_metrics.<model>.{precision, recall}"
+)
+def degenerate_sample_sets(r: RunResults) -> dict[str, list[str]]:
+    """The models whose sample set failed a check (blank, duplicated, copied from training; precision or recall
+    near zero in any evaluator's space), with what failed; runs scored before the checks carry none."""
+    if not r.get("metrics"):
+        return {}
+    found = {}
+    for model in MODELS:
+        failed = [f"{name} {share:.0%}" for name, share in _failed_shares(r, model)]
+        for evaluator in evaluator_names(r):
+            scores = _scored(r, evaluator)["sample_metrics"][model]
+            failed += [f"{name} {scores[name]:.3f}" for name in ("precision", "recall") if scores.get(name, 1) < 0.01]
+        if failed:
+            found[model] = failed
+    return found
+
+
+def _failed_shares(r: RunResults, model: str) -> list[tuple[str, float]]:
+    checks = (r["metrics"].get("sample_checks") or {}).get(model)
+    if not checks:
+        return []
+    return [(name.replace("_", " "), share) for name, share in checks["shares"].items() if share > checks["limit"]]
+
+
 def has_metrics(r: RunResults) -> bool:
     return bool(r.get("metrics"))
 

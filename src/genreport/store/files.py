@@ -134,3 +134,34 @@ def read_benchmark(path: Path) -> dict[str, float] | None:
             f"{path} is not a readable benchmark file (truncated or damaged): "
             "delete it and rerun snakemake, which rebuilds it"
         ) from None
+
+
+@contextlib.contextmanager
+def sole_writer(folder: Path, what: str):
+    """Hold the lock of `folder` while writing `what` into it: a second writer (a job started beside a live one,
+    say after `snakemake --unlock`) is refused with one line. The operating system releases the lock when the
+    process ends, however it ends, so a killed job never leaves a stale lock behind."""
+    import fcntl
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ".writer.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise OutputWriteError(
+                f"{folder} is being written by {holder}: wait for it to finish (or stop it) before starting "
+                f"{what} again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()} ({what})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .files import copy_file, read_json, remove_file, remove_tree, write_json
+from .files import copy_file, read_json, remove_file, remove_tree, sole_writer, write_json
 from .manifest import build_manifest
 from .provenance import PUBLICATION_DIRS
 
 TOP_LEVEL_PRESET = "gpu"
+MAIN_PRESETS = ("gpu", "cpu")  # the runs the top level shows: the gpu run once one is published, else the cpu run
 
 
 def copy_into(files: list[Path], target: Path, pattern: str) -> list[Path]:
@@ -49,22 +50,25 @@ def publish(
     write_json(manifest_path, manifest)
 
 
-def shows_top_level(preset: str, top_manifest: Path) -> bool:
-    """Whether this run belongs in the top-level figures/ and report/."""
-    if preset == TOP_LEVEL_PRESET or not top_manifest.is_file():
+def shows_top_level(preset: str, top_manifest: Path, top_level: bool = False) -> bool:
+    """Whether this run belongs in the top-level figures/ and report/: a main preset's (the gpu run's, else the cpu
+    run's), or any preset's where asked for explicitly (`top_level`)."""
+    if preset == TOP_LEVEL_PRESET:
         return True
-    return read_json(top_manifest).get("preset") != TOP_LEVEL_PRESET
+    if preset not in MAIN_PRESETS and not top_level:
+        return False
+    return not top_manifest.is_file() or read_json(top_manifest).get("preset") != TOP_LEVEL_PRESET
 
 
 def top_manifest(root: Path) -> Path:
     return root / "report" / "manifest.json"
 
 
-def published_manifest(preset: str, root: Path) -> Path:
+def published_manifest(preset: str, root: Path, top_level: bool = False) -> Path:
     """Where a run of `preset` is published: the top-level folders, or report/<preset>/."""
     return (
         top_manifest(root)
-        if shows_top_level(preset, top_manifest(root))
+        if shows_top_level(preset, top_manifest(root), top_level)
         else root / "report" / preset / "manifest.json"
     )
 
@@ -83,9 +87,19 @@ def move_aside(root: Path) -> None:
     write_json(target / "manifest.json", {**manifest, "files": moved})
 
 
-def publish_run(run: Path, preset: str, figures: list[Path], report_files: list[Path], root: Path) -> Path:
-    """Publish `run` where its preset belongs; the manifest written."""
-    manifest = published_manifest(preset, root)
+def publish_run(
+    run: Path, preset: str, figures: list[Path], report_files: list[Path], root: Path, top_level: bool = False
+) -> Path:
+    """Publish `run` where its preset belongs (`top_level`: at the top whatever the preset), one publisher at a
+    time; the manifest written."""
+    with sole_writer(root / "report", f"publishing {preset}"):
+        return publish_where_it_belongs(run, preset, figures, report_files, root, top_level)
+
+
+def publish_where_it_belongs(
+    run: Path, preset: str, figures: list[Path], report_files: list[Path], root: Path, top_level: bool
+) -> Path:
+    manifest = published_manifest(preset, root, top_level)
     if manifest == top_manifest(root):
         shown = read_json(manifest).get("preset") if manifest.is_file() else None
         if shown not in (None, preset):

@@ -15,7 +15,7 @@ from ..figures.plotting import save_sample_grid
 from ..runtime import synchronize
 from ..seeds import FIXED_NOISE, stream_seed
 from ..store.checkpoint import save_checkpoint
-from ..store.files import remove_file, write_json
+from ..store.files import remove_file, sole_writer, write_json
 from ..store.samples import save_samples
 from ..tasks import Task
 from .resume import STATE_FILE, load_state, random_states, restore_random_states, save_state, stop_on_signals
@@ -58,6 +58,7 @@ class TrainLoop:
         run_info: dict[str, Any],
         labels: torch.Tensor | None = None,
         progress: bool = True,
+        code_digest: str | None = None,
     ) -> None:
         self.task, self.out_dir, self.progress = task, Path(out_dir), progress
         self.epochs, self.batch_size, self.seed, self.sample_epochs = epochs, batch_size, seed, sample_epochs
@@ -95,6 +96,7 @@ class TrainLoop:
             "batch_size": batch_size,
             "train_images": len(self.data),
             "precision": task.precision,
+            "code": code_digest,  # the hash of the source files that train (None: not recorded)
         }
         self.step, self.first_epoch, self.first_index, self.totals = 0, 1, 0, {}
         # Time is kept per segment (one process's share of the run) and per epoch; a mid-epoch stop
@@ -103,7 +105,12 @@ class TrainLoop:
         self.elapsed_in_epoch = 0.0
 
     def run(self) -> dict[str, Any]:
-        """Resume or start, train every remaining epoch, then write the checkpoint and metrics."""
+        """Resume or start, train every remaining epoch, then write the checkpoint and metrics; one process at a
+        time per output folder."""
+        with sole_writer(self.out_dir, f"training {self.task.name}"):
+            return self.train_all()
+
+    def train_all(self) -> dict[str, Any]:
         self.resume_or_start()
         self.segment = {"first_epoch": self.first_epoch, "first_step": self.step, "steps": 0, "wall_time_s": 0.0}
         self.segments.append(self.segment)

@@ -70,8 +70,11 @@ def load_state(path: Path, identity: dict[str, Any]) -> dict[str, Any] | None:
     except CheckpointError as error:
         print(f"not resuming: {error}", flush=True)
         return None
-    if state.get("identity") != identity:
-        print(f"not resuming from {path}: it was made with other settings; starting over", flush=True)
+    saved = state.get("identity") or {}
+    if saved != identity:
+        other_code = {key for key in {*saved, *identity} if saved.get(key) != identity.get(key)} == {"code"}
+        made = "by another version of the code" if other_code else "with other settings"
+        print(f"not resuming from {path}: it was made {made}; starting over", flush=True)
         return None
     return state
 
