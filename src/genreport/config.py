@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import strict_yaml
 from .diffusion.sampler_settings import Sampler
 from .errors import ConfigError
@@ -107,12 +105,12 @@ def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) ->
     return preset
 
 
-def schema_problem(instance: Any, schema_path: Path) -> tuple[str, str] | None:
-    """The first way `instance` breaks the JSON schema in `schema_path`, as (key, message)."""
+def schema_problem(instance: Any, schema_path: Path, schema: dict[str, Any] | None = None) -> tuple[str, str] | None:
+    """The first way `instance` breaks the JSON schema in `schema_path` (or the `schema` already read from it),
+    as (key, message)."""
     import jsonschema
 
-    with Path(schema_path).open() as handle:
-        schema = yaml.safe_load(handle)
+    schema = schema if schema is not None else strict_yaml.read(schema_path)
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(instance))
     if error is None:
         return None
@@ -155,9 +153,10 @@ def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in
     """Check a preset for keys the schema does not know, against config/preset.schema.yaml and the bounds
     between its values; the first problem becomes one line."""
     schema_path = path.parent.parent / "preset.schema.yaml"
+    schema = strict_yaml.read(schema_path)
     problem = (
-        (unknown_key_problem(preset, strict_yaml.read(schema_path)) if isinstance(preset, dict) else None)
-        or schema_problem(preset, schema_path)
+        (unknown_key_problem(preset, schema) if isinstance(preset, dict) else None)
+        or schema_problem(preset, schema_path, schema)
         or related_values_problem(preset)
     )
     if problem is not None:

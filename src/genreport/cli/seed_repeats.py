@@ -6,43 +6,18 @@ Run by the workflow's `seed_repeats_experiment` rule.
 
 from __future__ import annotations
 
-import argparse
-import warnings
-from pathlib import Path
-
-from ..experiments import Inputs, seed_repeats
-from .common import add_settings_arguments, named_path, reports_errors
+from ..experiments import seed_repeats
+from .common import reports_errors
 from .experiments import run_experiment
+from .seeds import scored_samples_arguments
 
 
 @reports_errors
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_settings_arguments(parser)
-    parser.add_argument(
-        "--evaluator",
-        type=named_path,
-        action="append",
-        required=True,
-        metavar="NAME=PATH",
-        help="an evaluator's checkpoint, one per evaluator",
+    args = scored_samples_arguments(
+        __doc__, argv, "MODEL@SEED=PATH", "the evaluation samples (.npz) of a model trained from SEED"
     )
-    parser.add_argument(
-        "--samples",
-        type=named_path,
-        action="append",
-        required=True,
-        metavar="MODEL@SEED=PATH",
-        help="the evaluation samples (.npz) of a model trained from SEED",
-    )
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore", message=".*will save all extracted features.*")
-
-    inputs = Inputs(data_dir=args.data_dir, evaluators=dict(args.evaluator), samples=dict(args.samples))
-    record = run_experiment(args, "seed_repeats", seed_repeats.run, inputs=inputs)
+    record = run_experiment(args, "seed_repeats", seed_repeats.run, inputs=args.inputs)
     for seed, scores in record["sample_metrics"].items():
         print(seed, {name: {m: round(s["fid"], 2) for m, s in per.items()} for name, per in scores.items()})
 

@@ -223,8 +223,9 @@ def gan_better_and_sharper_than_vae(r: RunResults, evaluator: str, seed: int | N
 
 
 def detach_essential(r: RunResults) -> Verdict:
-    if read.detach_repeats(r):
-        return detach_essential_at_full_budget(read.detach_repeats(r))
+    full = read.detach_repeats(r)
+    if full:
+        return detach_essential_at_full_budget(full)
     variants = read.detach_variants(r)
     if not variants:
         return Verdict(UNDETERMINED, "no detach experiment", "this run did not train the variants")
