@@ -22,7 +22,7 @@ def test_only_changes_outside_the_published_folders_count(tmp_path):
     git("commit", "-qm", "start")
 
     (tmp_path / "figures" / "fig.png").write_bytes(b"new")
-    folders = published_folders([(tmp_path / "figures" / "fig.png").resolve()], tmp_path)
+    folders = published_folders({"figures/fig.png": "its hash"})
     assert folders == ("figures",)
     assert git_state(tmp_path, folders)["uncommitted_changes"] is False
     assert git_state(tmp_path)["uncommitted_changes"] is True

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from genreport.store.files import write_json
 from genreport.store.publication import publish_run
+from genreport.store.swap import roll_back
 
 
 def fake_run(tmp_path: Path, preset: str) -> tuple[Path, list[Path], list[Path]]:
@@ -75,3 +76,108 @@ def test_a_preset_shown_at_the_top_leaves_no_older_copy_of_itself(tmp_path):
     assert json.loads((root / "report" / "manifest.json").read_text())["preset"] == "cpu"
     assert not (root / "report" / "cpu").exists()
     assert (root / "report" / "smoke" / "figures" / "fig1.png").read_bytes() == b"png of smoke"
+
+
+def published_state(root: Path) -> dict[str, str]:
+    """Every published file, manifests included, by path, as a hash of its bytes."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != ".writer.lock" and ".staging" not in path.parts
+    }
+
+
+def assert_consistent(root: Path, manifest: Path) -> None:
+    for name, digest in json.loads(manifest.read_text())["files"].items():
+        assert hashlib.sha256((root / name).read_bytes()).hexdigest() == digest, name
+
+
+STOPPED_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+from genreport.store import swap
+from genreport.store.publication import publish_run
+
+tmp, root, stage, after, sig = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+sys.path.insert(0, sys.argv[6])
+from test_publication import fake_run
+
+calls = [0]
+def stopping(original):
+    def call(*args, **kwargs):
+        done = original(*args, **kwargs)
+        calls[0] += 1
+        if calls[0] == after:
+            os.kill(os.getpid(), getattr(signal, sig))
+        return done
+    return call
+
+if stage == "staging":
+    swap.copy_file = stopping(swap.copy_file)
+else:
+    swap.rename = stopping(swap.rename)
+run, figures, reports = fake_run(tmp, "gpu")
+publish_run(run, "gpu", figures, reports, root)
+"""
+
+
+def stopped_publish(tmp_path: Path, root: Path, stage: str, after: int, signal_name: str) -> int:
+    import subprocess
+    import sys
+
+    script = tmp_path / f"stop_{stage}_{after}.py"
+    script.write_text(STOPPED_PUBLISH)
+    tests = Path(__file__).parent
+    return subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            str(tmp_path / f"run_{stage}_{after}"),
+            str(root),
+            stage,
+            str(after),
+            signal_name,
+            str(tests),
+        ],
+        capture_output=True,
+    ).returncode
+
+
+def test_a_publish_killed_while_copying_leaves_the_previous_one_intact(tmp_path):
+    root = tmp_path / "project"
+    publish(tmp_path, root, "cpu")
+    before = published_state(root)
+    assert stopped_publish(tmp_path, root, "staging", 3, "SIGKILL") == -9
+    assert published_state(root) == before  # the staged files are not among the published ones
+    assert_consistent(root, root / "report" / "manifest.json")
+    publish(tmp_path / "again", root, "gpu")  # the next publish clears the staged files and goes through
+    assert not (root / ".staging").exists()
+    assert json.loads((root / "report" / "manifest.json").read_text())["preset"] == "gpu"
+    assert_consistent(root, root / "report" / "manifest.json")
+    assert_consistent(root, root / "report" / "cpu" / "manifest.json")
+
+
+def test_a_publish_killed_while_swapping_is_rolled_back_by_the_next_one(tmp_path):
+    root = tmp_path / "project"
+    publish(tmp_path, root, "cpu")
+    before = published_state(root)
+    for after in (1, 3, 6):  # the manifest moved away; some files swapped; most swapped
+        assert stopped_publish(tmp_path, root, "swapping", after, "SIGKILL") == -9
+        assert not (root / "report" / "manifest.json").exists()  # a half-swapped folder never looks complete
+        assert roll_back(root)
+        assert published_state(root) == before, after
+    assert stopped_publish(tmp_path, root, "swapping", 4, "SIGKILL") == -9
+    publish(tmp_path / "again", root, "gpu")  # rolls the stopped swap back, then publishes
+    assert_consistent(root, root / "report" / "manifest.json")
+    assert_consistent(root, root / "report" / "cpu" / "manifest.json")
+    assert json.loads((root / "report" / "cpu" / "manifest.json").read_text())["preset"] == "cpu"
+
+
+def test_a_publish_asked_to_stop_while_swapping_finishes_the_swap_first(tmp_path):
+    root = tmp_path / "project"
+    publish(tmp_path, root, "cpu")
+    assert stopped_publish(tmp_path, root, "swapping", 2, "SIGTERM") == -15
+    assert json.loads((root / "report" / "manifest.json").read_text())["preset"] == "gpu"
+    assert_consistent(root, root / "report" / "manifest.json")
+    assert_consistent(root, root / "report" / "cpu" / "manifest.json")
+    assert not (root / ".staging").exists()

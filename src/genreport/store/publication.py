@@ -11,43 +11,48 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .files import copy_file, read_json, remove_file, remove_tree, sole_writer, write_json
+from .files import read_json, sha256_of, sole_writer
 from .manifest import build_manifest
 from .provenance import PUBLICATION_DIRS
+from .swap import StagedChange
 
 TOP_LEVEL_PRESET = "gpu"
 MAIN_PRESETS = ("gpu", "cpu")  # the runs the top level shows: the gpu run once one is published, else the cpu run
 
 
-def copy_into(files: list[Path], target: Path, pattern: str) -> list[Path]:
-    """Replace the files matching `pattern` in `target` with `files`."""
+def replace_matching(change: StagedChange, files: list[Path], folder: str, pattern: str) -> list[str]:
+    """Stage `files` into `folder` (relative to the root), the files there matching `pattern` removed."""
     names = {source.name for source in files}
-    for stale in target.glob(pattern):
+    for stale in (change.root / folder).glob(pattern):
         if stale.name not in names:
-            remove_file(stale)
+            change.remove(f"{folder}/{stale.name}")
     for source in files:
-        copy_file(source, target / source.name)
-    return [(target / source.name).resolve() for source in files]
+        change.install(f"{folder}/{source.name}", source)
+    return [f"{folder}/{source.name}" for source in files]
 
 
-def publish(
+def stage_run(
+    change: StagedChange,
     run: Path,
     preset: str,
     figures: list[Path],
     report_files: list[Path],
-    report_dir: Path,
-    figures_dir: Path,
-    manifest_path: Path,
-    root: Path,
-) -> None:
-    published = copy_into(figures, figures_dir, "*.png") + copy_into(report_files, report_dir, "report.*")
+    folder: str,
+) -> str:
+    """Stage one run's publication in `folder` ("" for the top level), its manifest included; returns the
+    manifest's path relative to the root."""
+    beside_metrics = folder or "report"
+    published = replace_matching(change, figures, f"{folder}/figures".lstrip("/"), "*.png")
+    published += replace_matching(change, report_files, f"{folder}/report".lstrip("/"), "report.*")
     # The experiments behind the answers, so every number the report prints can be checked against its file.
     experiments = sorted((run / "experiments").glob("*.json"))
-    published += copy_into(experiments, manifest_path.parent / "experiments", "*.json")
-    copy_file(run / "metrics.json", manifest_path.parent / "metrics.json")
-    published.append((manifest_path.parent / "metrics.json").resolve())
-    manifest = build_manifest(run, preset, published, root, publication_dirs=PUBLICATION_DIRS)
-    write_json(manifest_path, manifest)
+    published += replace_matching(change, experiments, f"{beside_metrics}/experiments", "*.json")
+    change.install(f"{beside_metrics}/metrics.json", run / "metrics.json")
+    published.append(f"{beside_metrics}/metrics.json")
+    hashes = {name: sha256_of(change.staged(name)) for name in published}
+    manifest = f"{beside_metrics}/manifest.json"
+    change.install_json(manifest, build_manifest(run, preset, hashes, change.root, publication_dirs=PUBLICATION_DIRS))
+    return manifest
 
 
 def shows_top_level(preset: str, top_manifest: Path, top_level: bool = False) -> bool:
@@ -73,42 +78,48 @@ def published_manifest(preset: str, root: Path, top_level: bool = False) -> Path
     )
 
 
-def move_aside(root: Path) -> None:
-    """Copy the run the top-level folders show into report/<its preset>/, its manifest's file list rewritten."""
-    manifest = read_json(top_manifest(root))
-    target = root / "report" / manifest["preset"]
+def stage_move_aside(change: StagedChange) -> str:
+    """Stage a copy of the run the top-level folders show in report/<its preset>/, its manifest's file list
+    rewritten; returns that manifest's path."""
+    manifest = read_json(top_manifest(change.root))
+    folder = f"report/{manifest['preset']}"
     moved = {}
     for name in manifest.get("files", {}):
-        source = root / name
         beside_metrics = name.startswith(("report/metrics.json", "report/experiments/"))
-        destination = target / (name.removeprefix("report/") if beside_metrics else name)
-        copy_file(source, destination)
-        moved[str(destination.relative_to(root))] = manifest["files"][name]
-    write_json(target / "manifest.json", {**manifest, "files": moved})
+        destination = f"{folder}/{name.removeprefix('report/') if beside_metrics else name}"
+        change.install(destination, change.root / name)
+        moved[destination] = manifest["files"][name]
+    change.install_json(f"{folder}/manifest.json", {**manifest, "files": moved})
+    return f"{folder}/manifest.json"
 
 
 def publish_run(
     run: Path, preset: str, figures: list[Path], report_files: list[Path], root: Path, top_level: bool = False
 ) -> Path:
     """Publish `run` where its preset belongs (`top_level`: at the top whatever the preset), one publisher at a
-    time; the manifest written."""
+    time, all its files at once, the manifest last; a publish stopped midway leaves the previous one as it was."""
     with sole_writer(root / "report", f"publishing {preset}"):
-        return publish_where_it_belongs(run, preset, figures, report_files, root, top_level)
+        change = StagedChange(root)
+        manifests = stage_where_it_belongs(change, run, preset, figures, report_files, top_level)
+        change.commit(last=manifests)
+        return root / manifests[-1]
 
 
-def publish_where_it_belongs(
-    run: Path, preset: str, figures: list[Path], report_files: list[Path], root: Path, top_level: bool
-) -> Path:
+def stage_where_it_belongs(
+    change: StagedChange, run: Path, preset: str, figures: list[Path], report_files: list[Path], top_level: bool
+) -> tuple[str, ...]:
+    root = change.root
     manifest = published_manifest(preset, root, top_level)
-    if manifest == top_manifest(root):
-        shown = read_json(manifest).get("preset") if manifest.is_file() else None
-        if shown not in (None, preset):
-            move_aside(root)
-        publish(run, preset, figures, report_files, root / "report", root / "figures", manifest, root)
-        older = root / "report" / preset / "manifest.json"  # an earlier copy of this preset's run, now shown at the top
-        if preset not in PUBLICATION_DIRS and older.is_file() and read_json(older).get("preset") == preset:
-            remove_tree(older.parent)
-    else:
-        folder = manifest.parent
-        publish(run, preset, figures, report_files, folder / "report", folder / "figures", manifest, root)
-    return manifest
+    if manifest != top_manifest(root):
+        return (stage_run(change, run, preset, figures, report_files, f"report/{preset}"),)
+    manifests = []
+    shown = read_json(manifest).get("preset") if manifest.is_file() else None
+    if shown not in (None, preset):
+        manifests.append(stage_move_aside(change))
+    older = root / "report" / preset / "manifest.json"  # an earlier copy of this preset's run, now shown at the top
+    if preset not in PUBLICATION_DIRS and older.is_file() and read_json(older).get("preset") == preset:
+        for path in sorted(older.parent.rglob("*")):
+            if path.is_file():
+                change.remove(str(path.relative_to(root)))
+    manifests.append(stage_run(change, run, preset, figures, report_files, ""))
+    return tuple(manifests)
