@@ -253,6 +253,19 @@ def test_auto_precision_probes_once_per_machine_and_keeps_the_choice(smoke, monk
     assert [entry["bf16_speedup"] for entry in kept.values()] == [2.0]
     monkeypatch.setattr(runtime, "machine_key", lambda: "another CPU; torch 2.14; 2 threads")
     assert auto() == "fp32" and probes == [2.0, 0.5], "another machine measures for itself"
+    assert runtime.auto_precision_probe(CPU, "auto") == 0.5, "the training record names the ratio it chose by"
+    assert runtime.auto_precision_probe(CPU, "fp32") is None
+
+
+def test_the_presets_fix_each_models_precision_for_their_device():
+    from genreport.config import OPTIONAL_DEFAULTS, load_preset
+    from genreport.vocabulary import MODELS
+
+    for preset in ("cpu", "gpu", "smoke"):
+        settings = load_preset(preset)
+        for model in MODELS:
+            precision = settings[model].get("precision", OPTIONAL_DEFAULTS["every model"]["precision"])
+            assert precision in ("fp32", "bf16"), f"{preset}.{model}: auto is opt-in"
 
 
 def test_auto_precision_never_follows_the_load_where_its_measurement_cannot_be_kept(smoke, monkeypatch, tmp_path):

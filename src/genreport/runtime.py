@@ -162,6 +162,14 @@ def resolve_precision(device: torch.device, requested: str) -> str:
     return requested
 
 
+def auto_precision_probe(device: torch.device, requested: str) -> float | None:
+    """The measured bf16-over-fp32 ratio an `auto` choice on this CPU rests on (None where none was measured), so
+    the training record says why it trained in the precision it did."""
+    if requested != "auto" or device.type != "cpu" or not native_bf16(device):
+        return None
+    return measured_bf16_speedup()
+
+
 def autocast(device: torch.device, precision: str):
     """bf16 autocast for a resolved precision of bf16; a no-op context for fp32."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")

@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from ..errors import TrainingError, TrainingInterrupted
 from ..figures.plotting import save_sample_grid
-from ..runtime import synchronize
+from ..runtime import auto_precision_probe, synchronize
 from ..seeds import FIXED_NOISE, stream_seed
 from ..store.checkpoint import save_checkpoint
 from ..store.files import remove_file, sole_writer, write_json
@@ -84,6 +84,7 @@ class TrainLoop:
             "train_images": len(self.data),
             "batch_size": batch_size,
             "precision": task.precision,
+            "bf16_probe_speedup": auto_precision_probe(task.device, task.option("precision")),
             "deterministic": self.device.type == "cpu",
             "epochs": [],
         }
