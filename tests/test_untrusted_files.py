@@ -10,6 +10,7 @@ import json
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -342,6 +343,38 @@ def test_unsafe_or_garbage_checkpoint_never_advises_unsafe_loading(tmp_path, mak
     message = assert_one_line_naming(caught.value, path)
     assert reason in message and no_pytorch_advice(message) and "rerun snakemake" in message
     assert not marker.exists()
+
+
+def test_a_checkpoint_written_to_a_full_disk_is_one_line_and_leaves_no_file(tmp_path, monkeypatch):
+    import io
+
+    from genreport.errors import OutputWriteError
+
+    class NearlyFullDisk(io.FileIO):
+        """A file on a disk with 64 KiB left: the header fits, the weights do not."""
+
+        room = 64 * 1024
+
+        def write(self, data):
+            if len(data) > self.room:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self.room -= len(data)
+            return super().write(data)
+
+    opened = Path.open
+
+    def on_a_full_disk(self, mode="r", *args, **kwargs):  # the temporary file beside the checkpoint
+        if self.name.endswith(".tmp"):
+            return io.BufferedWriter(NearlyFullDisk(str(self), mode.replace("b", "")))
+        return opened(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", on_a_full_disk)
+    path = tmp_path / "checkpoint.pt"
+    with pytest.raises(OutputWriteError) as caught:
+        save_checkpoint(path, {"model": "vae", "weights": torch.ones(1_000_000)})
+    message = assert_one_line_naming(caught.value, path)
+    assert "full disk" in message and "free disk space" in message and "inline_container" not in message
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_truncated_checkpoint_is_one_line(tmp_path):

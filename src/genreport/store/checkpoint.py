@@ -16,7 +16,16 @@ RETRAIN = "delete it and rerun snakemake, which retrains it"
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
-    atomic_write(path, lambda handle: torch.save(payload, handle))
+    def write(handle) -> None:
+        try:
+            torch.save(payload, handle)
+        except RuntimeError as error:
+            # torch reports a failed write (a full disk, say) as an internal error without its cause; the file's
+            # own flush names the cause where it can, and atomic_write turns either into one line.
+            handle.flush()
+            raise OSError(f"torch.save stopped partway ({error.__class__.__name__}), most likely a full disk") from None
+
+    atomic_write(path, write)
 
 
 def load_checkpoint(path: Path, expected_model: str | None = None) -> dict[str, Any]:
