@@ -117,3 +117,23 @@ def test_data_command_exits_with_one_line(tmp_path, source, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err
     assert not (tmp_path / "stamp.json").exists()
+
+
+@pytest.mark.fault
+def test_a_data_folder_that_cannot_be_written_is_named_as_such_not_as_a_damaged_archive(tmp_path, source):
+    from genreport.errors import OutputWriteError
+
+    directory, expected = source
+    blocked = tmp_path / "a file"
+    blocked.write_text("")
+    with pytest.raises(OutputWriteError) as caught:  # the data folder cannot be made
+        prepare_mnist(blocked / "data", directory, expected)
+    message = str(caught.value)
+    assert "\n" not in message and "cannot write the MNIST files" in message and "corrupt" not in message
+    # A place the decompressed file cannot go (a folder in its way: permissions do not bind root, this does).
+    raw_dir(tmp_path / "data").mkdir(parents=True)
+    (raw_dir(tmp_path / "data") / f"{NAMES[0]}.partial").mkdir()
+    with pytest.raises(OutputWriteError) as caught:
+        prepare_mnist(tmp_path / "data", directory, expected)
+    message = str(caught.value)
+    assert "\n" not in message and str(raw_dir(tmp_path / "data")) in message and "corrupt" not in message

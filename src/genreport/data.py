@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torchvision.datasets import MNIST
 
-from .errors import DataError
+from .errors import DataError, OutputWriteError
 from .store.files import sha256_of, write_json
 
 SOURCE_ENV_VAR = "GENREPORT_MNIST_DIR"
@@ -68,17 +68,34 @@ def _decompress_verified(archive: Path, target: Path, expected: dict[str, tuple[
         )
     partial = target.with_name(target.name + ".partial")
     try:
-        with gzip.open(archive, "rb") as source, partial.open("wb") as sink:
+        sink = partial.open("wb")
+    except OSError as error:
+        raise unwritable(partial.parent, error) from None
+    try:
+        with gzip.open(archive, "rb") as source, sink:
             for block in iter(lambda: source.read(1 << 20), b""):
-                sink.write(block)
+                try:
+                    sink.write(block)
+                except OSError as error:  # a full disk, not a damaged archive
+                    raise unwritable(partial.parent, error) from None
         verify_file(partial, expected, name=target.name)
+        partial.replace(target)
+    except OutputWriteError:
+        partial.unlink(missing_ok=True)
+        raise
     except (EOFError, OSError, zlib.error) as error:
         partial.unlink(missing_ok=True)
         raise DataError(f"{archive} is truncated or corrupt ({error}); replace it with a fresh copy") from None
     except DataError as error:
         partial.unlink(missing_ok=True)
         raise DataError(f"{archive}: {error}") from None
-    partial.replace(target)
+
+
+def unwritable(folder: Path, error: OSError) -> OutputWriteError:
+    return OutputWriteError(
+        f"cannot write the MNIST files into {folder}: {error.strerror or error}; make it writable and free disk "
+        "space, or set data_dir to a folder that is"
+    )
 
 
 def prepare_mnist(
@@ -92,7 +109,10 @@ def prepare_mnist(
     tried; otherwise torchvision downloads them.
     """
     directory = raw_dir(data_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise unwritable(directory, error) from None
     if source is not None:
         if not Path(source).is_dir():
             raise DataError(
