@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from genreport.store.files import write_json
 from genreport.store.publication import publish_run
 from genreport.store.swap import roll_back
@@ -143,6 +145,7 @@ def stopped_publish(tmp_path: Path, root: Path, stage: str, after: int, signal_n
     ).returncode
 
 
+@pytest.mark.fault
 def test_a_publish_killed_while_copying_leaves_the_previous_one_intact(tmp_path):
     root = tmp_path / "project"
     publish(tmp_path, root, "cpu")
@@ -157,6 +160,7 @@ def test_a_publish_killed_while_copying_leaves_the_previous_one_intact(tmp_path)
     assert_consistent(root, root / "report" / "cpu" / "manifest.json")
 
 
+@pytest.mark.fault
 def test_a_publish_killed_while_swapping_is_rolled_back_by_the_next_one(tmp_path):
     root = tmp_path / "project"
     publish(tmp_path, root, "cpu")
@@ -173,6 +177,7 @@ def test_a_publish_killed_while_swapping_is_rolled_back_by_the_next_one(tmp_path
     assert json.loads((root / "report" / "cpu" / "manifest.json").read_text())["preset"] == "cpu"
 
 
+@pytest.mark.fault
 def test_a_publish_asked_to_stop_while_swapping_finishes_the_swap_first(tmp_path):
     root = tmp_path / "project"
     publish(tmp_path, root, "cpu")

@@ -360,6 +360,31 @@ def test_markup_planted_in_every_string_of_a_run_reaches_the_page_as_text(smoke_
         assert live not in page, live
 
 
+def renamed(value):
+    """`value` with MARKUP appended to every identifier it holds, as a key or a value."""
+    if isinstance(value, dict):
+        return {k + MARKUP if k in IDENTIFIERS else k: renamed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [renamed(item) for item in value]
+    return value + MARKUP if isinstance(value, str) and value in IDENTIFIERS else value
+
+
+@pytest.mark.fault
+def test_markup_planted_in_the_names_a_run_s_files_use_is_one_line_not_a_traceback(smoke_project, tmp_path):
+    run = tmp_path / "smoke"
+    shutil.copytree(smoke_project / "results" / "smoke", run)
+    for path in run.rglob("*.json"):
+        path.write_text(json.dumps(renamed(json.loads(path.read_text()))))
+    result = subprocess.run(
+        [sys.executable, "-m", "genreport.cli.report", "--results-dir", str(run), "--out", str(tmp_path / "r.md")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and not (tmp_path / "r.md").exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "rerun snakemake" in lines[0], lines
+
+
 def test_a_run_folder_under_another_preset_s_name_is_refused(smoke_project):
     made = json.loads((smoke_project / "results" / "smoke" / "run.json").read_text())
     assert made == {"preset": "smoke"}, "the run names the preset that made it"

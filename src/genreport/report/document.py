@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ResultFileError
 from . import readings as read
 from . import words
 from .claims import check_all
@@ -131,7 +132,16 @@ def figure_row(results, keys: list[str], width: float | None = None) -> Block | 
 
 
 def build_report(results_dir: Path) -> list[Block]:
-    return report_blocks(load_results(Path(results_dir)))
+    """The report of the run in `results_dir`; a run whose files lack a name the report looks up (a model, an
+    evaluator, a variant: a file edited, damaged or from another version) is one line, not a traceback."""
+    results = load_results(Path(results_dir))
+    try:
+        return report_blocks(results)
+    except KeyError as error:
+        raise ResultFileError(
+            f"the files in {results_dir} lack the entry {error.args[0]!r} the report reads (edited, damaged or made "
+            "by another version): delete the file that changed and rerun snakemake, which rebuilds it"
+        ) from None
 
 
 def report_blocks(results: RunResults) -> list[Block]:
