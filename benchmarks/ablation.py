@@ -55,8 +55,9 @@ def set_up(args: argparse.Namespace) -> Setup:
     )
 
 
-def write_record(record: dict[str, Any], out: Path | None) -> None:
-    """Print the ablation's record as JSON, and write it to `out` where given."""
-    print(json.dumps(record, indent=2))
+def write_record(record: dict[str, Any], out: Path | None, quiet: bool = False) -> None:
+    """Print the ablation's record as JSON (unless `quiet`), and write it to `out` where given."""
+    if not quiet:
+        print(json.dumps(record, indent=2))
     if out:
         out.write_text(json.dumps(record, indent=2) + "\n")

@@ -64,3 +64,19 @@ def test_textbook_loss_is_the_plain_noise_mse():
     noise = torch.randn_like(x0)
     expected = torch.nn.functional.mse_loss(network(process.q_sample(x0, t, noise), t), noise)
     assert torch.equal(loss, expected)
+
+
+def test_logit_normal_training_steps_stay_in_range_and_spend_less_time_at_the_extremes():
+    torch.manual_seed(0)
+    uniform = GaussianDiffusion(1000, schedule="cosine").training_timesteps(20000, torch.device("cpu"))
+    logit_normal = GaussianDiffusion(1000, schedule="cosine", timestep_density="logit_normal").training_timesteps(
+        20000, torch.device("cpu")
+    )
+    assert logit_normal.min() >= 0 and logit_normal.max() <= 999 and logit_normal.dtype == torch.long
+
+    def extremes(t):
+        return float(((t < 100) | (t >= 900)).float().mean())
+
+    assert abs(extremes(uniform) - 0.2) < 0.02
+    assert extremes(logit_normal) < 0.05  # sigmoid(N(0, 1)) beyond 0.1 or 0.9: about 3 % of draws
+    assert abs(float(logit_normal.float().mean()) - 499.5) < 10

@@ -160,6 +160,21 @@ def test_unet_keeps_image_shape():
     assert net(x, torch.tensor([0, 10, 500, 999])).shape == x.shape
 
 
+def test_upsampling_to_the_finer_width_keeps_the_shape_and_costs_less_at_full_resolution():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    def flops(net):
+        with FlopCounterMode(display=False) as counter:
+            net(torch.randn(2, 1, 28, 28), torch.tensor([0, 999]))
+        return counter.get_total_flops()
+
+    plain = UNet(channels=16, channel_mults=(1, 4, 4))
+    finer = UNet(channels=16, channel_mults=(1, 4, 4), upsample_to_finer=True)
+    assert finer(torch.randn(2, 1, 28, 28), torch.tensor([0, 999])).shape == (2, 1, 28, 28)
+    # The 28x28 upsampling convolution emits 16 channels, not 64, and the block after it reads 16 + 16, not 64 + 16.
+    assert flops(finer) < 0.75 * flops(plain)
+
+
 def test_ddpm_step_lowers_loss_on_fixed_noise(smoke, batch):
     task = build_task("ddpm", smoke["ddpm"], CPU)
     x0 = batch * 2 - 1

@@ -20,6 +20,8 @@ RECORDED_DEFAULTS = {
         "loss_weighting": "uniform",
         "min_snr_gamma": 5.0,
         "ema_warmup": False,
+        "timestep_density": "uniform",
+        "upsample_to_finer": False,
     },
     "evaluator": {"architecture": "vgg"},
 }

@@ -24,6 +24,7 @@ NoisePredictor = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 SCHEDULES = ("linear", "cosine")
 PREDICTIONS = ("eps", "v")
 LOSS_WEIGHTINGS = ("uniform", "min_snr")
+TIMESTEP_DENSITIES = ("uniform", "logit_normal")
 
 
 def beta_schedule(name: str, timesteps: int, beta_start: float, beta_end: float) -> torch.Tensor:
@@ -49,6 +50,7 @@ class GaussianDiffusion:
         prediction: str = "eps",
         loss_weighting: str = "uniform",
         min_snr_gamma: float = 5.0,
+        timestep_density: str = "uniform",
     ):
         if prediction not in PREDICTIONS or loss_weighting not in LOSS_WEIGHTINGS:
             raise ValueError(
@@ -59,6 +61,9 @@ class GaussianDiffusion:
         self.prediction = prediction
         self.loss_weighting = loss_weighting
         self.min_snr_gamma = min_snr_gamma
+        if timestep_density not in TIMESTEP_DENSITIES:
+            raise ValueError(f"timestep density {timestep_density!r}: choose from {TIMESTEP_DENSITIES}")
+        self.timestep_density = timestep_density
         betas = beta_schedule(schedule, timesteps, beta_start, beta_end)
         alphas = 1.0 - betas
         alphas_cumprod = torch.cumprod(alphas, dim=0)
@@ -92,7 +97,7 @@ class GaussianDiffusion:
         """MSE between the network's output and its target (the noise, or v) at a uniform t, each
         image weighted by `loss_weighting`: uniform (Ho et al.'s simplified objective) or min-SNR-gamma
         (Hang et al. 2023: the weight min(SNR, gamma) / SNR on the noise, / (SNR + 1) on v)."""
-        t = torch.randint(0, self.timesteps, (x0.shape[0],), device=x0.device)
+        t = self.training_timesteps(x0.shape[0], x0.device)
         noise = torch.randn_like(x0)
         x_t = self.q_sample(x0, t, noise)
         target = noise if self.prediction == "eps" else self.velocity(x0, t, noise)
@@ -101,6 +106,14 @@ class GaussianDiffusion:
             return F.mse_loss(output, target)
         per_image = F.mse_loss(output, target, reduction="none").flatten(1).mean(1)
         return (self.loss_weight(t).to(per_image.device) * per_image).mean()
+
+    def training_timesteps(self, count: int, device: torch.device) -> torch.Tensor:
+        """t for each training image: uniform over the T steps, or logit-normal (t/T = sigmoid(N(0, 1)), as in
+        rectified-flow training), which spends fewer steps at the extremes where little is left to learn."""
+        if self.timestep_density == "uniform":
+            return torch.randint(0, self.timesteps, (count,), device=device)
+        fraction = torch.sigmoid(torch.randn(count, device=device))
+        return (fraction * self.timesteps).long().clamp(0, self.timesteps - 1)
 
     def loss_weight(self, t: torch.Tensor) -> torch.Tensor:
         if self.loss_weighting == "uniform":

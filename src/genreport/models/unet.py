@@ -54,7 +54,11 @@ class SelfAttention(nn.Module):
 class UNet(nn.Module):
     """Two residual blocks per resolution; 28 -> 14 -> 7 for channel_mults of length 3."""
 
-    def __init__(self, channels: int = 32, channel_mults=(1, 2, 2), attention: bool = False):
+    def __init__(
+        self, channels: int = 32, channel_mults=(1, 2, 2), attention: bool = False, upsample_to_finer: bool = False
+    ):
+        """`upsample_to_finer`: each upsampling convolution emits the finer level's width, not the coarser's, so
+        the costliest convolution (at 28x28) runs at the narrow width."""
         super().__init__()
         time_dim = 4 * channels
         self.base_channels = channels
@@ -82,14 +86,14 @@ class UNet(nn.Module):
         for level, width in reversed(list(enumerate(widths))):
             self.up_blocks.append(ResidualBlock(current + skip_widths[level], width, time_dim))
             current = width
-            first = level == 0
+            if level == 0:
+                self.upsamples.append(nn.Identity())
+                continue
+            finer = widths[level - 1] if upsample_to_finer else current
             self.upsamples.append(
-                nn.Identity()
-                if first
-                else nn.Sequential(
-                    nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(current, current, 3, padding=1)
-                )
+                nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(current, finer, 3, padding=1))
             )
+            current = finer
         self.head = nn.Sequential(_norm(current), nn.SiLU(), nn.Conv2d(current, 1, 3, padding=1))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

@@ -27,8 +27,11 @@ class DDPMTask(Task):
             prediction=config["prediction"],
             loss_weighting=config["loss_weighting"],
             min_snr_gamma=config["min_snr_gamma"],
+            timestep_density=config["timestep_density"],
         )
-        self.model = UNet(config["channels"], tuple(config["channel_mults"]), config["attention"]).to(device)
+        self.model = UNet(
+            config["channels"], tuple(config["channel_mults"]), config["attention"], config["upsample_to_finer"]
+        ).to(device)
         # Samples come from an exponential moving average of the weights.
         self.ema = moving_average(self.model, config["ema_decay"], warm_up=config["ema_warmup"])
         self.modules = {"model": self.model, "ema": self.ema}

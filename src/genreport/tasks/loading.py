@@ -29,7 +29,16 @@ def require_checkpoint(path: Path) -> Path:
 
 # The settings that shape a network and what it computes: a checkpoint that differs from its preset in one of
 # these was made for another preset (a copied file), whatever else changed.
-SHAPING_SETTINGS = ("channels", "latent_dim", "channel_mults", "attention", "timesteps", "schedule", "prediction")
+SHAPING_SETTINGS = (
+    "channels",
+    "latent_dim",
+    "channel_mults",
+    "attention",
+    "upsample_to_finer",
+    "timesteps",
+    "schedule",
+    "prediction",
+)
 
 
 def load_task(

@@ -1,0 +1,152 @@
+"""The DDPM at a fixed wall-time budget: the network's FLOP allocation, the batch size and the training t.
+
+    python benchmarks/ddpm_budget.py --preset cpu --budget-seconds 420 --seeds 0 1 --data-dir data \\
+        --evaluator results/cpu/train/evaluator/checkpoint.pt \\
+        --second-evaluator results/cpu/train/second_evaluator/checkpoint.pt --out benchmarks/ddpm_budget_cpu.json
+
+Each variant changes the preset's DDPM in the respects its row names. Its seconds per training step are timed
+first, every variant in turn on a quiet machine (--probe-steps after a warm-up, the median of --probe-repeats),
+and it then trains for as many steps as fit in --budget-seconds, from each seed: so the comparison is at equal
+wall time while the training itself, counted in steps, does not depend on what else the machine runs. Each
+trained model draws --images samples from one fixed noise with --sampler, scored by both evaluators against
+the 10,000 test images with bootstrap intervals. Prints a table and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import torch
+from ablation import set_up, write_record
+
+from genreport.data import load_test_images
+from genreport.measure.evaluation import embed, fid_and_kid, score_image_set
+from genreport.tasks import build_task
+from genreport.tasks.loading import load_evaluator
+
+# The preset's recipe (cosine, v, min-SNR-5, EMA warm-up) in every row; each row changes the network, the batch
+# or the training t.
+VARIANTS = {
+    "32/64/64 channels, batch 64 (the cpu preset)": {},
+    "16/64/64 channels": {"channels": 16, "channel_mults": [1, 4, 4]},
+    "16/64/64, batch 32": {"channels": 16, "channel_mults": [1, 4, 4], "batch_size": 32},
+    "32/64/64, upsampling to the finer width": {"upsample_to_finer": True},
+    "16/64/64, batch 32, logit-normal t": {
+        "channels": 16,
+        "channel_mults": [1, 4, 4],
+        "batch_size": 32,
+        "timestep_density": "logit_normal",
+    },
+}
+
+
+def train_steps(task, images: torch.Tensor, steps: int, batch_size: int, seed: int) -> float:
+    """Train `task` for `steps` steps over seeded shuffles of `images`; returns the seconds it took."""
+    order = torch.Generator().manual_seed(seed)
+    task.train_mode(True)
+    started, done = time.perf_counter(), 0
+    while done < steps:
+        for batch in torch.randperm(len(images), generator=order).split(batch_size):
+            if len(batch) < batch_size or done == steps:
+                break
+            task.set_progress(done, steps)
+            task.training_step(images[batch])
+            done += 1
+    return time.perf_counter() - started
+
+
+def seconds_per_step(config: dict, images: torch.Tensor, steps: int, repeats: int, device) -> float:
+    task = build_task("ddpm", config, device)
+    train_steps(task, images, 3, config["batch_size"], 0)  # warm-up
+    return statistics.median(
+        train_steps(task, images, steps, config["batch_size"], repeat) / steps for repeat in range(repeats)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default="cpu")
+    parser.add_argument("--budget-seconds", type=float, required=True, help="each variant's training time")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--images", type=int, default=2000, help="samples scored per trained model")
+    parser.add_argument("--sampler", default="dpm_solver:10")
+    parser.add_argument("--probe-steps", type=int, default=10)
+    parser.add_argument("--probe-repeats", type=int, default=3)
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--evaluator", type=Path, required=True)
+    parser.add_argument("--second-evaluator", type=Path, required=True)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    setup = set_up(args)
+    evaluators = {"first": (setup.classifier, setup.reference)}
+    second = load_evaluator(args.second_evaluator, "cpu")
+    evaluators["second"] = (second, embed(second, load_test_images(args.data_dir)))
+    images = setup.images.to(setup.device)
+    configs = {name: {**setup.preset["ddpm"], **VARIANTS[name]} for name in args.variants}
+    record = {
+        "machine": setup.machine,
+        "preset": args.preset,
+        "budget_seconds": args.budget_seconds,
+        "images": args.images,
+        "sampler": args.sampler,
+        # Each evaluator's FID of 10,000 training images against the test images: the floor a model is read against.
+        "real_data_floor": {
+            name: fid_and_kid(reference, embed(classifier, setup.images[:10000]), seed=0)["fid"]
+            for name, (classifier, reference) in evaluators.items()
+        },
+        "variants": {},
+    }
+    for name, config in configs.items():  # every probe first, while nothing else runs
+        per_step = seconds_per_step(config, images, args.probe_steps, args.probe_repeats, setup.device)
+        steps = max(1, round(args.budget_seconds / per_step))
+        record["variants"][name] = {
+            "changes": VARIANTS[name],
+            "seconds_per_step": per_step,
+            "images_per_s": config["batch_size"] / per_step,
+            "steps": steps,
+            "seeds": {},
+        }
+        print(f"{name:48s} {per_step * 1000:6.1f} ms/step  {steps:5d} steps in the budget", flush=True)
+    for seed in args.seeds:
+        for name, config in configs.items():
+            entry = record["variants"][name]
+            torch.manual_seed(seed)
+            task = build_task("ddpm", config, setup.device)
+            entry["parameters"] = task.parameter_counts()["model"]
+            seconds = train_steps(task, images, entry["steps"], config["batch_size"], seed)
+            noise = task.noise(args.images, torch.Generator().manual_seed(1000 + seed))
+            samples = torch.cat(
+                [task.generate(batch, sampler=task.sampler(args.sampler)) for batch in noise.split(500)]
+            ).cpu()
+            scores = {}
+            for evaluator, (classifier, reference) in evaluators.items():
+                score = score_image_set(classifier, reference, samples, seed=seed, intervals=True)
+                scores[evaluator] = {
+                    "fid": score["fid"],
+                    "fid_interval": score["intervals"]["fid"],
+                    "mean_top_probability": score["mean_top_probability"],
+                    "top_probability_interval": score["intervals"]["mean_top_probability"],
+                    "class_shares": score["class_shares"],
+                }
+            entry["seeds"][str(seed)] = {"train_seconds": seconds, **scores}
+            first, other = scores["first"], scores["second"]
+            print(
+                f"seed {seed} {name:48s} {seconds:6.0f} s  FID {first['fid']:6.2f} "
+                f"[{first['fid_interval'][0]:.1f}-{first['fid_interval'][1]:.1f}] "
+                f"p {first['mean_top_probability']:.3f}"
+                f"  | second FID {other['fid']:6.2f} p {other['mean_top_probability']:.3f}",
+                flush=True,
+            )
+            if args.out:
+                write_record(record, args.out, quiet=True)
+    write_record(record, args.out)
+
+
+if __name__ == "__main__":
+    main()
