@@ -128,6 +128,7 @@ EXPERIMENTS = {
             reads=("both_evaluators", "seed_variant_samples"),
             caption="seeds",
             category="Measurements",
+            opt_in=True,  # two more trainings: beyond the laptop run's budget
         ),
         Experiment(
             "seed_repeats",

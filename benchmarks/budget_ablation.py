@@ -1,10 +1,11 @@
-"""The DDPM at a fixed wall-time budget: the network's FLOP allocation, the batch size and the training t.
+"""A model's recipe at a fixed wall-time budget: the DDPM's FLOP allocation, batch size and training t; the
+GAN's width, batch size and generator average.
 
-    python benchmarks/ddpm_budget.py --preset cpu --budget-seconds 420 --seeds 0 1 --data-dir data \\
-        --evaluator results/cpu/train/evaluator/checkpoint.pt \\
+    python benchmarks/budget_ablation.py --model ddpm --preset cpu --budget-seconds 420 --seeds 0 1 \\
+        --data-dir data --evaluator results/cpu/train/evaluator/checkpoint.pt \\
         --second-evaluator results/cpu/train/second_evaluator/checkpoint.pt --out benchmarks/ddpm_budget_cpu.json
 
-Each variant changes the preset's DDPM in the respects its row names. Its seconds per training step are timed
+Each variant changes the preset's model section in the respects its row names. Its seconds per training step are timed
 first, every variant in turn on a quiet machine (--probe-steps after a warm-up, the median of --probe-repeats),
 and it then trains for as many steps as fit in --budget-seconds, from each seed: so the comparison is at equal
 wall time while the training itself, counted in steps, does not depend on what else the machine runs. Each
@@ -24,21 +25,38 @@ from ablation import set_up, write_record
 
 from genreport.data import load_test_images
 from genreport.measure.evaluation import embed, fid_and_kid, score_image_set
+from genreport.store.checkpoint import save_checkpoint
 from genreport.tasks import build_task
 from genreport.tasks.loading import load_evaluator
 
-# The preset's recipe (cosine, v, min-SNR-5, EMA warm-up) in every row; each row changes the network, the batch
-# or the training t.
 VARIANTS = {
-    "32/64/64 channels, batch 64 (the cpu preset)": {},
-    "16/64/64 channels": {"channels": 16, "channel_mults": [1, 4, 4]},
-    "16/64/64, batch 32": {"channels": 16, "channel_mults": [1, 4, 4], "batch_size": 32},
-    "32/64/64, upsampling to the finer width": {"upsample_to_finer": True},
-    "16/64/64, batch 32, logit-normal t": {
-        "channels": 16,
-        "channel_mults": [1, 4, 4],
-        "batch_size": 32,
-        "timestep_density": "logit_normal",
+    # The preset's recipe (cosine, v, min-SNR-5, EMA warm-up) in every row; each changes the network, batch or t.
+    "ddpm": {
+        "32/64/64 channels, batch 64 (the cpu preset)": {},
+        "16/64/64, upsampling to the finer width": {
+            "channels": 16,
+            "channel_mults": [1, 4, 4],
+            "upsample_to_finer": True,
+        },
+        "16/64/64, finer, batch 32": {
+            "channels": 16,
+            "channel_mults": [1, 4, 4],
+            "upsample_to_finer": True,
+            "batch_size": 32,
+        },
+        "16/64/64, finer, logit-normal t": {
+            "channels": 16,
+            "channel_mults": [1, 4, 4],
+            "upsample_to_finer": True,
+            "timestep_density": "logit_normal",
+        },
+    },
+    # DCGAN throughout; the generator average's decay warms up as (1 + n) / (10 + n).
+    "gan": {
+        "64 channels, batch 128 (the cpu preset)": {},
+        "64 channels, generator average 0.999": {"ema_decay": 0.999},
+        "32 channels, generator average": {"channels": 32, "ema_decay": 0.999},
+        "32 channels, batch 64, generator average": {"channels": 32, "batch_size": 64, "ema_decay": 0.999},
     },
 }
 
@@ -58,8 +76,8 @@ def train_steps(task, images: torch.Tensor, steps: int, batch_size: int, seed: i
     return time.perf_counter() - started
 
 
-def seconds_per_step(config: dict, images: torch.Tensor, steps: int, repeats: int, device) -> float:
-    task = build_task("ddpm", config, device)
+def seconds_per_step(model: str, config: dict, images: torch.Tensor, steps: int, repeats: int, device) -> float:
+    task = build_task(model, config, device)
     train_steps(task, images, 3, config["batch_size"], 0)  # warm-up
     return statistics.median(
         train_steps(task, images, steps, config["batch_size"], repeat) / steps for repeat in range(repeats)
@@ -68,33 +86,40 @@ def seconds_per_step(config: dict, images: torch.Tensor, steps: int, repeats: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", choices=list(VARIANTS), default="ddpm")
     parser.add_argument("--preset", default="cpu")
     parser.add_argument("--budget-seconds", type=float, required=True, help="each variant's training time")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--images", type=int, default=2000, help="samples scored per trained model")
-    parser.add_argument("--sampler", default="dpm_solver:10")
+    parser.add_argument("--sampler", default="dpm_solver:10", help="the DDPM's")
     parser.add_argument("--probe-steps", type=int, default=10)
     parser.add_argument("--probe-repeats", type=int, default=3)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--evaluator", type=Path, required=True)
     parser.add_argument("--second-evaluator", type=Path, required=True)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    parser.add_argument("--variants", nargs="*", help="names from VARIANTS[model] (default: all)")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--keep", type=Path, help="save each trained model here (<model>_<variant index>_seed<seed>.pt)"
+    )
     args = parser.parse_args()
+    variants = VARIANTS[args.model]
+    names = args.variants or list(variants)
 
     setup = set_up(args)
     evaluators = {"first": (setup.classifier, setup.reference)}
     second = load_evaluator(args.second_evaluator, "cpu")
     evaluators["second"] = (second, embed(second, load_test_images(args.data_dir)))
     images = setup.images.to(setup.device)
-    configs = {name: {**setup.preset["ddpm"], **VARIANTS[name]} for name in args.variants}
+    configs = {name: {**setup.preset[args.model], **variants[name]} for name in names}
     record = {
         "machine": setup.machine,
+        "model": args.model,
         "preset": args.preset,
         "budget_seconds": args.budget_seconds,
         "images": args.images,
-        "sampler": args.sampler,
+        "sampler": args.sampler if args.model == "ddpm" else None,
         # Each evaluator's FID of 10,000 training images against the test images: the floor a model is read against.
         "real_data_floor": {
             name: fid_and_kid(reference, embed(classifier, setup.images[:10000]), seed=0)["fid"]
@@ -103,10 +128,10 @@ def main() -> None:
         "variants": {},
     }
     for name, config in configs.items():  # every probe first, while nothing else runs
-        per_step = seconds_per_step(config, images, args.probe_steps, args.probe_repeats, setup.device)
+        per_step = seconds_per_step(args.model, config, images, args.probe_steps, args.probe_repeats, setup.device)
         steps = max(1, round(args.budget_seconds / per_step))
         record["variants"][name] = {
-            "changes": VARIANTS[name],
+            "changes": variants[name],
             "seconds_per_step": per_step,
             "images_per_s": config["batch_size"] / per_step,
             "steps": steps,
@@ -117,13 +142,16 @@ def main() -> None:
         for name, config in configs.items():
             entry = record["variants"][name]
             torch.manual_seed(seed)
-            task = build_task("ddpm", config, setup.device)
-            entry["parameters"] = task.parameter_counts()["model"]
+            task = build_task(args.model, config, setup.device)
+            entry["parameters"] = task.parameter_counts()
             seconds = train_steps(task, images, entry["steps"], config["batch_size"], seed)
+            if args.keep:
+                index = list(configs).index(name)
+                state = {"model": args.model, "config": config, **task.state()}
+                save_checkpoint(args.keep / f"{args.model}_{index}_seed{seed}.pt", state)
             noise = task.noise(args.images, torch.Generator().manual_seed(1000 + seed))
-            samples = torch.cat(
-                [task.generate(batch, sampler=task.sampler(args.sampler)) for batch in noise.split(500)]
-            ).cpu()
+            options = {"sampler": task.sampler(args.sampler)} if args.model == "ddpm" else {}
+            samples = torch.cat([task.generate(batch, **options) for batch in noise.split(500)]).cpu()
             scores = {}
             for evaluator, (classifier, reference) in evaluators.items():
                 score = score_image_set(classifier, reference, samples, seed=seed, intervals=True)
