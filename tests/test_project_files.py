@@ -227,3 +227,23 @@ def test_a_users_own_preset_is_found_and_validated(tmp_path, project_root):
     (presets / "laptop-2024.yaml").write_text(yaml.safe_dump({**preset, "threads": 0}))
     with pytest.raises(ConfigError, match="laptop-2024.yaml: threads: "):
         load_preset("laptop-2024", presets)
+
+
+def test_the_laptop_budget_shares_20_minutes_among_exactly_the_rules_its_default_run_plans(project_root, tmp_path):
+    """Every rule `snakemake report` runs under the cpu preset has a share, no share names a rule it does not run
+    (each job's benchmark file is named by what its share is keyed on), and the shares add up to the 20 minutes."""
+    from support import copy_project, snakemake
+
+    from genreport.config import load_preset
+
+    budget = load_preset("cpu")["budget"]
+    project = copy_project(tmp_path, "cpu")
+    result = snakemake(project, "-n", "report")
+    assert result.returncode == 0, result.stderr[-2000:]
+    timed = {
+        line.split(":", 1)[1].strip().rsplit("/", 1)[-1].removesuffix(".tsv")
+        for line in result.stdout.splitlines()
+        if line.strip().startswith("benchmark:")
+    }
+    assert timed == set(budget)
+    assert round(sum(budget.values()), 6) <= 20
