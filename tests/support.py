@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import torch
+import yaml
 
 from genreport.config import RECORDED_DEFAULTS
 
@@ -59,24 +60,45 @@ def planned_jobs(dry_run_output: str) -> dict[str, str]:
 PROJECT_FILES = ("Snakefile", "config", "workflow", "profiles", "src", "notebooks", "environment.yml", "pyproject.toml")
 
 
-def copy_project(target: Path, preset: str) -> Path:
-    """A copy of the project as a clone has it, with config/config.yaml choosing `preset`."""
+def copy_project(target: Path, preset: str, settings: dict[str, str] | None = None) -> Path:
+    """A copy of the project as a clone has it, with config/config.yaml choosing `preset` and holding `settings`."""
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints")
+    target.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=ignore)
         else:
             shutil.copy2(source, target / name)
-    settings = target / "config" / "config.yaml"
-    settings.write_text(settings.read_text().replace("preset: auto", f"preset: {preset}"))
+    config_file = target / "config" / "config.yaml"
+    config = yaml.safe_load(config_file.read_text())
+    config.update(preset=preset, **(settings or {}))
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
     return target
+
+
+def project_settings(project: Path) -> dict:
+    """The settings in a project copy's config/config.yaml."""
+    return yaml.safe_load((project / "config" / "config.yaml").read_text())
+
+
+def rehearsal_settings(name: str) -> str:
+    """The `--config set` pairs of config/rehearsals/<name>.txt, as `make rehearse-<name>` passes them."""
+    lines = (ROOT / "config" / "rehearsals" / f"{name}.txt").read_text().splitlines()
+    return " ".join(line for line in lines if not line.startswith("#"))
+
+
+def run_folder(project: Path, preset: str = "smoke") -> Path:
+    """Where `preset`'s run lives in a project copy: under the results_dir its config.yaml names."""
+    return project / project_settings(project)["results_dir"] / preset
 
 
 def snakemake(
     project: Path, *arguments: str, config: dict[str, str] | None = None, timeout: float = 1200
 ) -> subprocess.CompletedProcess:
     """Run Snakemake in `project` as a user would, from its folder, with `config` as --config values."""
+    if project_settings(project).get("mnist_source"):
+        config = {"mnist_source": project_settings(project)["mnist_source"], **(config or {})}
     return subprocess.run(
         snakemake_command(*arguments, config=config), cwd=project, capture_output=True, text=True, timeout=timeout
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from slurm_cluster import PARTITION, Cluster, missing_requirements
-from support import assert_same_run, copy_project, planned_jobs, snakemake, snakemake_command
+from support import assert_same_run, copy_project, planned_jobs, run_folder, snakemake, snakemake_command
 
 from genreport.training.resume import STATE_FILE
 
@@ -153,7 +153,7 @@ def test_the_smoke_report_runs_as_slurm_jobs_with_what_each_rule_declares(cluste
     first_end = min(job["EndTime"] for job in trained)
     assert all(job["SubmitTime"] < first_end for job in trained), "training jobs waited on each other"
 
-    local_metrics = (smoke_project / "results" / "smoke" / "metrics.json").read_bytes()
+    local_metrics = (run_folder(smoke_project) / "metrics.json").read_bytes()
     assert (project / "results" / "smoke" / "metrics.json").read_bytes() == local_metrics
 
 

@@ -8,10 +8,11 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from support import copy_project, mnist_source, snakemake
+from support import copy_project, mnist_source, project_settings, rehearsal_settings, run_folder, snakemake
 
 from genreport.report.document import QUESTIONS
 from genreport.store.layout import FIGURES
@@ -46,7 +47,7 @@ def run_smoke(project_root, directory, *targets):
 
 @pytest.fixture(scope="module")
 def smoke_run(smoke_project):
-    return smoke_project / "results" / "smoke"
+    return run_folder(smoke_project)
 
 
 @pytest.mark.slow
@@ -98,7 +99,7 @@ def test_the_robustness_target_rebuilds_the_report_with_every_training_seed(smok
     shutil.copytree(smoke_project, project, symlinks=True)
     result = snakemake(project, "robustness")
     assert result.returncode == 0, result.stderr[-4000:]
-    run = project / "results" / "smoke"
+    run = run_folder(project)
     repeats = json.loads((run / "experiments" / "seed_repeats.json").read_text())
     assert repeats["training_seeds"] == [1, 2] and set(repeats["sample_metrics"]["2"]["evaluator"]) == set(MODELS)
     detach = json.loads((run / "experiments" / "detach_repeats.json").read_text())
@@ -111,6 +112,56 @@ def test_the_robustness_target_rebuilds_the_report_with_every_training_seed(smok
     assert (run / "report" / "report.pdf").is_file()
     again = snakemake(project, "-n", "report")
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_the_gpu_preset_s_whole_dag_runs_on_the_cpu_at_rehearsal_sizes(tmp_path):
+    """Everything in the gpu preset but its device and sizes (config/rehearsals/gpu.txt, set on the command line as
+    `make rehearse-gpu` does): every rule of `report` runs, and the report says which values were changed."""
+    project = copy_project(tmp_path / "project", "gpu")
+    result = snakemake(project, "report", config={"set": rehearsal_settings("gpu")}, timeout=2400)
+    assert result.returncode == 0, result.stderr[-4000:]
+    run = run_folder(project, "gpu")
+    ddpm = json.loads((run / "train" / "ddpm" / "metrics.json").read_text())["config"]
+    assert (ddpm["channels"], ddpm["channel_mults"], ddpm["attention"], ddpm["timesteps"]) == (64, [1, 2, 2], True, 100)
+    samples = np.load(run / "samples" / "ddpm.npz")
+    assert str(samples["sampler"]).startswith("ancestral") and samples["images"].shape[0] >= 200
+    markdown = " ".join((run / "report" / "report.md").read_text().split())
+    assert 'Preset `gpu` with `device="cpu"`, `train_subset=1024`' in markdown and "set on the command line" in markdown
+    manifest_free = not (project / "report" / "manifest.json").exists()
+    assert manifest_free, "a rehearsal publishes nothing"
+
+
+@pytest.mark.fault
+@pytest.mark.parametrize(
+    "setting, error",
+    [
+        (
+            "ddpm.epochs=0",
+            "error: --config set (preset smoke): ddpm.epochs: 0 is less than the minimum of 1; fix the "
+            "value in --config set",
+        ),
+        (
+            "ddpm.epoch=2",
+            "error: --config set (preset smoke): ddpm.epoch: unknown setting (did you mean epochs?); "
+            "fix the value in --config set",
+        ),
+        (
+            "ddpm.epochs 2",
+            "error: --config set: 'ddpm.epochs' is not of the form section.key=value; fix the value in --config set",
+        ),
+    ],
+)
+def test_a_bad_value_set_on_the_command_line_stops_before_any_job_in_one_line(project_root, tmp_path, setting, error):
+    command = [
+        sys.executable, "-m", "snakemake", "--cores", "1", "--snakefile", str(project_root / "Snakefile"),
+        "--directory", str(tmp_path), "-n", "--config", "preset=smoke", f"set={setting}",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")] == [error]
+    assert "Traceback" not in result.stderr and not (tmp_path / "results").exists()
 
 
 @pytest.mark.fault
@@ -144,24 +195,14 @@ def test_bad_preset_stops_before_any_job(project_root, tmp_path):
 @pytest.mark.slow
 @pytest.mark.fault
 @needs_mnist
-def test_folders_with_spaces_and_shell_syntax_run_the_whole_dag_and_run_nothing_else(tmp_path):
-    """Every path setting, and the project's own folder, holds a space, a command substitution, a `;`
-    command and a backquoted one: the smoke report is built into those folders, and none of the commands ran."""
-    odd = "odd {}$(touch INJECTED_{}) ; touch INJECTED_{} `touch INJECTED_{}`"
-    (tmp_path / odd.format("project ", 7, 8, 9)).mkdir()
-    project = copy_project(tmp_path / odd.format("project ", 7, 8, 9), "smoke")
-    outside = tmp_path / odd.format("outside ", 4, 5, 6)
-    shutil.copytree(SOURCE, outside / "mnist source")
-    config = {
-        "results_dir": odd.format("", 1, 2, 3),
-        "data_dir": str(outside / "data dir"),
-        "mnist_source": str(outside / "mnist source"),
-    }
-    result = snakemake(project, "report", config=config)
-    assert result.returncode == 0, result.stderr[-4000:]
-    run = project / config["results_dir"] / "smoke"
-    assert (run / "report" / "report.html").is_file() and (run / "report" / "report.md").is_file()
-    assert (outside / "data dir" / "mnist.verified.json").is_file()
-    injected = [path for path in tmp_path.rglob("INJECTED_*") if path.is_file()]
+def test_folders_with_spaces_and_shell_syntax_hold_the_whole_dag_and_run_nothing_else(smoke_project):
+    """The shared smoke run was built with every path setting, and the project's own folder, named with a space, a
+    command substitution, a `;` command and a backquoted one (conftest.ODD_NAME): none of the commands ran."""
+    settings = project_settings(smoke_project)
+    assert "$(touch" in smoke_project.name and all("`touch" in settings[key] for key in ("results_dir", "data_dir"))
+    assert (run_folder(smoke_project) / "report" / "report.html").is_file()
+    assert (Path(settings["data_dir"]) / "mnist.verified.json").is_file()
+    injected = [path for path in smoke_project.parent.rglob("INJECTED_*") if path.is_file()]
+    injected += [path for path in Path.cwd().glob("INJECTED_*") if path.is_file()]
     assert not injected, f"a path setting ran a command: {injected}"
-    assert not (project / "results").exists(), "nothing is written beside the configured folders"
+    assert not (smoke_project / "results").exists(), "nothing is written beside the configured folders"

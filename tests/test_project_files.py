@@ -248,3 +248,27 @@ def test_the_laptop_budget_shares_20_minutes_among_exactly_the_rules_its_default
     }
     assert timed == set(budget)
     assert round(sum(budget.values()), 6) <= 20
+
+
+def published_minutes(project_root):
+    """The published cpu run's rule time in minutes: its default run (the budget's rules) and the rest."""
+    times = json.loads((project_root / "report" / "manifest.json").read_text())["rule_wall_time_s"]
+    budget = yaml.safe_load((project_root / "config" / "presets" / "cpu.yaml").read_text())["budget"]
+    default = sum(times[name] for name in budget)
+    return round(default / 60, 1), round((sum(times.values()) - default) / 60, 1)
+
+
+def test_the_readme_is_short_and_quotes_the_published_run_s_times(project_root):
+    readme = (project_root / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200
+    default, robustness = published_minutes(project_root)
+    assert f"| the full cpu run, `results/cpu/report/report.html` | {default} min |" in readme
+    assert f"took {robustness}\nmin of rule time" in readme or f"took {robustness} min of rule time" in readme
+
+
+def test_the_readme_s_picture_was_drawn_from_the_published_report(project_root):
+    from PIL import Image
+
+    files = json.loads((project_root / "report" / "manifest.json").read_text())["files"]
+    with Image.open(project_root / "docs" / "report-first-page.png") as picture:
+        assert picture.text["source-sha256"] == files["report/report.html"], "redraw it: make first-page"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import planned_jobs, snakemake
+from support import ROOT, planned_jobs, project_settings, run_folder, snakemake
 
 from genreport.store.provenance import settings_digest
 from genreport.vocabulary import DETACH_VARIANTS, EVALUATORS, MODELS, REAL_ROW
@@ -91,8 +91,8 @@ def edited(path: Path, change):
         os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
-def planned(project: Path) -> set[str]:
-    result = snakemake(project, "-n", "report")
+def planned(project: Path, config: dict[str, str] | None = None) -> set[str]:
+    result = snakemake(project, "-n", "report", config=config)
     assert result.returncode == 0, result.stderr[-3000:]
     return set(planned_jobs(result.stdout))
 
@@ -158,6 +158,16 @@ def test_a_changed_preset_value_plans_exactly_its_dependents(smoke_project, key,
 
 
 @pytest.mark.parametrize(
+    "key, value",
+    [("ddpm.epochs", 3), ("evaluation.sampler", "ddim:10"), ("experiments.retrain_seed", 3), ("name", "renamed")],
+)
+def test_a_value_set_on_the_command_line_plans_what_the_same_preset_edit_plans(smoke_project, key, value):
+    with edited(smoke_project / "config" / "presets" / "smoke.yaml", set_preset_value(key, value)):
+        edit_plans = planned(smoke_project)
+    assert planned(smoke_project, {"set": f"{key}={value} seed=0"}) == edit_plans  # seed=0: the file's own value
+
+
+@pytest.mark.parametrize(
     "path, expected",
     [
         ("src/genreport/models/unet.py", DDPM_DOWNSTREAM | REPORT),
@@ -199,28 +209,27 @@ def file_hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def test_notebooks_run_by_hand_leave_the_run_untouched(smoke_project, tmp_path):
-    run = smoke_project / "results" / "smoke"
+def test_notebooks_opened_by_hand_run_in_the_registered_kernel_and_leave_the_run_untouched(
+    smoke_project, tmp_path, monkeypatch
+):
+    """As `make lab` runs them: the `genreport` kernel the Makefile registers, from the notebooks folder, with the
+    defaults of their parameters cell, so they read the latest complete run (here the smoke run)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    assert "ipykernel install --sys-prefix --name genreport" in (ROOT / "Makefile").read_text()
+    kernels = tmp_path / "jupyter"
+    install = [sys.executable, "-m", "ipykernel", "install", "--prefix", str(kernels), "--name", "genreport"]
+    subprocess.run(install, check=True, capture_output=True)
+    monkeypatch.setenv("JUPYTER_PATH", str(kernels / "share" / "jupyter"))
+    run = run_folder(smoke_project)
     before = file_hashes(run)
     for name in ("vae", "gan", "ddpm", "report"):
-        # As Jupyter runs them: from the notebooks folder, with the defaults of their parameters cell.
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "papermill",
-                f"{name}.ipynb",
-                str(tmp_path / f"{name}.ipynb"),
-                "--kernel",
-                "python3",
-                "--no-progress-bar",
-            ],
-            cwd=smoke_project / "notebooks",
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
+        notebook = nbformat.read(smoke_project / "notebooks" / f"{name}.ipynb", as_version=4)
+        assert notebook.metadata.kernelspec.name == "genreport"
+        NotebookClient(
+            notebook, timeout=600, resources={"metadata": {"path": str(smoke_project / "notebooks")}}
+        ).execute()
     assert file_hashes(run) == before
     # They drew their figures into scratch/ instead, from the preset's values.
     scratch = smoke_project / "scratch"
@@ -232,7 +241,7 @@ def test_notebooks_run_by_hand_leave_the_run_untouched(smoke_project, tmp_path):
 
 
 def test_each_figure_names_the_rule_commit_and_settings_that_made_it(smoke_project):
-    run = smoke_project / "results" / "smoke"
+    run = run_folder(smoke_project)
     markdown = (run / "report" / "report.md").read_text()
     record = json.loads((run / "provenance" / "notebook_vae.json").read_text())
     assert record["settings"] == {
@@ -272,7 +281,7 @@ def tables(markdown: str, header_start: str) -> list[list[list[str]]]:
 
 
 def test_the_report_repeats_no_sentence_and_its_numbers_agree(smoke_project):
-    run = smoke_project / "results" / "smoke"
+    run = run_folder(smoke_project)
     markdown = (run / "report" / "report.md").read_text()
     metrics = json.loads((run / "metrics.json").read_text())
     repeated = [s for s, count in Counter(prose_sentences(markdown)).items() if count > 1]
@@ -346,7 +355,7 @@ def test_markup_planted_in_every_string_of_a_run_reaches_the_page_as_text(smoke_
     from genreport.report.results import load_results
 
     run = tmp_path / "smoke"
-    shutil.copytree(smoke_project / "results" / "smoke", run)
+    shutil.copytree(run_folder(smoke_project), run)
     for path in run.rglob("*.json"):
         path.write_text(json.dumps(planted(json.loads(path.read_text()))))
     markdown = "\n\n".join(block.markdown for block in report_blocks(load_results(run)) if block.markdown)
@@ -370,7 +379,7 @@ def renamed(value):
 @pytest.mark.fault
 def test_markup_planted_in_the_names_a_run_s_files_use_is_one_line_not_a_traceback(smoke_project, tmp_path):
     run = tmp_path / "smoke"
-    shutil.copytree(smoke_project / "results" / "smoke", run)
+    shutil.copytree(run_folder(smoke_project), run)
     for path in run.rglob("*.json"):
         path.write_text(json.dumps(renamed(json.loads(path.read_text()))))
     result = subprocess.run(
@@ -384,17 +393,18 @@ def test_markup_planted_in_the_names_a_run_s_files_use_is_one_line_not_a_traceba
 
 
 def test_a_run_folder_under_another_preset_s_name_is_refused(smoke_project):
-    made = json.loads((smoke_project / "results" / "smoke" / "run.json").read_text())
+    made = json.loads((run_folder(smoke_project) / "run.json").read_text())
     assert made == {"preset": "smoke"}, "the run names the preset that made it"
-    copied = smoke_project / "results" / "cpu"
-    shutil.copytree(smoke_project / "results" / "smoke", copied)  # the smoke run copied under the cpu preset's name
+    copied = run_folder(smoke_project, "cpu")
+    shutil.copytree(run_folder(smoke_project), copied)  # the smoke run copied under the cpu preset's name
     try:
         result = snakemake(smoke_project, "-n", "report", config={"preset": "cpu"})
     finally:
         shutil.rmtree(copied)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    folder = f"{project_settings(smoke_project)['results_dir']}/cpu"
     assert errors == [
-        "error: results/cpu was made by the 'smoke' preset, not 'cpu' (results/cpu/run.json): move or delete the "
+        f"error: {folder} was made by the 'smoke' preset, not 'cpu' ({folder}/run.json): move or delete the "
         "folder, or run the preset that made it"
     ], result.stderr[-2000:]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -87,24 +89,63 @@ def load_preset(name: str, directory: Path | None = None, overrides: list[str] |
     return apply_overrides(preset, overrides, path) if overrides else preset
 
 
-def apply_overrides(preset: dict[str, Any], overrides: list[str], path: Path) -> dict[str, Any]:
-    """Set `section.key=value` pairs (values parsed as YAML) on a copy of a preset, then re-validate."""
+def apply_overrides(
+    preset: dict[str, Any], overrides: list[str], path: Path, source: str | None = None
+) -> dict[str, Any]:
+    """Set `section.key=value` pairs (values parsed as YAML) on a copy of a preset, then re-validate; `source`
+    names where the pairs came from in an error (default: the preset file)."""
     import copy
 
     preset = copy.deepcopy(preset)
+    where = f"{source}: " if source else ""
+    remedy = f"fix the value in {source}" if source else "fix the overriding value"
     for override in overrides:
         key, separator, value = override.partition("=")
         if not separator:
-            raise ConfigError(f"override '{override}' is not of the form section.key=value")
+            raise ConfigError(f"{where}'{override}' is not of the form section.key=value; {remedy}")
         *sections, last = key.split(".")
         target = preset
         for section in sections:
             if not isinstance(target.get(section), dict):
-                raise ConfigError(f"override '{override}': the preset has no section '{section}'")
+                raise ConfigError(f"{where}'{override}': the preset has no section '{section}'; {remedy}")
             target = target[section]
-        target[last] = strict_yaml.parse(value, f"override '{override}'")
-    validate_preset(preset, path, remedy="fix the overriding value")
+        target[last] = strict_yaml.parse(value, f"{where}'{override}'", remedy)
+    validate_preset(preset, path, remedy=remedy, label=f"{source} (preset {path.stem})" if source else None)
     return preset
+
+
+COMMAND_LINE = "--config set"
+# The workflow hands the values `--config set` changed to the report's jobs through the environment, not as
+# tracked params: a value no rule uses then reruns nothing, as the same edit of the preset file would.
+CHANGED_SETTINGS_VARIABLE = "GENREPORT_CHANGED_SETTINGS"
+
+
+def changed_settings_from_environment() -> dict[str, Any]:
+    return json.loads(os.environ.get(CHANGED_SETTINGS_VARIABLE) or "{}")
+
+
+def command_line_overrides(text: str | None) -> list[str]:
+    """The `section.key=value` pairs of `--config set="..."`, split as a shell splits words (quote a value that
+    holds a space)."""
+    import shlex
+
+    try:
+        return shlex.split(text or "")
+    except ValueError as error:
+        raise ConfigError(f"{COMMAND_LINE}: {error} in {text!r}; close the quote") from None
+
+
+def changed_settings(preset: dict[str, Any], file_preset: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """The settings `overrides` set to a value other than the preset file's, by dotted key, in the order given."""
+    changed = {}
+    for override in overrides:
+        key = override.partition("=")[0]
+        now, before = preset, file_preset
+        for part in key.split("."):
+            now, before = now.get(part), before.get(part) if isinstance(before, dict) else None
+        if now != before:
+            changed[key] = now
+    return changed
 
 
 def schema_problem(instance: Any, schema_path: Path, schema: dict[str, Any] | None = None) -> tuple[str, str] | None:
@@ -151,7 +192,9 @@ def unknown_key_problem(instance: Any, schema: dict[str, Any]) -> tuple[str, str
     return walk(instance, schema, [])
 
 
-def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in the file") -> None:
+def validate_preset(
+    preset: dict[str, Any], path: Path, remedy: str = "fix it in the file", label: str | None = None
+) -> None:
     """Check a preset for keys the schema does not know, against config/preset.schema.yaml and the bounds
     between its values; the first problem becomes one line."""
     schema_path = path.parent.parent / "preset.schema.yaml"
@@ -163,7 +206,7 @@ def validate_preset(preset: dict[str, Any], path: Path, remedy: str = "fix it in
     )
     if problem is not None:
         key, message = problem
-        raise ConfigError(f"preset file {path}: {key}: {message}; {remedy}")
+        raise ConfigError(f"{label or f'preset file {path}'}: {key}: {message}; {remedy}")
 
 
 def related_values_problem(preset: dict[str, Any]) -> tuple[str, str] | None:
@@ -256,9 +299,3 @@ def resolve_preset_name(name: str | None) -> str:
 def pipeline_settings() -> dict[str, Any]:
     """config/config.yaml of the project the current directory belongs to."""
     return strict_yaml.read(project_root() / "config" / "config.yaml")
-
-
-def default_results_dir() -> Path:
-    """results/<default preset>: what the pipeline's last run of the default preset wrote."""
-    settings = pipeline_settings()
-    return project_root() / settings["results_dir"] / resolve_preset_name(settings["preset"])

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import torch
 
-from .config import (
-    default_results_dir,
-    load_preset,
-    notebook_values,
-    pipeline_settings,
-    project_root,
-    resolve_preset_name,
-)
+from .config import load_preset, notebook_values, pipeline_settings, project_root
 from .data import load_split, to_unit_float
+from .errors import ResultFileError
 from .store.files import read_json, write_json
+from .store.layout import RunLayout
 from .store.samples import load_samples, training_snapshots
+
+
+def latest_complete_run() -> Path:
+    """The newest run (of any preset) under the project's results_dir whose report the pipeline built: what a
+    notebook opened by hand reads."""
+    results = project_root() / pipeline_settings()["results_dir"]
+    reports = [RunLayout(run).report_file("md") for run in results.glob("*") if (run / "run.json").is_file()]
+    reports = [report for report in reports if report.is_file()]
+    if not reports:
+        raise ResultFileError(
+            f"no complete run in {results}: `make smoke` makes one in about 5 minutes, `make report` the default "
+            "preset's; then run this notebook again"
+        )
+    return max(reports, key=lambda report: report.stat().st_mtime).parent.parent
+
+
+def run_preset(run: Path) -> str:
+    """The preset that made `run` (its run.json)."""
+    return json.loads((Path(run) / "run.json").read_text())["preset"]
 
 
 def scratch_dir(model: str) -> Path:
@@ -29,10 +44,11 @@ def scratch_dir(model: str) -> Path:
 def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
     """A notebook's parameters, each None replaced by its default for a run by hand.
 
-    The pipeline passes every parameter (settings from the preset, paths into the run). By hand,
-    a notebook reads the default preset's checkpoint and values, and writes into scratch/<model>/.
+    The pipeline passes every parameter (settings from the preset, paths into the run). By hand, a notebook
+    reads the latest complete run's checkpoint and its preset's values, and writes into scratch/<model>/.
     """
-    results = default_results_dir()
+    given = parameters.get("checkpoint") is not None and parameters.get("samples_path") is not None
+    results = Path(parameters["checkpoint"]).parents[2] if given else latest_complete_run()
     paths = {
         "checkpoint": results / "train" / model / "checkpoint.pt",
         "samples_path": results / "samples" / f"{model}.npz",
@@ -47,7 +63,7 @@ def with_defaults(model: str, **parameters: Any) -> SimpleNamespace:
     values["measurements_path"] = Path(values["measurements_path"])
     missing = [name for name, value in values.items() if value is None]
     if missing:
-        preset = load_preset(resolve_preset_name(pipeline_settings()["preset"]))
+        preset = load_preset(run_preset(results))
         values.update({name: notebook_values(preset, model)[name] for name in missing})
     return SimpleNamespace(**values)
 

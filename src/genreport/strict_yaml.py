@@ -36,7 +36,7 @@ class StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def parse(text: str, source: str) -> Any:
+def parse(text: str, source: str, remedy: str = "fix it in the file") -> Any:
     """The data `text` holds; a problem is one line naming `source` and the line."""
     try:
         return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
@@ -44,9 +44,9 @@ def parse(text: str, source: str) -> Any:
         mark = error.problem_mark or error.context_mark
         where = f", line {mark.line + 1}" if mark else ""
         problem = error.problem or error.context or "not valid YAML"
-        raise ConfigError(f"{source}{where}: {problem}; fix it in the file") from None
+        raise ConfigError(f"{source}{where}: {problem}; {remedy}") from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"{source}: not valid YAML ({error}); fix it in the file") from None
+        raise ConfigError(f"{source}: not valid YAML ({error}); {remedy}") from None
 
 
 def read(path: Path) -> Any:

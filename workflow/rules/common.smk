@@ -14,8 +14,8 @@ ROOT = Path(workflow.basedir)
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
 
-from genreport.config import (apply_overrides, check_pipeline_settings, load_preset, notebook_values,
-                              resolve_preset_name)
+from genreport.config import (CHANGED_SETTINGS_VARIABLE, COMMAND_LINE, apply_overrides, changed_settings, check_pipeline_settings,
+                              command_line_overrides, load_preset, notebook_values, resolve_preset_name)
 from genreport import strict_yaml
 from genreport.errors import PipelineError
 from genreport.pipeline import settings as job_settings
@@ -32,7 +32,10 @@ try:
     strict_yaml.read(ROOT / "config" / "config.yaml")  # a key given twice, an alias or a tag: one line, not a guess
     check_pipeline_settings(config, ROOT / "config" / "schema.yaml")
     PRESET = resolve_preset_name(config["preset"])
-    SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
+    FILE_SETTINGS = load_preset(PRESET, ROOT / "config" / "presets")
+    OVERRIDES = command_line_overrides(config.get("set"))
+    SETTINGS = apply_overrides(FILE_SETTINGS, OVERRIDES, ROOT / "config" / "presets" / f"{PRESET}.yaml", COMMAND_LINE)
+    os.environ.update({CHANGED_SETTINGS_VARIABLE: json.dumps(changed_settings(SETTINGS, FILE_SETTINGS, OVERRIDES))})
 except PipelineError as error:
     sys.exit(f"error: {error}")
 if SETTINGS["experiments"]["retrain_seed"] == SETTINGS["seed"]:

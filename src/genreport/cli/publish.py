@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config import project_root
+from ..config import changed_settings_from_environment, project_root
 from ..store.files import write_json
 from ..store.publication import publish_run
 from .common import reports_errors
@@ -27,7 +27,15 @@ def main(argv=None) -> None:
     )
     args = parser.parse_args(argv)
     root = project_root()
-    manifest = publish_run(args.metrics.parent, args.preset, args.figures, args.report_files, root, args.top_level)
+    manifest = publish_run(
+        args.metrics.parent,
+        args.preset,
+        args.figures,
+        args.report_files,
+        root,
+        args.top_level,
+        changed_settings_from_environment(),
+    )
     write_json(args.receipt, {"preset": args.preset, "manifest": str(manifest.relative_to(root))})
     print(f"published {args.metrics.parent} as {manifest.relative_to(root)}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..config import changed_settings_from_environment
 from ..report.document import build_report, to_markdown
 from ..store.files import write_text
 from .common import reports_errors
@@ -17,7 +18,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
-    blocks = build_report(args.results_dir)
+    blocks = build_report(args.results_dir, changed_settings_from_environment())
     write_text(args.out, to_markdown(blocks, args.out.parent.resolve()))
 
 

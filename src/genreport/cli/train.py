@@ -11,8 +11,9 @@ from pathlib import Path
 
 import torch
 
-from ..config import option
+from ..config import option, project_root
 from ..data import load_split, to_unit_float
+from ..environment import lock_state
 from ..pipeline.sources import source_digest
 from ..runtime import configure_threads, describe_device, seed_everything, select_device
 from ..tasks import build_task
@@ -66,6 +67,7 @@ def main(argv=None) -> None:
             "device": describe_device(device),
             "seed": seed,
             "torch": torch.__version__,
+            "environment": lock_state(project_root()),
         },
         labels=labels if args.model == "evaluator" else None,
         progress=not args.no_progress,

@@ -11,6 +11,7 @@ import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ResultFileError
 from . import readings as read
@@ -131,10 +132,11 @@ def figure_row(results, keys: list[str], width: float | None = None) -> Block | 
     return Block(figures=figures) if figures else None
 
 
-def build_report(results_dir: Path) -> list[Block]:
-    """The report of the run in `results_dir`; a run whose files lack a name the report looks up (a model, an
-    evaluator, a variant: a file edited, damaged or from another version) is one line, not a traceback."""
-    results = load_results(Path(results_dir))
+def build_report(results_dir: Path, changed_settings: dict[str, Any] | None = None) -> list[Block]:
+    """The report of the run in `results_dir` (`changed_settings`: the preset values `--config set` changed); a
+    run whose files lack a name the report looks up (a model, an evaluator, a variant: a file edited, damaged or
+    from another version) is one line, not a traceback."""
+    results = load_results(Path(results_dir), changed_settings)
     try:
         return report_blocks(results)
     except KeyError as error:

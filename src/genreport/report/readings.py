@@ -685,14 +685,33 @@ def step_benchmarks(r: RunResults) -> list[dict[str, Any]]:
     return rows
 
 
+SHOWN_DIFFERENCES = 3  # packages named where the training environment differed from the lock
+
+
+def environment(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a model's training record says of its environment against the lock file (None: runs made before)."""
+    if not record:
+        return None
+    differs = sorted(record["differs"].items())
+    return {
+        "lock": record["lock"],
+        "sha": record["sha256"] and record["sha256"][:12],
+        "count": len(differs),
+        "shown": [(name, v["installed"] or "missing", v["locked"]) for name, v in differs[:SHOWN_DIFFERENCES]],
+        "more": len(differs) > SHOWN_DIFFERENCES,
+    }
+
+
 def run_record(r: RunResults) -> dict[str, Any]:
     models = r["models"]
     first = next(iter(models.values()))
     return {
         "preset": r["preset"],
+        "changed_settings": r.get("changed_settings") or {},
         "seed": first["seed"],
         "device": first["device"],
         "torch": first["torch"],
+        "environment": environment(first.get("environment")),
         "train_images": first["train_images"],
         "deterministic": [m.get("deterministic") for m in models.values()],
         "resumed": [(name, m["resumed_at"][0]["epoch"]) for name, m in models.items() if m.get("resumed_at")],

@@ -67,6 +67,7 @@ class RunResults(TypedDict):
     """Everything one run measured, as the report reads it (`readings` names where each number lives)."""
 
     preset: str
+    changed_settings: dict[str, Any]  # the preset values `--config set` changed for the run
     results_dir: Path
     models: dict[str, ModelSummary]
     figures: dict[str, Path]
@@ -103,6 +104,7 @@ def model_summary(
         "name": model,
         "device": training["device"],
         "torch": training.get("torch"),
+        "environment": training.get("environment"),
         "seed": training["seed"],
         "config": training["config"],
         "epochs": len(epochs),
@@ -130,7 +132,8 @@ def model_summary(
     }
 
 
-def load_results(results_dir: Path) -> RunResults:
+def load_results(results_dir: Path, changed_settings: dict[str, Any] | None = None) -> RunResults:
+    """A run's files, read and checked; `changed_settings`: the preset values `--config set` changed for it."""
     results_dir = Path(results_dir)
     layout = RunLayout(results_dir)
     # Runs made before an evaluation or experiment rule existed lack its file; the report says so.
@@ -153,6 +156,7 @@ def load_results(results_dir: Path) -> RunResults:
     }
     return {
         "preset": inert(results_dir.name),
+        "changed_settings": inert(dict(changed_settings or {})),
         "results_dir": results_dir,
         "models": models,
         "figures": figures,

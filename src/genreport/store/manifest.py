@@ -33,15 +33,22 @@ def published_folders(files: dict[str, str]) -> tuple[str, ...]:
 
 
 def build_manifest(
-    run_dir: Path, preset: str, files: dict[str, str], root: Path, publication_dirs: tuple[str, ...] = ()
+    run_dir: Path,
+    preset: str,
+    files: dict[str, str],
+    root: Path,
+    publication_dirs: tuple[str, ...] = (),
+    changed_settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`files`: each published file (relative to `root`) and its hash; `publication_dirs`: folders being
-    published into, whose changes are not uncommitted code."""
+    published into, whose changes are not uncommitted code; `changed_settings`: preset values `--config set`
+    changed for the run."""
     devices = {}
     for metrics in sorted(Path(run_dir).glob("train/*/metrics.json")):
         devices[metrics.parent.name] = read_json(metrics).get("device")
     return {
         "preset": preset,
+        "changed_settings": changed_settings or {},
         "git": git_state(root, tuple(sorted({*published_folders(files), *publication_dirs}))),
         "training_devices": devices,
         "python": platform.python_version(),

@@ -38,6 +38,7 @@ def stage_run(
     figures: list[Path],
     report_files: list[Path],
     folder: str,
+    changed_settings: dict | None = None,
 ) -> str:
     """Stage one run's publication in `folder` ("" for the top level), its manifest included; returns the
     manifest's path relative to the root."""
@@ -51,7 +52,7 @@ def stage_run(
     published.append(f"{beside_metrics}/metrics.json")
     hashes = {name: sha256_of(change.staged(name)) for name in published}
     manifest = f"{beside_metrics}/manifest.json"
-    change.install_json(manifest, build_manifest(run, preset, hashes, change.root, publication_dirs=PUBLICATION_DIRS))
+    change.install_json(manifest, build_manifest(run, preset, hashes, change.root, PUBLICATION_DIRS, changed_settings))
     return manifest
 
 
@@ -94,24 +95,36 @@ def stage_move_aside(change: StagedChange) -> str:
 
 
 def publish_run(
-    run: Path, preset: str, figures: list[Path], report_files: list[Path], root: Path, top_level: bool = False
+    run: Path,
+    preset: str,
+    figures: list[Path],
+    report_files: list[Path],
+    root: Path,
+    top_level: bool = False,
+    changed_settings: dict | None = None,
 ) -> Path:
     """Publish `run` where its preset belongs (`top_level`: at the top whatever the preset), one publisher at a
     time, all its files at once, the manifest last; a publish stopped midway leaves the previous one as it was."""
     with sole_writer(root / "report", f"publishing {preset}"):
         change = StagedChange(root)
-        manifests = stage_where_it_belongs(change, run, preset, figures, report_files, top_level)
+        manifests = stage_where_it_belongs(change, run, preset, figures, report_files, top_level, changed_settings)
         change.commit(last=manifests)
         return root / manifests[-1]
 
 
 def stage_where_it_belongs(
-    change: StagedChange, run: Path, preset: str, figures: list[Path], report_files: list[Path], top_level: bool
+    change: StagedChange,
+    run: Path,
+    preset: str,
+    figures: list[Path],
+    report_files: list[Path],
+    top_level: bool,
+    changed_settings: dict | None = None,
 ) -> tuple[str, ...]:
     root = change.root
     manifest = published_manifest(preset, root, top_level)
     if manifest != top_manifest(root):
-        return (stage_run(change, run, preset, figures, report_files, f"report/{preset}"),)
+        return (stage_run(change, run, preset, figures, report_files, f"report/{preset}", changed_settings),)
     manifests = []
     shown = read_json(manifest).get("preset") if manifest.is_file() else None
     if shown not in (None, preset):
@@ -121,5 +134,5 @@ def stage_where_it_belongs(
         for path in sorted(older.parent.rglob("*")):
             if path.is_file():
                 change.remove(str(path.relative_to(root)))
-    manifests.append(stage_run(change, run, preset, figures, report_files, ""))
+    manifests.append(stage_run(change, run, preset, figures, report_files, "", changed_settings))
     return tuple(manifests)
