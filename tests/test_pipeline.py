@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import copy_project, mnist_source, project_settings, rehearsal_settings, run_folder, snakemake
+from support import mnist_source, project_settings, run_folder, snakemake
 
 from genreport.report.document import QUESTIONS
 from genreport.store.layout import FIGURES
@@ -112,25 +112,6 @@ def test_the_robustness_target_rebuilds_the_report_with_every_training_seed(smok
     assert (run / "report" / "report.pdf").is_file()
     again = snakemake(project, "-n", "report")
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
-
-
-@pytest.mark.slow
-@needs_mnist
-def test_the_gpu_preset_s_whole_dag_runs_on_the_cpu_at_rehearsal_sizes(tmp_path):
-    """Everything in the gpu preset but its device and sizes (config/rehearsals/gpu.txt, set on the command line as
-    `make rehearse-gpu` does): every rule of `report` runs, and the report says which values were changed."""
-    project = copy_project(tmp_path / "project", "gpu")
-    result = snakemake(project, "report", config={"set": rehearsal_settings("gpu")}, timeout=2400)
-    assert result.returncode == 0, result.stderr[-4000:]
-    run = run_folder(project, "gpu")
-    ddpm = json.loads((run / "train" / "ddpm" / "metrics.json").read_text())["config"]
-    assert (ddpm["channels"], ddpm["channel_mults"], ddpm["attention"], ddpm["timesteps"]) == (64, [1, 2, 2], True, 100)
-    samples = np.load(run / "samples" / "ddpm.npz")
-    assert str(samples["sampler"]).startswith("ancestral") and samples["images"].shape[0] >= 200
-    markdown = " ".join((run / "report" / "report.md").read_text().split())
-    assert 'Preset `gpu` with `device="cpu"`, `train_subset=1024`' in markdown and "set on the command line" in markdown
-    manifest_free = not (project / "report" / "manifest.json").exists()
-    assert manifest_free, "a rehearsal publishes nothing"
 
 
 @pytest.mark.fault
