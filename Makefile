@@ -55,6 +55,7 @@ smoke: setup
 	$(BIN)/snakemake --cores $(CORES) report --config preset=smoke
 
 rehearse-gpu: setup
+	mkdir -p results
 	$(BIN)/snakemake --cores $(CORES) report --config preset=gpu results_dir=results/rehearsal \
 	    set="$$(grep -v '^#' config/rehearsals/gpu.txt | tr '\n' ' ')"
 

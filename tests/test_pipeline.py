@@ -12,7 +12,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import mnist_source, project_settings, run_folder, snakemake
+import yaml
+from support import (
+    copy_project,
+    mnist_source,
+    planned_jobs,
+    project_settings,
+    rehearsal_settings,
+    run_folder,
+    snakemake,
+)
 
 from genreport.report.document import QUESTIONS
 from genreport.store.layout import FIGURES
@@ -187,3 +196,42 @@ def test_folders_with_spaces_and_shell_syntax_hold_the_whole_dag_and_run_nothing
     injected += [path for path in Path.cwd().glob("INJECTED_*") if path.is_file()]
     assert not injected, f"a path setting ran a command: {injected}"
     assert not (smoke_project / "results").exists(), "nothing is written beside the configured folders"
+
+
+@pytest.mark.slow
+@needs_mnist
+def test_the_gpu_preset_rehearsed_on_the_cpu_runs_every_rule_with_only_its_sizes_changed(tmp_path):
+    """`make rehearse-gpu`'s run: the gpu preset's whole report DAG with config/rehearsals/gpu.txt's sizes set on the
+    command line; every planned rule runs, and each model trains with the gpu preset's own settings but those sizes."""
+    project = copy_project(tmp_path / "project", "gpu", {"results_dir": "results/rehearsal"})
+    config = {"set": rehearsal_settings("gpu")}
+    plan = snakemake(project, "-n", "report", config=config)
+    assert plan.returncode == 0, plan.stderr[-4000:]
+    timed = [
+        line.split(":", 1)[1].strip()
+        for block in planned_jobs(plan.stdout).values()
+        for line in block.splitlines()
+        if line.strip().startswith("benchmark:")
+    ]
+    assert len(timed) >= 20 and any("probe_experiment" in path for path in timed)
+    result = snakemake(project, "report", config=config, timeout=2400)
+    assert result.returncode == 0, result.stderr[-4000:]
+    run = run_folder(project, "gpu")
+    assert [path for path in timed if not (project / path).is_file()] == [], "every planned rule ran"
+    preset = yaml.safe_load((project / "config" / "presets" / "gpu.yaml").read_text())
+    overridden = dict(pair.split("=", 1) for pair in rehearsal_settings("gpu").split())
+    for model in ("vae", "gan", "ddpm", "evaluator", "second_evaluator"):
+        trained = json.loads((run / "train" / model / "metrics.json").read_text())
+        assert trained["device"] == "cpu", model
+        for key, value in preset[model].items():
+            if f"{model}.{key}" not in overridden:
+                assert trained["config"][key] == value, (model, key)
+        assert trained["config"]["epochs"] == int(overridden[f"{model}.epochs"]), model
+    with np.load(run / "samples" / "ddpm.npz") as samples:
+        assert str(samples["sampler"]).startswith(preset["evaluation"]["sampler"]), str(samples["sampler"])
+        assert len(samples["images"]) == int(overridden["evaluation.samples"])
+    markdown = (run / "report" / "report.md").read_text()
+    assert 'Preset `gpu` with `device="cpu"`, `train_subset=1024`' in markdown
+    assert "## Measured quality" in markdown and (run / "report" / "report.html").is_file()
+    again = snakemake(project, "-n", "report", config=config)
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

@@ -14,6 +14,7 @@ DDPM_BOUND_NOISE = 2  # the timesteps and noise of the DDPM's variational bound
 INVERSION_IMAGES = 3  # which test images the reconstruction experiment inverts
 PROBE_TRAIN_IMAGES = 4  # which training images the linear probes fit on
 PROBE_INVERSION_IMAGES = 5  # which test images the probe of inverted GAN codes uses
+PROBE_TEST_IMAGES = 31  # which test images the probes are scored on, where a preset takes fewer than all
 EVALUATION_SAMPLES = 7  # the starting noise of each model's scored samples (the sample rule)
 DETACH_SAMPLES = 29  # the detach experiment's GANs' samples
 SAMPLER_NOISE = 11  # the sampler comparison's starting noise

@@ -17,7 +17,7 @@ from ..measure.probes import (
     vae_posterior_means,
 )
 from ..runtime import random_subset
-from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TRAIN_IMAGES, RANDOM_NETWORKS, stream_seed
+from ..seeds import PROBE_INVERSION_IMAGES, PROBE_TEST_IMAGES, PROBE_TRAIN_IMAGES, RANDOM_NETWORKS, stream_seed
 from ..tasks.loading import load_task, untrained_task
 from . import Inputs
 
@@ -29,6 +29,9 @@ def run(settings: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
     test_uint8, test_labels = load_split(inputs.data_dir, train=False)
     chosen = random_subset(settings["probe_train_images"], len(train_uint8), stream_seed(seed, PROBE_TRAIN_IMAGES))
     train, train_labels = to_unit_float(train_uint8[chosen]), train_labels[chosen].long()
+    if settings["probe_test_images"] < len(test_uint8):
+        scored = random_subset(settings["probe_test_images"], len(test_uint8), stream_seed(seed, PROBE_TEST_IMAGES))
+        test_uint8, test_labels = test_uint8[scored], test_labels[scored]
     test, test_labels = to_unit_float(test_uint8), test_labels.long()
     few = balanced_subset(train_labels, settings["probe_labels_per_class"], seed)
     t = settings["probe_ddpm_timestep"]

@@ -71,6 +71,7 @@ EXPERIMENTS = {
             settings=(
                 "probe_labels_per_class",
                 "probe_train_images",
+                "probe_test_images",
                 "probe_inversion_test_images",
                 "probe_ddpm_timestep",
                 "inversion_steps",
