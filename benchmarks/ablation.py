@@ -13,7 +13,7 @@ import torch
 
 from genreport.config import load_preset
 from genreport.data import load_split, load_test_images, to_unit_float
-from genreport.measure.evaluation import embed
+from genreport.measure.evaluation import embed, fid_and_kid, score_image_set
 from genreport.runtime import configure_threads, describe_device, select_device
 from genreport.tasks.loading import load_evaluator
 
@@ -52,6 +52,47 @@ def set_up(args: argparse.Namespace) -> Setup:
         classifier,
         embed(classifier, load_test_images(args.data_dir)),
         f"{platform.machine()}, {describe_device(device)}",
+    )
+
+
+def both_evaluators(setup: Setup, second_evaluator: Path, data_dir: Path) -> dict[str, tuple]:
+    """The run's two evaluators by name ("first", "second"), each with its features of the test images."""
+    second = load_evaluator(second_evaluator, "cpu")
+    return {
+        "first": (setup.classifier, setup.reference),
+        "second": (second, embed(second, load_test_images(data_dir))),
+    }
+
+
+def real_data_floors(evaluators: dict[str, tuple], train_images: torch.Tensor) -> dict[str, float]:
+    """Each evaluator's FID of 10,000 training images against the test images: the floor a model is read against."""
+    return {
+        name: fid_and_kid(reference, embed(classifier, train_images[:10000]), seed=0)["fid"]
+        for name, (classifier, reference) in evaluators.items()
+    }
+
+
+def score_in_each(evaluators: dict[str, tuple], samples: torch.Tensor, seed: int) -> dict[str, dict]:
+    """FID, mean top-class probability (each with its bootstrap interval) and class shares in each evaluator."""
+    scores = {}
+    for name, (classifier, reference) in evaluators.items():
+        score = score_image_set(classifier, reference, samples, seed=seed, intervals=True)
+        scores[name] = {
+            "fid": score["fid"],
+            "fid_interval": score["intervals"]["fid"],
+            "mean_top_probability": score["mean_top_probability"],
+            "top_probability_interval": score["intervals"]["mean_top_probability"],
+            "class_shares": score["class_shares"],
+        }
+    return scores
+
+
+def score_line(scores: dict[str, dict]) -> str:
+    """One printed line of `score_in_each`'s scores: FID with its interval and top-class probability, per evaluator."""
+    return "  | ".join(
+        f"{name} FID {score['fid']:6.2f} [{score['fid_interval'][0]:.1f}-{score['fid_interval'][1]:.1f}] "
+        f"p {score['mean_top_probability']:.3f}"
+        for name, score in scores.items()
     )
 
 

@@ -21,13 +21,10 @@ import time
 from pathlib import Path
 
 import torch
-from ablation import set_up, write_record
+from ablation import both_evaluators, real_data_floors, score_in_each, score_line, set_up, write_record
 
-from genreport.data import load_test_images
-from genreport.measure.evaluation import embed, fid_and_kid, score_image_set
 from genreport.store.checkpoint import save_checkpoint
 from genreport.tasks import build_task
-from genreport.tasks.loading import load_evaluator
 
 VARIANTS = {
     # The preset's recipe (cosine, v, min-SNR-5, EMA warm-up) in every row; each changes the network, batch or t.
@@ -61,8 +58,9 @@ VARIANTS = {
 }
 
 
-def train_steps(task, images: torch.Tensor, steps: int, batch_size: int, seed: int) -> float:
-    """Train `task` for `steps` steps over seeded shuffles of `images`; returns the seconds it took."""
+def train_steps(task, images: torch.Tensor, steps: int, batch_size: int, seed: int, after_step=None) -> float:
+    """Train `task` for `steps` steps over seeded shuffles of `images` (calling `after_step()` after each);
+    returns the seconds it took."""
     order = torch.Generator().manual_seed(seed)
     task.train_mode(True)
     started, done = time.perf_counter(), 0
@@ -72,6 +70,8 @@ def train_steps(task, images: torch.Tensor, steps: int, batch_size: int, seed: i
                 break
             task.set_progress(done, steps)
             task.training_step(images[batch])
+            if after_step is not None:
+                after_step()
             done += 1
     return time.perf_counter() - started
 
@@ -108,9 +108,7 @@ def main() -> None:
     names = args.variants or list(variants)
 
     setup = set_up(args)
-    evaluators = {"first": (setup.classifier, setup.reference)}
-    second = load_evaluator(args.second_evaluator, "cpu")
-    evaluators["second"] = (second, embed(second, load_test_images(args.data_dir)))
+    evaluators = both_evaluators(setup, args.second_evaluator, args.data_dir)
     images = setup.images.to(setup.device)
     configs = {name: {**setup.preset[args.model], **variants[name]} for name in names}
     record = {
@@ -120,11 +118,7 @@ def main() -> None:
         "budget_seconds": args.budget_seconds,
         "images": args.images,
         "sampler": args.sampler if args.model == "ddpm" else None,
-        # Each evaluator's FID of 10,000 training images against the test images: the floor a model is read against.
-        "real_data_floor": {
-            name: fid_and_kid(reference, embed(classifier, setup.images[:10000]), seed=0)["fid"]
-            for name, (classifier, reference) in evaluators.items()
-        },
+        "real_data_floor": real_data_floors(evaluators, setup.images),
         "variants": {},
     }
     for name, config in configs.items():  # every probe first, while nothing else runs
@@ -152,25 +146,9 @@ def main() -> None:
             noise = task.noise(args.images, torch.Generator().manual_seed(1000 + seed))
             options = {"sampler": task.sampler(args.sampler)} if args.model == "ddpm" else {}
             samples = torch.cat([task.generate(batch, **options) for batch in noise.split(500)]).cpu()
-            scores = {}
-            for evaluator, (classifier, reference) in evaluators.items():
-                score = score_image_set(classifier, reference, samples, seed=seed, intervals=True)
-                scores[evaluator] = {
-                    "fid": score["fid"],
-                    "fid_interval": score["intervals"]["fid"],
-                    "mean_top_probability": score["mean_top_probability"],
-                    "top_probability_interval": score["intervals"]["mean_top_probability"],
-                    "class_shares": score["class_shares"],
-                }
+            scores = score_in_each(evaluators, samples, seed)
             entry["seeds"][str(seed)] = {"train_seconds": seconds, **scores}
-            first, other = scores["first"], scores["second"]
-            print(
-                f"seed {seed} {name:48s} {seconds:6.0f} s  FID {first['fid']:6.2f} "
-                f"[{first['fid_interval'][0]:.1f}-{first['fid_interval'][1]:.1f}] "
-                f"p {first['mean_top_probability']:.3f}"
-                f"  | second FID {other['fid']:6.2f} p {other['mean_top_probability']:.3f}",
-                flush=True,
-            )
+            print(f"seed {seed} {name:48s} {seconds:6.0f} s  {score_line(scores)}", flush=True)
             if args.out:
                 write_record(record, args.out, quiet=True)
     write_record(record, args.out)
