@@ -96,6 +96,13 @@ def score_line(scores: dict[str, dict]) -> str:
     )
 
 
+def draw_samples(task, count: int, seed: int, sampler: str, use_ema: bool = True) -> torch.Tensor:
+    """`count` float images from the fixed noise of `seed` (the DDPM through `sampler`), in batches of 500."""
+    noise = task.noise(count, torch.Generator().manual_seed(1000 + seed))
+    options = {"sampler": task.sampler(sampler)} if task.name == "ddpm" else {}
+    return torch.cat([task.generate(batch, use_ema=use_ema, **options) for batch in noise.split(500)]).cpu()
+
+
 def write_record(record: dict[str, Any], out: Path | None, quiet: bool = False) -> None:
     """Print the ablation's record as JSON (unless `quiet`), and write it to `out` where given."""
     if not quiet:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import torch
-from ablation import both_evaluators, real_data_floors, score_in_each, score_line, set_up, write_record
+from ablation import both_evaluators, draw_samples, real_data_floors, score_in_each, score_line, set_up, write_record
 
 from genreport.store.checkpoint import save_checkpoint
 from genreport.tasks import build_task
@@ -143,9 +143,7 @@ def main() -> None:
                 index = list(configs).index(name)
                 state = {"model": args.model, "config": config, **task.state()}
                 save_checkpoint(args.keep / f"{args.model}_{index}_seed{seed}.pt", state)
-            noise = task.noise(args.images, torch.Generator().manual_seed(1000 + seed))
-            options = {"sampler": task.sampler(args.sampler)} if args.model == "ddpm" else {}
-            samples = torch.cat([task.generate(batch, **options) for batch in noise.split(500)]).cpu()
+            samples = draw_samples(task, args.images, seed, args.sampler)
             scores = score_in_each(evaluators, samples, seed)
             entry["seeds"][str(seed)] = {"train_seconds": seconds, **scores}
             print(f"seed {seed} {name:48s} {seconds:6.0f} s  {score_line(scores)}", flush=True)

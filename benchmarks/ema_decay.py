@@ -16,12 +16,12 @@ import argparse
 from pathlib import Path
 
 import torch
-from ablation import both_evaluators, real_data_floors, score_in_each, score_line, set_up, write_record
+from ablation import both_evaluators, draw_samples, real_data_floors, score_in_each, score_line, set_up, write_record
 from budget_ablation import train_steps
 
 from genreport.config import option
 from genreport.tasks import build_task
-from genreport.tasks.base import moving_average
+from genreport.tasks.base import moving_average, warm_up_decay
 
 TRAINED_NETWORK = {"ddpm": "model", "gan": "generator"}  # the module each model's average follows
 
@@ -34,12 +34,6 @@ def follower(averages: list, network: torch.nn.Module):
             average.update_parameters(network)
 
     return follow
-
-
-def draw(task, model: str, count: int, seed: int, sampler: str, use_ema: bool) -> torch.Tensor:
-    noise = task.noise(count, torch.Generator().manual_seed(1000 + seed))
-    options = {"sampler": task.sampler(sampler)} if model == "ddpm" else {}
-    return torch.cat([task.generate(batch, use_ema=use_ema, **options) for batch in noise.split(500)]).cpu()
 
 
 def main() -> None:
@@ -72,9 +66,9 @@ def main() -> None:
         "images": args.images,
         "sampler": args.sampler if args.model == "ddpm" else None,
         "real_data_floor": real_data_floors(evaluators, setup.images),
-        # A warmed-up average's decay grows as (1 + n) / (10 + n): at these steps it ends below a larger setting.
+        # A warmed-up average's decay grows with its updates: at these steps it ends below a larger setting.
         "final_decay": {
-            f"decay {decay}": min(decay, (steps / (steps + 9)) if warm_up else decay) for decay in args.decays
+            f"decay {decay}": warm_up_decay(decay, steps - 1) if warm_up else decay for decay in args.decays
         },
         "averages": {},
     }
@@ -90,7 +84,7 @@ def main() -> None:
         for name, average in zip(names, [*averages, None], strict=True):
             if average is not None:
                 task.ema = average  # the task samples from its `ema`
-            samples = draw(task, args.model, args.images, seed, args.sampler, use_ema=average is not None)
+            samples = draw_samples(task, args.images, seed, args.sampler, use_ema=average is not None)
             scores = score_in_each(evaluators, samples, seed)
             record["averages"].setdefault(name, {})[str(seed)] = scores
             print(f"seed {seed} {name:14s} {score_line(scores)}", flush=True)

@@ -21,7 +21,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import NullFormatter, ScalarFormatter  # noqa: E402
 
-MODELS = ("vae", "gan", "ddpm")
+from genreport.vocabulary import MODELS  # noqa: E402
+
 TICKS = (20, 30, 50, 100, 200, 300, 500, 1000, 2000)  # labelled on both log axes where the data reach
 
 

@@ -21,6 +21,11 @@ def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
+def warm_up_decay(decay: float, updates: int) -> float:
+    """The decay a warmed-up average applies after `updates` earlier updates: (1 + n) / (10 + n), at most `decay`."""
+    return min(decay, (1 + updates) / (10 + updates))
+
+
 def warmed_up_ema(decay: float):
     """A moving average whose decay grows as (1 + n) / (10 + n) up to `decay` (n: updates so far), so it
     forgets the random initial weights within the first few hundred steps instead of the 1 / (1 - decay)
@@ -31,8 +36,7 @@ def warmed_up_ema(decay: float):
         if not torch.is_floating_point(averaged[0]):  # counters such as batch norm's num_batches_tracked
             torch._foreach_copy_(averaged, current)
             return
-        steps = int(updates)
-        torch._foreach_lerp_(averaged, current, 1.0 - min(decay, (1 + steps) / (10 + steps)))
+        torch._foreach_lerp_(averaged, current, 1.0 - warm_up_decay(decay, int(updates)))
 
     return update
 
