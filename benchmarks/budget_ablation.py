@@ -26,36 +26,37 @@ from ablation import both_evaluators, draw_samples, real_data_floors, score_in_e
 from genreport.store.checkpoint import save_checkpoint
 from genreport.tasks import build_task
 
+OLD_DDPM = {"channels": 32, "channel_mults": [1, 2, 2], "upsample_to_finer": False, "timestep_density": "uniform"}
+FINER = {"channels": 16, "channel_mults": [1, 4, 4], "upsample_to_finer": True}
+NO_AVERAGE = {"ema_decay": None}  # None removes the preset's key
+LAZY_R1 = {"discriminator_batch_norm": False, "r1_interval": 16, "adam_beta1": 0.0}
 VARIANTS = {
-    # The preset's recipe (cosine, v, min-SNR-5, EMA warm-up) in every row; each changes the network, batch or t.
+    # Each row's changes to the preset's model section. The DDPM rows keep the preset's recipe (cosine, v,
+    # min-SNR-5, EMA warm-up); each changes the network, batch or t.
     "ddpm": {
-        "32/64/64 channels, batch 64 (the cpu preset)": {},
-        "16/64/64, upsampling to the finer width": {
-            "channels": 16,
-            "channel_mults": [1, 4, 4],
-            "upsample_to_finer": True,
-        },
-        "16/64/64, finer, batch 32": {
-            "channels": 16,
-            "channel_mults": [1, 4, 4],
-            "upsample_to_finer": True,
-            "batch_size": 32,
-        },
-        "16/64/64, finer, logit-normal t": {
-            "channels": 16,
-            "channel_mults": [1, 4, 4],
-            "upsample_to_finer": True,
-            "timestep_density": "logit_normal",
-        },
+        "32/64/64 channels, batch 64": OLD_DDPM,
+        "16/64/64, upsampling to the finer width": {**FINER, "timestep_density": "uniform"},
+        "16/64/64, finer, batch 32": {**FINER, "timestep_density": "uniform", "batch_size": 32},
+        "16/64/64, finer, logit-normal t (the cpu preset)": {},
     },
     # DCGAN throughout; the generator average's decay warms up as (1 + n) / (10 + n).
     "gan": {
-        "64 channels, batch 128 (the cpu preset)": {},
-        "64 channels, generator average 0.999": {"ema_decay": 0.999},
-        "32 channels, generator average": {"channels": 32, "ema_decay": 0.999},
-        "32 channels, batch 64, generator average": {"channels": 32, "batch_size": 64, "ema_decay": 0.999},
+        "64 channels, batch 128": {"channels": 64, "batch_size": 128, **NO_AVERAGE},
+        "64 channels, generator average 0.999": {"channels": 64, "batch_size": 128},
+        "32 channels, generator average": {"batch_size": 128},
+        "32 channels, batch 64, generator average (the cpu preset)": {},
+        "no batch norm in D, lazy R1 (gamma 0.1), Adam beta1 0": {**LAZY_R1, "r1_gamma": 0.1},
+        "no batch norm in D, lazy R1 (gamma 1), Adam beta1 0": {**LAZY_R1, "r1_gamma": 1.0},
+        "no batch norm in D, lazy R1 (gamma 10), Adam beta1 0": {**LAZY_R1, "r1_gamma": 10.0},
+        "no batch norm in D, lazy R1 (gamma 0.1), Adam beta1 0.5": {**LAZY_R1, "r1_gamma": 0.1, "adam_beta1": 0.5},
     },
 }
+
+
+def changed(section: dict, changes: dict) -> dict:
+    """`section` with `changes` applied, a None value removing its key."""
+    merged = {**section, **changes}
+    return {key: value for key, value in merged.items() if value is not None}
 
 
 def train_steps(task, images: torch.Tensor, steps: int, batch_size: int, seed: int, after_step=None) -> float:
@@ -110,7 +111,7 @@ def main() -> None:
     setup = set_up(args)
     evaluators = both_evaluators(setup, args.second_evaluator, args.data_dir)
     images = setup.images.to(setup.device)
-    configs = {name: {**setup.preset[args.model], **variants[name]} for name in names}
+    configs = {name: changed(setup.preset[args.model], variants[name]) for name in names}
     record = {
         "machine": setup.machine,
         "model": args.model,

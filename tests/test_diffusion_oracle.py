@@ -3,6 +3,8 @@ the pipeline keeps its own process code). A fixed function stands in for the net
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -109,13 +111,40 @@ def test_velocity_matches_the_scheduler():
         ("ancestral", Sampler("ancestral", T)),
         ("ddim:50", Sampler("ddim", 50)),
         ("dpm_solver:20", Sampler("dpm_solver", 20)),
+        ("dpm_solver:10:logsnr", Sampler("dpm_solver", 10, "logsnr")),
+        ("ddim:50:edm", Sampler("ddim", 50, "edm")),
+        ("ddim:50:time", Sampler("ddim", 50)),
     ],
 )
 def test_sampler_settings_parse(text, expected):
     assert Sampler.parse(text, T) == expected
 
 
-@pytest.mark.parametrize("text", ["ddim", "ancestral:10", "heun:10", "dpm_solver:ten", "ddim:"])
+@pytest.mark.parametrize(
+    "text", ["ddim", "ancestral:10", "heun:10", "dpm_solver:ten", "ddim:", "ddim:10:karras", "ancestral::edm"]
+)
 def test_bad_sampler_settings_are_refused(text):
     with pytest.raises(ValueError, match="ancestral, ddim:<steps> or dpm_solver:<steps>"):
         Sampler.parse(text, T)
+
+
+@pytest.mark.parametrize("spacing", ["time", "logsnr", "edm"])
+def test_every_spacing_runs_from_the_noise_to_the_image_in_distinct_decreasing_steps(spacing):
+    diffusion = GaussianDiffusion(T, schedule="cosine")
+    steps = diffusion.spaced_timesteps(10, spacing)
+    assert steps[0] == T - 1 and steps[-1] == 0 and len(steps) == 10
+    assert steps == sorted(set(steps), reverse=True)
+
+
+def test_log_snr_spacing_takes_even_steps_in_log_snr_below_edms_largest_noise():
+    diffusion = GaussianDiffusion(T, schedule="cosine")
+    log_snr = torch.log(diffusion.alphas_cumprod / (1 - diffusion.alphas_cumprod))
+    steps = diffusion.spaced_timesteps(20, "logsnr")
+    gaps = log_snr[steps[1:]].diff()
+    # Every gap after the first is the same up to rounding to the nearest timestep (coarsest near t = 0,
+    # where log-SNR moves fastest); the grid starts at sigma = 80, not at T - 1's sigma in the thousands.
+    assert gaps[:-2].max() - gaps[:-2].min() < 0.15 * gaps.mean()
+    assert log_snr[steps[1]].item() == pytest.approx(-2 * math.log(80) + gaps.mean().item(), abs=0.3)
+    # EDM's spacing crowds the steps at low noise: its last gaps are shorter in sigma than its first.
+    sigma = torch.exp(-0.5 * log_snr[diffusion.spaced_timesteps(20, "edm")])
+    assert (sigma[1] - sigma[2]) > 10 * (sigma[-3] - sigma[-2])

@@ -146,6 +146,25 @@ def test_gan_recipe_options_change_what_they_name(smoke, batch):
     assert torch.equal(restored.generate(noise), task.generate(noise))
 
 
+def discriminator_loss_at(smoke, batch, step: int, **changes) -> float:
+    torch.manual_seed(0)
+    task = build_task("gan", {**smoke["gan"], "discriminator_batch_norm": False, "adam_beta1": 0.0, **changes}, CPU)
+    task.set_progress(step, 100)
+    torch.manual_seed(1)
+    return task.training_step(batch)["loss_d"].item()
+
+
+def test_lazy_r1_penalizes_the_discriminator_only_every_interval_steps(smoke, batch):
+    task = build_task("gan", {**smoke["gan"], "discriminator_batch_norm": False, "adam_beta1": 0.0}, CPU)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in task.discriminator.modules())
+    assert all(group["betas"][0] == 0.0 for opt in task.optimizers.values() for group in opt.param_groups)
+    plain = discriminator_loss_at(smoke, batch, 0)
+    assert discriminator_loss_at(smoke, batch, 0, r1_gamma=10.0, r1_interval=4) > plain + 1e-4
+    assert discriminator_loss_at(smoke, batch, 1, r1_gamma=10.0, r1_interval=4) == discriminator_loss_at(
+        smoke, batch, 1
+    )
+
+
 def test_plain_gan_samples_from_its_trained_generator(smoke, batch):
     task = build_task("gan", smoke["gan"], CPU)
     task.training_step(batch)

@@ -36,7 +36,14 @@ OPTIONAL_DEFAULTS = {
         "sample_images": 64,
     },
     "vae": {"kl_warmup_steps": 0, "binarize": False},
-    "gan": {"discriminator_input": "detached", "spectral_norm": False},
+    "gan": {
+        "discriminator_input": "detached",
+        "spectral_norm": False,
+        "discriminator_batch_norm": True,
+        "r1_gamma": 0.0,
+        "r1_interval": 16,
+        "adam_beta1": 0.5,
+    },
     "ddpm": {"snapshot_sampler": "ancestral"},
 }
 

@@ -182,9 +182,27 @@ class GaussianDiffusion:
         """abar_t in float32, with abar_{-1} = 1: the clean image the last step of a short sampler lands on."""
         return 1.0 if t < 0 else self.alphas_cumprod[t].float().item()
 
-    def spaced_timesteps(self, steps: int) -> list[int]:
-        """`steps` timesteps evenly spaced from T - 1 down to 0."""
-        return torch.linspace(self.timesteps - 1, 0, steps).round().long().tolist()
+    def spaced_timesteps(self, steps: int, spacing: str = "time") -> list[int]:
+        """`steps` decreasing timesteps from T - 1 down to 0: evenly spaced in t (`time`), in log-SNR
+        (`logsnr`), or in sigma^(1/7) (`edm`, sigma = sqrt((1 - abar) / abar)). The last two span sigma
+        from sigma(0) up to EDM's sigma_max of 80 (the noisiest timesteps of a cosine schedule reach
+        sigma in the thousands, where a step would be wasted); the first step stays at T - 1, where the
+        noise starts, and each level is taken at its nearest timestep (a repeat is dropped)."""
+        if spacing == "time":
+            return torch.linspace(self.timesteps - 1, 0, steps).round().long().tolist()
+        log_snr = torch.log(self.alphas_cumprod / (1.0 - self.alphas_cumprod)).cpu()  # decreasing in t
+        lowest, highest = max(log_snr[-1].item(), -2.0 * math.log(80.0)), log_snr[0].item()
+        if spacing == "logsnr":
+            targets = torch.linspace(lowest, highest, steps, dtype=torch.float64)
+        elif spacing == "edm":
+            rho, ramp = 7.0, torch.linspace(0, 1, steps, dtype=torch.float64)
+            sigma_max, sigma_min = math.exp(-0.5 * lowest), math.exp(-0.5 * highest)
+            sigmas = (sigma_max ** (1 / rho) + ramp * (sigma_min ** (1 / rho) - sigma_max ** (1 / rho))) ** rho
+            targets = -2.0 * torch.log(sigmas)
+        else:
+            raise ValueError(f"spacing {spacing!r}: choose time, logsnr or edm")
+        nearest = (log_snr[None, :] - targets[:, None]).abs().argmin(dim=1).tolist()
+        return list(dict.fromkeys([self.timesteps - 1, *nearest[1:]]))
 
     def clipped_x0_and_eps(self, model: NoisePredictor, x: torch.Tensor, t: int) -> tuple[torch.Tensor, torch.Tensor]:
         """The network's x_0 clipped to the data range, and the noise re-derived from it so that a
@@ -264,7 +282,7 @@ class GaussianDiffusion:
         if sampler.method == "ancestral":
             return self.p_sample_loop(model, x_T, generator, progress)
         loop = self.ddim_sample_loop if sampler.method == "ddim" else self.dpm_solver_sample_loop
-        return loop(model, x_T, sampler.steps, progress)
+        return loop(model, x_T, sampler.steps, progress, self.spaced_timesteps(sampler.steps, sampler.spacing))
 
     # --- The variational bound (Ho et al. 2020, eq. 5) in nats per image. ---
 

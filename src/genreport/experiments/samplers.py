@@ -41,7 +41,7 @@ def timed_generation(
 
 
 # Each sampler's setting as a preset writes it; every one draws from the same starting noise.
-COMPARED_SAMPLERS = ("ancestral", "ddim:100", "ddim:50", "dpm_solver:20", "dpm_solver:10")
+COMPARED_SAMPLERS = ("ancestral", "ddim:100", "ddim:50", "dpm_solver:20", "dpm_solver:10", "dpm_solver:10:edm")
 SAMPLE_FIELDS = ("seed_of_image", "sampler_setting", "batch_size", "sampler")
 
 

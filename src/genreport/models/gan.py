@@ -33,18 +33,20 @@ class Discriminator(nn.Module):
     """28x28 -> 14x14 -> 7x7 -> one logit per image.
 
     With `spectral_norm` every layer's weight is divided by its largest singular value (Miyato et al.
-    2018), in place of batch normalization.
+    2018), in place of batch normalization; `batch_norm=False` leaves both out (for a gradient penalty,
+    which batch statistics would couple across the batch).
     """
 
-    def __init__(self, channels: int = 64, spectral_norm: bool = False):
+    def __init__(self, channels: int = 64, spectral_norm: bool = False, batch_norm: bool = True):
         super().__init__()
         c = channels
         normalize = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda layer: layer)
+        batch_norm = batch_norm and not spectral_norm
         self.features = nn.Sequential(
             normalize(nn.Conv2d(1, c, 4, 2, 1)),
             nn.LeakyReLU(0.2, True),
-            normalize(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=spectral_norm)),
-            nn.Identity() if spectral_norm else nn.BatchNorm2d(2 * c),
+            normalize(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=not batch_norm)),
+            nn.BatchNorm2d(2 * c) if batch_norm else nn.Identity(),
             nn.LeakyReLU(0.2, True),
             nn.Flatten(),
         )

@@ -21,8 +21,11 @@ class GANTask(Task):
 
     Recipe options, each off when left out: `discriminator_lr` (the discriminator's own learning
     rate, a two-time-scale update; `lr` stays the generator's), `spectral_norm` (in the
-    discriminator) and `ema_decay` (samples come from a moving average of the generator's weights
-    and batch-norm statistics, its decay warmed up as the DDPM's can be).
+    discriminator), `discriminator_batch_norm: false`, `r1_gamma` (a gradient penalty on real
+    images, gamma / 2 * E|grad D(x)|^2, applied every `r1_interval` discriminator steps and scaled
+    by that interval: the lazy R1 of StyleGAN2), `adam_beta1` and `ema_decay` (samples come from a
+    moving average of the generator's weights and batch-norm statistics, its decay warmed up as the
+    DDPM's can be).
     """
 
     name = "gan"
@@ -37,7 +40,10 @@ class GANTask(Task):
                 f"choose one of {', '.join(self.DISCRIMINATOR_INPUTS)}"
             )
         self.generator = Generator(config["latent_dim"], config["channels"]).to(device)
-        self.discriminator = Discriminator(config["channels"], self.option("spectral_norm")).to(device)
+        self.discriminator = Discriminator(
+            config["channels"], self.option("spectral_norm"), self.option("discriminator_batch_norm")
+        ).to(device)
+        self.r1_gamma, self.r1_interval = self.option("r1_gamma"), self.option("r1_interval")
         self.generator.apply(init_dcgan_weights)
         self.discriminator.apply(init_dcgan_weights)
         self.modules = {"generator": self.generator, "discriminator": self.discriminator}
@@ -45,7 +51,7 @@ class GANTask(Task):
         if "ema_decay" in config:
             self.ema = moving_average(self.generator, config["ema_decay"], warm_up=True)
             self.modules["ema"] = self.ema
-        betas = (0.5, 0.999)
+        betas = (self.option("adam_beta1"), 0.999)
         self.optimizers = {
             "generator": torch.optim.Adam(self.generator.parameters(), lr=config["lr"], betas=betas),
             "discriminator": torch.optim.Adam(
@@ -64,10 +70,17 @@ class GANTask(Task):
         detached = self.discriminator_input == "detached"
 
         # Discriminator step. Detached fakes keep this backward pass out of the generator.
+        penalize = self.r1_gamma > 0 and self.step % self.r1_interval == 0
+        if penalize:
+            real = real.detach().requires_grad_(True)
         with self.autocast():
             d_real = self.discriminator(real).float()
             d_fake = self.discriminator(fake.detach() if detached else fake).float()
         loss_d = F.binary_cross_entropy_with_logits(d_real, ones) + F.binary_cross_entropy_with_logits(d_fake, zeros)
+        if penalize:
+            (gradient,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
+            r1 = gradient.square().flatten(1).sum(1).mean()
+            loss_d = loss_d + self.r1_gamma / 2 * r1 * self.r1_interval
         self.optimizers["discriminator"].zero_grad(set_to_none=True)
         loss_d.backward(retain_graph=not detached)  # attached: the generator's graph is needed again below
         self.optimizers["discriminator"].step()
