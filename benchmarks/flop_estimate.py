@@ -23,14 +23,15 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from genreport.config import command_line_overrides, load_preset
 from genreport.diffusion.sampler_settings import Sampler
+from genreport.experiments.samplers import COMPARED_SAMPLERS
 from genreport.store.files import read_benchmark
 from genreport.tasks import build_task
 
 TRAIN_IMAGES = 60_000
 TEST_IMAGES = 10_000
 BATCH = 8  # FLOPs scale with the batch; a small one keeps the count quick
-# The sampler experiment's settings beside the 1000-step ancestral reference (experiments/samplers.py).
-COMPARED_SAMPLER_STEPS = (100, 50, 20, 10)
+# The sampler experiment's network evaluations beside the 1000-step ancestral reference.
+COMPARED_SAMPLER_STEPS = [Sampler.parse(setting, 1).steps for setting in COMPARED_SAMPLERS if setting != "ancestral"]
 
 
 def counted(fn) -> float:
