@@ -345,7 +345,7 @@ CLASSIC = {"schedule": "linear", "prediction": "eps", "loss_weighting": "uniform
         {"schedule": "linear", "prediction": "eps", "loss_weighting": "min_snr"},
     ],
 )
-@pytest.mark.parametrize("sampler", ["ancestral", "ddim:5", "dpm_solver:5"])
+@pytest.mark.parametrize("sampler", ["ancestral", "ddim:5", "dpm_solver:5", "dpm_solver:5:edm", "ddim:5:logsnr"])
 def test_every_ddpm_recipe_trains_and_samples_with_every_sampler(smoke, batch, recipe, sampler):
     task = build_task("ddpm", {**smoke["ddpm"], **recipe, "timesteps": 50}, CPU)
     losses = [task.training_step(batch)["loss"].item() for _ in range(3)]
