@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from genreport.data import load_split, load_test_images, to_unit_float
 from genreport.measure.evaluation import embed, fid_and_kid, score_image_set
 from genreport.runtime import configure_threads, describe_device, select_device
 from genreport.tasks.loading import load_evaluator
+from genreport.training.loop import train
 
 
 def ablation_parser(doc: str, variants: list[str], images: int) -> argparse.ArgumentParser:
@@ -24,8 +26,9 @@ def ablation_parser(doc: str, variants: list[str], images: int) -> argparse.Argu
     parser.add_argument("--images", type=int, default=images, help="samples scored per variant")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--evaluator", type=Path, required=True, help="a run's evaluator checkpoint")
+    parser.add_argument("--second-evaluator", type=Path, help="a run's second evaluator: also score in it")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--variants", nargs="*", default=variants, help="names from VARIANTS")
+    parser.add_argument("--variants", nargs="*", default=variants, help="which to run (default: all)")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     return parser
 
@@ -62,6 +65,30 @@ def both_evaluators(setup: Setup, second_evaluator: Path, data_dir: Path) -> dic
         "first": (setup.classifier, setup.reference),
         "second": (second, embed(second, load_test_images(data_dir))),
     }
+
+
+def chosen_evaluators(setup: Setup, args: argparse.Namespace) -> dict[str, tuple]:
+    """Both evaluators where the command line names a second one (`ablation_parser`), else the first alone."""
+    if args.second_evaluator:
+        return both_evaluators(setup, args.second_evaluator, args.data_dir)
+    return {"first": (setup.classifier, setup.reference)}
+
+
+def train_epochs(task, images: torch.Tensor, epochs: int, batch_size: int, seed: int) -> dict[str, Any]:
+    """Train `task` for `epochs` epochs with the pipeline's own loop in a scratch folder; its training record."""
+    with tempfile.TemporaryDirectory() as scratch:
+        return train(
+            task,
+            images,
+            Path(scratch),
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
+            sample_epochs=[],
+            sample_count=4,
+            run_info={},
+            progress=False,
+        )
 
 
 def real_data_floors(evaluators: dict[str, tuple], train_images: torch.Tensor) -> dict[str, float]:

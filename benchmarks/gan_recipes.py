@@ -13,17 +13,13 @@ does not change training, so one run gives both). Prints a table, the seconds ea
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import torch
-from ablation import ablation_parser, set_up, write_record
+from ablation import ablation_parser, set_up, train_epochs, write_record
 
 from genreport.measure.evaluation import score_image_set
 from genreport.runtime import seed_everything
 from genreport.seeds import EVALUATION_SAMPLES, stream_seed
 from genreport.tasks import build_task
-from genreport.training.loop import train
 
 PLAIN = {"spectral_norm": False}
 VARIANTS = {
@@ -63,19 +59,7 @@ def main() -> None:
         config = {**base, "lr": preset["gan"]["lr"], **VARIANTS[name], "ema_decay": args.ema_decay}
         seed_everything(seed)
         task = build_task("gan", config, device)
-        with tempfile.TemporaryDirectory() as scratch:
-            trained = train(
-                task,
-                images,
-                Path(scratch),
-                epochs=args.epochs,
-                batch_size=config["batch_size"],
-                seed=seed,
-                sample_epochs=[],
-                sample_count=4,
-                run_info={},
-                progress=False,
-            )
+        trained = train_epochs(task, images, args.epochs, config["batch_size"], seed)
         seconds = trained["total_train_time_s"]
         entry = {
             "recipe": {key: config.get(key) for key in RECIPE_KEYS},

@@ -6,18 +6,26 @@
         --second-evaluator results/cpu/train/second_evaluator/checkpoint.pt --out benchmarks/ddpm_spacing_cpu.json
 
 Each checkpoint (one per training seed) draws --images samples from one fixed noise through every
---samplers setting (the same noise for each, so only the timesteps differ) and both evaluators score
+sampler setting in --variants (the same noise for each, so only the timesteps differ) and both evaluators score
 them against the 10,000 test images with bootstrap intervals. Spacing costs nothing at sampling time:
 each setting's seconds are printed to show that the cost is the number of steps. Prints a table and JSON.
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
-from ablation import both_evaluators, draw_samples, real_data_floors, score_in_each, score_line, set_up, write_record
+from ablation import (
+    ablation_parser,
+    chosen_evaluators,
+    draw_samples,
+    real_data_floors,
+    score_in_each,
+    score_line,
+    set_up,
+    write_record,
+)
 
 from genreport.tasks.loading import load_task
 
@@ -25,20 +33,12 @@ SAMPLERS = ("dpm_solver:10", "dpm_solver:10:logsnr", "dpm_solver:10:edm", "dpm_s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--preset", default="cpu")
+    parser = ablation_parser(__doc__, list(SAMPLERS), images=2000)
     parser.add_argument("--checkpoints", type=Path, nargs="+", required=True, help="trained DDPMs, one per seed")
-    parser.add_argument("--samplers", nargs="+", default=list(SAMPLERS))
-    parser.add_argument("--images", type=int, default=2000, help="samples scored per checkpoint and sampler")
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--evaluator", type=Path, required=True)
-    parser.add_argument("--second-evaluator", type=Path, required=True)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
     setup = set_up(args)
-    evaluators = both_evaluators(setup, args.second_evaluator, args.data_dir)
+    evaluators = chosen_evaluators(setup, args)
     record = {
         "machine": setup.machine,
         "preset": args.preset,
@@ -48,7 +48,7 @@ def main() -> None:
     }
     for index, checkpoint in enumerate(args.checkpoints):
         task, _ = load_task(checkpoint, str(setup.device))
-        for setting in args.samplers:
+        for setting in args.variants:
             sampler = task.sampler(setting)
             started = time.perf_counter()
             samples = draw_samples(task, args.images, index, setting)

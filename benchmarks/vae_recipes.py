@@ -14,19 +14,14 @@ network or a smaller batch costs time per epoch, so the seconds are printed besi
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import torch
-from ablation import ablation_parser, both_evaluators, score_in_each, score_line, set_up, write_record
+from ablation import ablation_parser, chosen_evaluators, score_in_each, score_line, set_up, train_epochs, write_record
 
 from genreport.data import load_test_images
 from genreport.measure.likelihood import vae_likelihood
 from genreport.runtime import seed_everything
 from genreport.seeds import EVALUATION_SAMPLES, stream_seed
 from genreport.tasks import build_task
-from genreport.tasks.loading import load_task
-from genreport.training.loop import train
 
 PLAIN = {"channels": 32, "latent_dim": 16, "kl_warmup_steps": 0}
 VARIANTS = {
@@ -52,16 +47,11 @@ def main() -> None:
     parser = ablation_parser(__doc__, list(VARIANTS), images=2000)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seeds", type=int, nargs="+", help="training seeds (default: the preset's)")
-    parser.add_argument("--second-evaluator", type=Path, help="also score in this evaluator")
     args = parser.parse_args()
 
     setup = set_up(args)
     preset, device = setup.preset, setup.device
-    evaluators = (
-        both_evaluators(setup, args.second_evaluator, args.data_dir)
-        if args.second_evaluator
-        else {"first": (setup.classifier, setup.reference)}
-    )
+    evaluators = chosen_evaluators(setup, args)
     test = load_test_images(args.data_dir)
     record = {
         "machine": setup.machine,
@@ -77,21 +67,8 @@ def main() -> None:
             config = {**preset["vae"], **VARIANTS[name]}
             seed_everything(seed)
             task = build_task("vae", config, device)
-            with tempfile.TemporaryDirectory() as scratch:
-                trained = train(
-                    task,
-                    setup.images,
-                    Path(scratch),
-                    epochs=args.epochs,
-                    batch_size=config["batch_size"],
-                    seed=seed,
-                    sample_epochs=[],
-                    sample_count=4,
-                    run_info={},
-                    progress=False,
-                )
-                checkpoint = Path(scratch) / "checkpoint.pt"
-                likelihood = vae_likelihood(load_task(checkpoint, str(device))[0], test, preset["evaluation"], seed)
+            trained = train_epochs(task, setup.images, args.epochs, config["batch_size"], seed)
+            likelihood = vae_likelihood(task, test, preset["evaluation"], seed)
             noise = task.noise(args.images, torch.Generator().manual_seed(stream_seed(seed, EVALUATION_SAMPLES)))
             samples = torch.cat([task.generate(batch) for batch in noise.split(1000)])
             scores = score_in_each(evaluators, samples, seed)

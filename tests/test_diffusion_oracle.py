@@ -138,7 +138,7 @@ def test_every_spacing_runs_from_the_noise_to_the_image_in_distinct_decreasing_s
 
 def test_log_snr_spacing_takes_even_steps_in_log_snr_below_edms_largest_noise():
     diffusion = GaussianDiffusion(T, schedule="cosine")
-    log_snr = torch.log(diffusion.alphas_cumprod / (1 - diffusion.alphas_cumprod))
+    log_snr = diffusion.snr.log()
     steps = diffusion.spaced_timesteps(20, "logsnr")
     gaps = log_snr[steps[1:]].diff()
     # Every gap after the first is the same up to rounding to the nearest timestep (coarsest near t = 0,
