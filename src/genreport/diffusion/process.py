@@ -190,7 +190,7 @@ class GaussianDiffusion:
         noise starts, and each level is taken at its nearest timestep (a repeat is dropped)."""
         if spacing == "time":
             return torch.linspace(self.timesteps - 1, 0, steps).round().long().tolist()
-        log_snr = self.snr.log().cpu()  # decreasing in t
+        log_snr = torch.log(self.alphas_cumprod / (1.0 - self.alphas_cumprod)).cpu()  # decreasing in t
         lowest, highest = max(log_snr[-1].item(), -2.0 * math.log(80.0)), log_snr[0].item()
         if spacing == "logsnr":
             targets = torch.linspace(lowest, highest, steps, dtype=torch.float64)
@@ -282,8 +282,7 @@ class GaussianDiffusion:
         if sampler.method == "ancestral":
             return self.p_sample_loop(model, x_T, generator, progress)
         loop = self.ddim_sample_loop if sampler.method == "ddim" else self.dpm_solver_sample_loop
-        timesteps = self.spaced_timesteps(sampler.steps, sampler.spacing)
-        return loop(model, x_T, sampler.steps, progress, timesteps=timesteps)
+        return loop(model, x_T, sampler.steps, progress, self.spaced_timesteps(sampler.steps, sampler.spacing))
 
     # --- The variational bound (Ho et al. 2020, eq. 5) in nats per image. ---
 
